@@ -1,0 +1,50 @@
+// handoffkit/result.hpp: expected failures as values.
+//
+// Every public operation that can fail for a reason the caller should handle returns
+// `result<T>`: either a value or an `error` with a stable UPPER_SNAKE code. The same
+// codes appear in the CLI's JSON, in the npm package's `HandoffKitError.code` and in
+// tests/vectors/, so callers can branch on them in any runtime.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace handoffkit {
+
+/// A failed operation: `code` is stable (part of the contract), `message` is for humans.
+struct error {
+    std::string code;
+    std::string message;
+};
+
+/// Either a `T` or an `error`. Deliberately small: no exceptions, no implicit throwing access.
+template <class T>
+class result {
+public:
+    result(T value) : state_(std::move(value)) {}
+    result(error e) : state_(std::move(e)) {}
+
+    bool has_value() const noexcept { return state_.index() == 0; }
+    explicit operator bool() const noexcept { return has_value(); }
+
+    /// Precondition: has_value().
+    const T& value() const& { return std::get<0>(state_); }
+    T& value() & { return std::get<0>(state_); }
+    T&& value() && { return std::get<0>(std::move(state_)); }
+    const T& operator*() const& { return value(); }
+    const T* operator->() const { return &value(); }
+
+    /// Precondition: !has_value().
+    const error& err() const { return std::get<1>(state_); }
+
+private:
+    std::variant<T, error> state_;
+};
+
+/// Shorthand used by implementations: `return fail("CODE", "why")`.
+inline error fail(std::string code, std::string message) {
+    return error{std::move(code), std::move(message)};
+}
+
+}  // namespace handoffkit

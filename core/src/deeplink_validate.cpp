@@ -1,0 +1,222 @@
+// Validating Teams deep links: parse with Boost.URL, classify by path, then run the checks of
+// that kind. Every check appends problems; nothing stops early except input that cannot be
+// parsed at all, so a report lists every problem at once.
+#include <algorithm>
+#include <map>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <nlohmann/json.hpp>
+
+#include "handoffkit/deeplink.hpp"
+#include "text_checks.hpp"
+
+namespace handoffkit::deeplink {
+namespace urls = boost::urls;
+namespace {
+
+struct kind_spec {
+    std::string_view kind;
+    std::vector<std::string_view> params;  // known query parameters
+};
+
+const kind_spec& spec_of(std::string_view kind) {
+    static const std::map<std::string_view, kind_spec> specs{
+        {"handoff", {"handoff", {"users", "continuation"}}},
+        {"chat", {"chat", {"users", "topicName", "message"}}},
+        {"call", {"call", {"users", "withVideo", "source"}}},
+        {"meeting", {"meeting", {"subject", "startTime", "endTime", "content", "attendees"}}},
+        {"app", {"app", {"tenantId"}}},
+        {"entity", {"entity", {"webUrl", "label", "context", "tenantId"}}},
+        {"unknown", {"unknown", {}}},
+    };
+    return specs.at(kind);
+}
+
+// Parameters whose value is free text: line breaks are fine there.
+bool is_free_text(std::string_view name) {
+    return name == "message" || name == "content" || name == "topicName" || name == "subject" || name == "label";
+}
+
+class checker {
+public:
+    checker(link_report& report) : report_(report) {}
+
+    void add(std::string code, severity level, std::string message) {
+        report_.problems.push_back({std::move(code), level, std::move(message)});
+    }
+    void error(std::string code, std::string message) { add(std::move(code), severity::error, std::move(message)); }
+    void warning(std::string code, std::string message) { add(std::move(code), severity::warning, std::move(message)); }
+
+    const std::string* param(std::string_view name) const {
+        for (const auto& [k, v] : report_.params)
+            if (k == name) return &v;
+        return nullptr;
+    }
+
+private:
+    link_report& report_;
+};
+
+bool host_allowed(std::string_view host, const std::vector<std::string>& allowed) {
+    auto iequal = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               });
+    };
+    return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& h) { return iequal(h, host); });
+}
+
+// Classifies by decoded path segments; app/entity ids become parameters of the report.
+std::string_view classify(const urls::url_view& u, link_report& report) {
+    std::vector<std::string> seg;
+    for (auto s : u.segments()) seg.push_back(s);
+    const auto is = [&](std::initializer_list<std::string_view> want) {
+        return seg.size() == want.size() && std::equal(want.begin(), want.end(), seg.begin());
+    };
+    if (is({"l", "chat", "0", "0"})) {
+        for (auto p : u.encoded_params())
+            if (p.key == "continuation") return "handoff";
+        return "chat";
+    }
+    if (is({"l", "call", "0", "0"})) return "call";
+    if (is({"l", "meeting", "new"})) return "meeting";
+    if (seg.size() == 3 && seg[0] == "l" && seg[1] == "app") {
+        report.params.emplace_back("appId", seg[2]);
+        return "app";
+    }
+    if (seg.size() == 4 && seg[0] == "l" && seg[1] == "entity") {
+        report.params.emplace_back("appId", seg[2]);
+        report.params.emplace_back("entityId", seg[3]);
+        return "entity";
+    }
+    return "unknown";
+}
+
+void check_location(const urls::url_view& u, const validate_options& options, checker& c) {
+    if (u.scheme_id() != urls::scheme::https) c.error("NOT_HTTPS", "scheme must be https, not " + std::string(u.scheme()));
+    if (u.has_userinfo()) c.error("CREDENTIALS_PRESENT", "the link carries user info before the host");
+    if (u.has_port()) c.error("PORT_PRESENT", "Teams links carry no port");
+    const std::string host = u.host();
+    if (!host_allowed(host, options.allowed_hosts)) c.error("HOST_NOT_ALLOWED", "host '" + host + "' is not in the allow-list");
+    if (u.has_fragment()) c.warning("FRAGMENT_PRESENT", "the fragment is ignored by Teams");
+}
+
+// Decodes every query parameter into the report, flagging encoding-level problems.
+void read_params(const urls::url_view& u, std::string_view kind, link_report& report, checker& c) {
+    const auto& known = spec_of(kind).params;
+    std::map<std::string, int> seen;
+    for (auto p : u.encoded_params()) {
+        std::string key = p.key.decode();
+        std::string value = p.has_value ? p.value.decode() : std::string();
+        if (++seen[key] == 2) c.error("PARAM_DUPLICATED", "parameter '" + key + "' appears more than once");
+        if (kind != "unknown" && std::find(known.begin(), known.end(), key) == known.end())
+            c.warning("PARAM_UNKNOWN", "parameter '" + key + "' is not used by " + std::string(kind) + " links");
+        if (p.value.find('+') != urls::string_view::npos)
+            c.warning("PLUS_AS_SPACE", "'" + key + "' contains '+', which some decoders read as a space: encode a space as %20 and a plus as %2B");
+        if (!detail::is_valid_utf8(key) || !detail::is_valid_utf8(value))
+            c.error("INVALID_UTF8", "parameter '" + key + "' does not decode to valid UTF-8");
+        if (detail::has_control_char(key, false) || detail::has_control_char(value, is_free_text(key)))
+            c.error("CONTROL_CHARACTER", "parameter '" + key + "' contains a control character");
+        if (detail::looks_like_script(value))
+            c.error("SCRIPT_INJECTION", "parameter '" + key + "' contains markup or a script URL");
+        report.params.emplace_back(std::move(key), std::move(value));
+    }
+}
+
+// users / attendees: comma-separated, none empty.
+void check_user_list(checker& c, std::string_view name, bool required) {
+    const std::string* users = c.param(name);
+    if (!users) {
+        if (required) c.error("USERS_MISSING", "the '" + std::string(name) + "' parameter is missing");
+        return;
+    }
+    const std::string& s = *users;
+    if (s.empty() || s.front() == ',' || s.back() == ',' || s.find(",,") != std::string::npos)
+        c.error("USERS_EMPTY", "'" + std::string(name) + "' is empty or has an empty entry");
+}
+
+void check_handoff(checker& c) {
+    check_user_list(c, "users", true);
+    if (const std::string* users = c.param("users"); users && !users->empty()) {
+        const bool one_bot = users->size() > 3 && users->compare(0, 3, "28:") == 0 && detail::is_guid(users->substr(3));
+        if (!one_bot) c.error("BOT_ID_INVALID", "a handoff link's users must be exactly one bot id 28:<GUID>");
+    }
+    if (const std::string* token = c.param("continuation"); token && token->empty())
+        c.error("CONTINUATION_EMPTY", "the continuation parameter is empty");
+}
+
+void check_call(checker& c) {
+    check_user_list(c, "users", true);
+    if (const std::string* v = c.param("withVideo"); v && *v != "true" && *v != "false")
+        c.warning("WITH_VIDEO_INVALID", "withVideo should be true or false");
+}
+
+void check_meeting(checker& c) {
+    for (std::string_view name : {"startTime", "endTime"})
+        if (const std::string* t = c.param(name); t && !detail::is_iso8601(*t))
+            c.error("TIME_INVALID", std::string(name) + " is not an ISO 8601 date-time");
+    check_user_list(c, "attendees", false);
+}
+
+void check_entity(checker& c, std::string_view kind) {
+    if (!detail::is_guid(*c.param("appId"))) c.error("APP_ID_INVALID", "app id must be a GUID");
+    if (kind != "entity") return;
+    if (c.param("entityId")->empty()) c.error("ENTITY_ID_EMPTY", "entity id is empty");
+    if (const std::string* web = c.param("webUrl")) {
+        auto parsed = urls::parse_absolute_uri(*web);
+        if (!parsed || parsed->scheme_id() != urls::scheme::https) c.error("WEB_URL_INVALID", "webUrl must be an absolute https URL");
+    }
+    if (const std::string* ctx = c.param("context")) {
+        auto json = nlohmann::json::parse(*ctx, nullptr, false);
+        if (json.is_discarded() || !json.is_object()) c.error("CONTEXT_INVALID", "context must be a JSON object");
+    }
+}
+
+void check_kind(std::string_view kind, checker& c, const validate_options& options) {
+    if (kind == "handoff") check_handoff(c);
+    else if (kind == "chat") check_user_list(c, "users", true);
+    else if (kind == "call") check_call(c);
+    else if (kind == "meeting") check_meeting(c);
+    else if (kind == "app" || kind == "entity") check_entity(c, kind);
+    else c.error("UNKNOWN_PATH", "the path is not a Teams deep link this library knows");
+
+    if (options.expect_kind.empty() || options.expect_kind == kind) return;
+    if (options.expect_kind == "handoff" && kind == "chat")
+        c.error("CONTINUATION_MISSING", "a handoff link needs a continuation parameter");
+    else
+        c.error("KIND_MISMATCH", "expected a " + options.expect_kind + " link, got " + std::string(kind));
+}
+
+}  // namespace
+
+std::string_view to_string(severity s) { return s == severity::error ? "error" : "warning"; }
+
+link_report validate(std::string_view url, const validate_options& options) {
+    link_report report;
+    report.kind = "unknown";
+    checker c(report);
+    if (url.size() > max_input_length) {
+        c.error("INPUT_TOO_LARGE", "input is " + std::to_string(url.size()) + " bytes; at most " +
+                                       std::to_string(max_input_length) + " are examined");
+        return report;
+    }
+    if (url.size() > max_url_length)
+        c.error("URL_TOO_LONG", "the link has " + std::to_string(url.size()) + " characters; Teams handles at most " +
+                                    std::to_string(max_url_length));
+    auto parsed = urls::parse_uri(url);
+    if (!parsed) {
+        c.error("URL_MALFORMED", "not an absolute URI: " + parsed.error().message());
+        return report;
+    }
+    const urls::url_view& u = *parsed;
+    check_location(u, options, c);
+    report.kind = std::string(classify(u, report));
+    read_params(u, report.kind, report, c);
+    check_kind(report.kind, c, options);
+    report.valid = std::none_of(report.problems.begin(), report.problems.end(),
+                                [](const problem& p) { return p.level == severity::error; });
+    return report;
+}
+
+}  // namespace handoffkit::deeplink

@@ -1,0 +1,140 @@
+#include "text_checks.hpp"
+
+#include <cctype>
+#include <cstddef>
+#include <string>
+
+namespace handoffkit::detail {
+namespace {
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = lower(c);
+    return out;
+}
+
+// Reads `n` digits at `pos` into `value`; false when they are not all digits.
+bool read_digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
+    if (pos + n > s.size()) return false;
+    value = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (!is_digit(s[i])) return false;
+        value = value * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+int days_in_month(int year, int month) {
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+// An `on<letters>=` attribute after a `<`: the classic event-handler injection.
+bool has_event_handler_in_tag(const std::string& s) {
+    for (std::size_t lt = s.find('<'); lt != std::string::npos; lt = s.find('<', lt + 1)) {
+        const std::size_t end = s.find('>', lt);
+        const std::string_view tag(s.data() + lt, (end == std::string::npos ? s.size() : end) - lt);
+        for (std::size_t i = 1; i + 2 < tag.size(); ++i) {
+            const bool boundary = std::isspace(static_cast<unsigned char>(tag[i - 1])) || tag[i - 1] == '/';
+            if (!boundary || tag[i] != 'o' || tag[i + 1] != 'n') continue;
+            std::size_t j = i + 2;
+            while (j < tag.size() && std::isalpha(static_cast<unsigned char>(tag[j]))) ++j;
+            while (j < tag.size() && std::isspace(static_cast<unsigned char>(tag[j]))) ++j;
+            if (j > i + 2 && j < tag.size() && tag[j] == '=') return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        unsigned min = 0;
+        unsigned cp = 0;
+        if (c < 0x80) { ++i; continue; }
+        if ((c & 0xE0) == 0xC0) { len = 2; min = 0x80; cp = c & 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { len = 3; min = 0x800; cp = c & 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { len = 4; min = 0x10000; cp = c & 0x07; }
+        else return false;
+        if (i + len > s.size()) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += len;
+    }
+    return true;
+}
+
+bool has_control_char(std::string_view s, bool allow_line_breaks) {
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (allow_line_breaks && (c == '\t' || c == '\n' || c == '\r')) continue;
+        if (c < 0x20 || c == 0x7F) return true;
+    }
+    return false;
+}
+
+bool looks_like_script(std::string_view s) {
+    std::string folded = to_lower(s);
+    // Browsers ignore whitespace and control characters inside a scheme ("java\tscript:").
+    std::string compact;
+    compact.reserve(folded.size());
+    for (char c : folded)
+        if (static_cast<unsigned char>(c) > 0x20) compact += c;
+    for (std::string_view needle : {"<script", "javascript:", "vbscript:", "data:text/html"})
+        if (compact.find(needle) != std::string::npos) return true;
+    return has_event_handler_in_tag(folded);
+}
+
+bool is_iso8601(std::string_view s) {
+    int year = 0, month = 0, day = 0;
+    if (!read_digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+    if (!read_digits(s, 5, 2, month) || !read_digits(s, 8, 2, day)) return false;
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return false;
+    if (s.size() == 10) return true;
+    if (s[10] != 'T') return false;
+    int hour = 0, minute = 0, second = 0;
+    if (!read_digits(s, 11, 2, hour) || s.size() < 16 || s[13] != ':' || !read_digits(s, 14, 2, minute))
+        return false;
+    if (hour > 23 || minute > 59) return false;
+    std::size_t pos = 16;
+    if (pos < s.size() && s[pos] == ':') {
+        if (!read_digits(s, pos + 1, 2, second) || second > 59) return false;
+        pos += 3;
+        if (pos < s.size() && s[pos] == '.') {
+            const std::size_t start = ++pos;
+            while (pos < s.size() && is_digit(s[pos])) ++pos;
+            if (pos == start) return false;
+        }
+    }
+    if (pos == s.size()) return true;  // local time
+    if (s[pos] == 'Z') return pos + 1 == s.size();
+    if (s[pos] != '+' && s[pos] != '-') return false;
+    int oh = 0, om = 0;
+    return s.size() == pos + 6 && read_digits(s, pos + 1, 2, oh) && s[pos + 3] == ':' &&
+           read_digits(s, pos + 4, 2, om) && oh <= 23 && om <= 59;
+}
+
+bool is_guid(std::string_view s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace handoffkit::detail

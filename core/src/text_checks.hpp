@@ -1,0 +1,24 @@
+// Small, pure checks on decoded text shared by the validators (links now, cards later).
+#pragma once
+
+#include <string_view>
+
+namespace handoffkit::detail {
+
+/// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+/// Any C0 control or DEL. With `allow_line_breaks`, TAB, CR and LF are allowed (free text).
+bool has_control_char(std::string_view s, bool allow_line_breaks);
+
+/// Markup or a script URL that a page rendering this value could execute: `<script`,
+/// `javascript:`, `vbscript:`, `data:text/html`, or an `on…=` handler inside a tag.
+bool looks_like_script(std::string_view s);
+
+/// ISO 8601 date or date-time as Teams accepts for meetings: YYYY-MM-DD, optionally followed by
+/// THH:MM[:SS[.fraction]] and Z or ±HH:MM. Ranges are checked (month 1-12, day per month, …).
+bool is_iso8601(std::string_view s);
+
+bool is_guid(std::string_view s);
+
+}  // namespace handoffkit::detail

@@ -1,0 +1,40 @@
+// handoffkit: the command-line face of the core. Every command prints what the core's JSON API
+// returns, so its output matches the npm package byte for byte.
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "commands.hpp"
+#include "output.hpp"
+
+namespace {
+
+constexpr const char* help_text = R"(handoffkit: Teams deep links, Adaptive Cards, continuation tokens, Copilot eligibility
+
+usage:
+  handoffkit link --bot-id ID --continuation TOKEN      print the Copilot handoff deep link
+  handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
+  handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
+                                                        JSON report; exit 0 valid, 1 invalid
+
+Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
+usage errors exit with status 2.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace handoffkit::cli;
+    const std::map<std::string, std::function<int(const args&)>> commands{
+        {"link", cmd_link},
+    };
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
+        std::cout << help_text;
+        return argc < 2 ? exit_usage : exit_ok;
+    }
+    auto it = commands.find(argv[1]);
+    if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
+    return it->second(parse_args(argc, argv, 2, {"pretty"}));
+}

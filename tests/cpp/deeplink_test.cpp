@@ -1,0 +1,90 @@
+// The typed C++ API of deeplink.hpp: properties that a table of vectors cannot express.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "handoffkit/deeplink.hpp"
+
+namespace dl = handoffkit::deeplink;
+
+namespace {
+const std::string guid = "00000000-0000-0000-0000-000000000000";
+
+std::string param(const dl::link_report& r, const std::string& name) {
+    for (const auto& [k, v] : r.params)
+        if (k == name) return v;
+    return "<missing>";
+}
+}  // namespace
+
+TEST_CASE("normalize_bot_id prefixes once and refuses everything else") {
+    CHECK(*dl::normalize_bot_id(guid) == "28:" + guid);
+    CHECK(*dl::normalize_bot_id("28:" + guid) == "28:" + guid);
+    for (const std::string& bad : std::vector<std::string>{"", "28:", "28:28:" + guid, "29:" + guid, guid + " ", "{" + guid + "}"}) {
+        CAPTURE(bad);
+        auto r = dl::normalize_bot_id(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.err().code == "BOT_ID_INVALID");
+    }
+}
+
+TEST_CASE("every printable continuation survives build -> validate unchanged") {
+    std::mt19937 rng(20261122);
+    std::uniform_int_distribution<int> len(1, 200), ch(0x20, 0x7e);
+    for (int i = 0; i < 2000; ++i) {
+        std::string token;
+        for (int n = len(rng); n > 0; --n) token += static_cast<char>(ch(rng));
+        auto link = dl::build_handoff_link({guid, token});
+        REQUIRE(link);
+        CHECK(link->find(' ') == std::string::npos);
+        CHECK(link->find('+', link->find("continuation=")) == std::string::npos);
+        auto report = dl::validate(*link, {{std::string(dl::default_host)}, "handoff"});
+        CAPTURE(token);
+        CHECK(param(report, "continuation") == token);
+        // A token with markup in it is still rejected on the way back in; everything else is clean.
+        if (report.valid) CHECK(report.problems.empty());
+        else CHECK(report.problems.front().code == "SCRIPT_INJECTION");
+    }
+}
+
+TEST_CASE("multi-byte UTF-8 survives a chat message round trip") {
+    const std::string message = "Grüße, 東京 🚀 & more";
+    auto link = dl::build_chat_link({{"alice@contoso.com"}, "Thema: Übergabe", message});
+    REQUIRE(link);
+    auto report = dl::validate(*link);
+    CHECK(report.valid);
+    CHECK(param(report, "message") == message);
+    CHECK(param(report, "topicName") == "Thema: Übergabe");
+}
+
+TEST_CASE("validation never throws on arbitrary bytes") {
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> len(0, 300), byte(0, 255);
+    const std::string prefix = "https://teams.microsoft.com/l/chat/0/0?users=28:" + guid + "&continuation=";
+    for (int i = 0; i < 5000; ++i) {
+        std::string s = i % 2 ? prefix : "";
+        for (int n = len(rng); n > 0; --n) s += static_cast<char>(byte(rng));
+        dl::link_report r;
+        CHECK_NOTHROW(r = dl::validate(s));
+        const bool has_error = std::any_of(r.problems.begin(), r.problems.end(),
+                                           [](const dl::problem& p) { return p.level == dl::severity::error; });
+        CHECK(r.valid == !has_error);
+        for (const auto& p : r.problems) CHECK_FALSE(p.code.empty());
+    }
+}
+
+TEST_CASE("input beyond the examined size is refused without parsing") {
+    const std::string huge(dl::max_input_length + 1, 'a');
+    auto r = dl::validate(huge);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "INPUT_TOO_LARGE");
+    CHECK_FALSE(r.valid);
+}
+
+TEST_CASE("an empty allow-list accepts no host") {
+    auto r = dl::validate("https://teams.microsoft.com/l/app/" + guid, {{}, ""});
+    CHECK_FALSE(r.valid);
+    CHECK(r.problems.at(0).code == "HOST_NOT_ALLOWED");
+}
