@@ -1,0 +1,73 @@
+// The tarball `npm pack` produces, installed into an empty folder, used the four ways the README
+// promises: Node ESM import, Node CommonJS require, a plain browser page (tests/browser), and a
+// Vite 7 production build loaded in Chromium.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { packedDir } from '../support/pack.mjs';
+import { repoRoot } from '../support/paths.mjs';
+import { launchChromium, openPage } from '../support/browser.mjs';
+import { serveStatic } from '../support/server.mjs';
+
+const dir = packedDir();
+const expected = 'https://teams.microsoft.com/l/chat/0/0?users=28:00000000-0000-0000-0000-000000000000&continuation=a%20b';
+const request = `{ botId: '00000000-0000-0000-0000-000000000000', continuation: 'a b' }`;
+
+function runNode(file, source) {
+  writeFileSync(join(dir, file), source);
+  return execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }).trim();
+}
+
+test('the tarball ships the module, the wasm, the entries and the types — and nothing else', () => {
+  const root = join(dir, 'node_modules', 'handoffkit');
+  const files = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d)) statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : files.push(join(d, f).slice(root.length + 1));
+  };
+  walk(root);
+  for (const f of ['dist/handoffkit.mjs', 'dist/handoffkit.wasm', 'web/lib/node.mjs', 'web/lib/node.cjs', 'web/lib/browser.mjs', 'web/lib/handoffkit.d.ts'])
+    assert.ok(files.includes(f), `${f} missing from the tarball`);
+  assert.deepEqual(files.filter((f) => !/^(dist|web\/lib)\/|^(package\.json|README\.md|LICENSE)$/.test(f)), []);
+});
+
+test('Node ESM: import', () => {
+  const out = runNode('esm.mjs', `import { init, HandoffKitError } from 'handoffkit';
+const hk = await init();
+let code; try { hk.buildHandoffLink({ botId: 'x', continuation: 'y' }); } catch (e) { code = e instanceof HandoffKitError && e.code; }
+console.log(hk.buildHandoffLink(${request}) + ' ' + code);`);
+  assert.equal(out, `${expected} BOT_ID_INVALID`);
+});
+
+test('Node CommonJS: require', () => {
+  const out = runNode('cjs.cjs', `const { init } = require('handoffkit');
+init().then((hk) => {
+  let code; try { hk.buildHandoffLink({ botId: 'x', continuation: 'y' }); } catch (e) { code = e instanceof hk.HandoffKitError && e.code; }
+  console.log(hk.buildHandoffLink(${request}) + ' ' + code);
+});`);
+  assert.equal(out, `${expected} BOT_ID_INVALID`);
+});
+
+test('Vite 7 production build runs in Chromium', async () => {
+  const app = join(dir, 'vite-app');
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'index.html'), '<!doctype html><div id="out"></div><script type="module" src="./main.js"></script>');
+  writeFileSync(join(app, 'main.js'), `import { init } from 'handoffkit';
+init().then((hk) => { window.result = hk.buildHandoffLink(${request}); }, (e) => { window.result = 'failed: ' + e; });`);
+  const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'pipe' });
+  const assets = readdirSync(join(app, 'dist', 'assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `no wasm asset emitted: ${assets}`);
+
+  const server = await serveStatic({ '/': join(app, 'dist') });
+  const browser = await launchChromium();
+  after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const page = await openPage(browser, `${server.url}/`);
+  const result = await page.waitForFunction(() => window.result, null, { timeout: 20000 }).then((h) => h.jsonValue());
+  assert.equal(result, expected);
+  assert.deepEqual(page.errors, []);
+});
