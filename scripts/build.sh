@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the native library, CLI and tests into build/native, and the wasm module into
+# build/wasm (its output lands in dist/, which npm packs). Usage: scripts/build.sh [native|wasm|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+type=${BUILD_TYPE:-Release}
+jobs=${JOBS:-$(nproc)}
+
+if [ "$what" = native ] || [ "$what" = all ]; then
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE="$type" ${CMAKE_ARGS:-} >/dev/null
+  cmake --build build/native -j "$jobs"
+fi
+if [ "$what" = wasm ] || [ "$what" = all ]; then
+  # Debian's emscripten finds its acorn here (TOOLCHAIN.md); the emulator fixes CTest's default.
+  export NODE_PATH=/usr/share/nodejs
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE="$type" \
+    -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" >/dev/null
+  cmake --build build/wasm -j "$jobs"
+fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one test command (README Quick start; .ci/run runs exactly this): installs what is missing,
+# builds native and wasm, then runs every suite: C++ (doctest via CTest), Node, headless Chromium,
+# and the packed npm package used four ways.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh all
+scripts/build.sh all
+
+echo "== native suites (ctest)"
+(cd build/native && ctest --output-on-failure -j 2)
+
+echo "== JS suites (node --test: Node, headless Chromium, packed package)"
+packed=$(node -e 'import("./tests/support/pack.mjs").then((m) => console.log(m.packAndInstall()))')
+trap 'rm -rf "$packed"' EXIT
+HANDOFFKIT_PACKED_DIR="$packed" node --test --test-concurrency=1 tests/node/ tests/browser/ tests/package/
