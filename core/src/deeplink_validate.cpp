@@ -3,7 +3,9 @@
 // parsed at all, so a report lists every problem at once.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
+#include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <nlohmann/json.hpp>
@@ -67,27 +69,43 @@ bool host_allowed(std::string_view host, const std::vector<std::string>& allowed
     return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& h) { return iequal(h, host); });
 }
 
-// Classifies by decoded path segments; app/entity ids become parameters of the report.
-std::string_view classify(const urls::url_view& u, link_report& report) {
-    std::vector<std::string> seg;
-    for (auto s : u.segments()) seg.push_back(s);
+// One decoded query parameter, with what the raw text said that decoding hides.
+struct query_param {
+    std::string key, value;
+    bool raw_plus;  // a literal '+' in the encoded value
+};
+
+// Decodes the query in a single pass (Boost.URL's parameter iteration is the costly part).
+std::vector<query_param> decode_query(const urls::url_view& u) {
+    std::vector<query_param> out;
+    for (auto p : u.encoded_params())
+        out.push_back({p.key.decode(), p.has_value ? p.value.decode() : std::string(),
+                       p.value.find('+') != urls::string_view::npos});
+    return out;
+}
+
+// Classifies by path segments (compared decoded, without allocating); app/entity ids become
+// parameters of the report.
+std::string_view classify(const urls::url_view& u, const std::vector<query_param>& query, link_report& report) {
+    std::vector<urls::pct_string_view> seg;
+    for (auto s : u.encoded_segments()) seg.push_back(s);
     const auto is = [&](std::initializer_list<std::string_view> want) {
-        return seg.size() == want.size() && std::equal(want.begin(), want.end(), seg.begin());
+        return seg.size() == want.size() && std::equal(want.begin(), want.end(), seg.begin(),
+                                                       [](std::string_view w, urls::pct_string_view s) { return *s == w; });
     };
     if (is({"l", "chat", "0", "0"})) {
-        for (auto p : u.encoded_params())
-            if (p.key == "continuation") return "handoff";
-        return "chat";
+        const bool has_continuation = std::any_of(query.begin(), query.end(), [](const query_param& p) { return p.key == "continuation"; });
+        return has_continuation ? "handoff" : "chat";
     }
     if (is({"l", "call", "0", "0"})) return "call";
     if (is({"l", "meeting", "new"})) return "meeting";
-    if (seg.size() == 3 && seg[0] == "l" && seg[1] == "app") {
-        report.params.emplace_back("appId", seg[2]);
+    if (seg.size() == 3 && *seg[0] == "l" && *seg[1] == "app") {
+        report.params.emplace_back("appId", seg[2].decode());
         return "app";
     }
-    if (seg.size() == 4 && seg[0] == "l" && seg[1] == "entity") {
-        report.params.emplace_back("appId", seg[2]);
-        report.params.emplace_back("entityId", seg[3]);
+    if (seg.size() == 4 && *seg[0] == "l" && *seg[1] == "entity") {
+        report.params.emplace_back("appId", seg[2].decode());
+        report.params.emplace_back("entityId", seg[3].decode());
         return "entity";
     }
     return "unknown";
@@ -102,17 +120,16 @@ void check_location(const urls::url_view& u, const validate_options& options, ch
     if (u.has_fragment()) c.warning("FRAGMENT_PRESENT", "the fragment is ignored by Teams");
 }
 
-// Decodes every query parameter into the report, flagging encoding-level problems.
-void read_params(const urls::url_view& u, std::string_view kind, link_report& report, checker& c) {
+// Checks each query parameter for encoding-level problems, then moves them into the report.
+void check_params(std::vector<query_param>&& query, std::string_view kind, link_report& report, checker& c) {
     const auto& known = spec_of(kind).params;
-    std::map<std::string, int> seen;
-    for (auto p : u.encoded_params()) {
-        std::string key = p.key.decode();
-        std::string value = p.has_value ? p.value.decode() : std::string();
-        if (++seen[key] == 2) c.error("PARAM_DUPLICATED", "parameter '" + key + "' appears more than once");
+    std::unordered_map<std::string_view, int> seen;  // views into `query`, unchanged until the end
+    for (const auto& [key, value, raw_plus] : query) {
+        if (++seen[key] == 2)  // report the second occurrence, once
+            c.error("PARAM_DUPLICATED", "parameter '" + key + "' appears more than once");
         if (kind != "unknown" && std::find(known.begin(), known.end(), key) == known.end())
             c.warning("PARAM_UNKNOWN", "parameter '" + key + "' is not used by " + std::string(kind) + " links");
-        if (p.value.find('+') != urls::string_view::npos)
+        if (raw_plus)
             c.warning("PLUS_AS_SPACE", "'" + key + "' contains '+', which some decoders read as a space: encode a space as %20 and a plus as %2B");
         if (!detail::is_valid_utf8(key) || !detail::is_valid_utf8(value))
             c.error("INVALID_UTF8", "parameter '" + key + "' does not decode to valid UTF-8");
@@ -120,8 +137,8 @@ void read_params(const urls::url_view& u, std::string_view kind, link_report& re
             c.error("CONTROL_CHARACTER", "parameter '" + key + "' contains a control character");
         if (detail::looks_like_script(value))
             c.error("SCRIPT_INJECTION", "parameter '" + key + "' contains markup or a script URL");
-        report.params.emplace_back(std::move(key), std::move(value));
     }
+    for (auto& p : query) report.params.emplace_back(std::move(p.key), std::move(p.value));
 }
 
 // users / attendees: comma-separated, none empty.
@@ -211,8 +228,9 @@ link_report validate(std::string_view url, const validate_options& options) {
     }
     const urls::url_view& u = *parsed;
     check_location(u, options, c);
-    report.kind = std::string(classify(u, report));
-    read_params(u, report.kind, report, c);
+    auto query = decode_query(u);
+    report.kind = std::string(classify(u, query, report));
+    check_params(std::move(query), report.kind, report, c);
     check_kind(report.kind, c, options);
     report.valid = std::none_of(report.problems.begin(), report.problems.end(),
                                 [](const problem& p) { return p.level == severity::error; });

@@ -10,7 +10,8 @@ namespace {
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+// ASCII only, on purpose: every needle we look for is ASCII, and locale must not matter.
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string to_lower(std::string_view s) {
     std::string out(s);
@@ -52,11 +53,37 @@ bool has_event_handler_in_tag(const std::string& s) {
     return false;
 }
 
+// Browsers drop whitespace and control characters inside a scheme ("java\tscript:"), so the
+// matchers below skip them too. Both compare ASCII case-insensitively.
+bool is_blank(char c) { return static_cast<unsigned char>(c) <= 0x20; }
+
+// `word` ends right before `end` (blanks skipped).
+bool word_before(std::string_view s, std::size_t end, std::string_view word) {
+    std::size_t i = end;
+    for (std::size_t k = word.size(); k-- > 0;) {
+        while (i > 0 && is_blank(s[i - 1])) --i;
+        if (i == 0 || lower(s[--i]) != word[k]) return false;
+    }
+    return true;
+}
+
+// `word` starts at `begin` (blanks skipped).
+bool word_after(std::string_view s, std::size_t begin, std::string_view word) {
+    std::size_t i = begin;
+    for (char w : word) {
+        while (i < s.size() && is_blank(s[i])) ++i;
+        if (i == s.size() || lower(s[i++]) != w) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
+        while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;  // ASCII run
+        if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         std::size_t len = 0;
         unsigned min = 0;
@@ -81,22 +108,22 @@ bool is_valid_utf8(std::string_view s) {
 bool has_control_char(std::string_view s, bool allow_line_breaks) {
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
-        if (allow_line_breaks && (c == '\t' || c == '\n' || c == '\r')) continue;
-        if (c < 0x20 || c == 0x7F) return true;
+        if (c >= 0x20 && c != 0x7F) continue;
+        if (!(allow_line_breaks && (c == '\t' || c == '\n' || c == '\r'))) return true;
     }
     return false;
 }
 
 bool looks_like_script(std::string_view s) {
-    std::string folded = to_lower(s);
-    // Browsers ignore whitespace and control characters inside a scheme ("java\tscript:").
-    std::string compact;
-    compact.reserve(folded.size());
-    for (char c : folded)
-        if (static_cast<unsigned char>(c) > 0x20) compact += c;
-    for (std::string_view needle : {"<script", "javascript:", "vbscript:", "data:text/html"})
-        if (compact.find(needle) != std::string::npos) return true;
-    return has_event_handler_in_tag(folded);
+    // Every pattern hangs on a '<' or a ':', so only those positions are examined, and nothing is
+    // copied unless there is a '<' (where an on…= handler must be looked for inside the tag).
+    for (std::size_t pos = s.find_first_of("<:"); pos != std::string_view::npos; pos = s.find_first_of("<:", pos + 1)) {
+        if (s[pos] == '<' ? word_after(s, pos + 1, "script")
+                          : word_before(s, pos, "javascript") || word_before(s, pos, "vbscript") ||
+                                (word_before(s, pos, "data") && word_after(s, pos + 1, "text/html")))
+            return true;
+    }
+    return s.find('<') != std::string_view::npos && has_event_handler_in_tag(to_lower(s));
 }
 
 bool is_iso8601(std::string_view s) {
