@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the native library, CLI and tests into build/native, and the wasm module into
-# build/wasm (its output lands in dist/, which npm packs). Usage: scripts/build.sh [native|wasm|all]
+# build/wasm (its output lands in dist/, which npm packs), and on request the native tree again
+# under AddressSanitizer + UndefinedBehaviorSanitizer into build/asan.
+# Usage: scripts/build.sh [native|wasm|all|asan]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -10,6 +12,10 @@ jobs=${JOBS:-$(nproc)}
 if [ "$what" = native ] || [ "$what" = all ]; then
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE="$type" ${CMAKE_ARGS:-} >/dev/null
   cmake --build build/native -j "$jobs"
+fi
+if [ "$what" = asan ]; then
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DHANDOFFKIT_SANITIZE=ON >/dev/null
+  cmake --build build/asan -j "$jobs"
 fi
 if [ "$what" = wasm ] || [ "$what" = all ]; then
   # Debian's emscripten finds its acorn here (TOOLCHAIN.md); the emulator fixes CTest's default.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README Quick start; .ci/run runs exactly this): installs what is missing,
-# builds native and wasm, then runs every suite: C++ (doctest via CTest), Node, headless Chromium,
-# and the packed npm package used four ways.
+# builds native and wasm, then runs every suite: C++ (doctest via CTest, plain and under ASan+UBSan),
+# Node, headless Chromium, and the packed npm package used four ways.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,10 @@ scripts/build.sh all
 
 echo "== native suites (ctest)"
 (cd build/native && ctest --output-on-failure -j 2)
+
+echo "== native suites again under AddressSanitizer + UndefinedBehaviorSanitizer"
+scripts/build.sh asan
+(cd build/asan && ctest --output-on-failure -j 2)
 
 echo "== JS suites (node --test: Node, headless Chromium, packed package)"
 packed=$(node -e 'import("./tests/support/pack.mjs").then((m) => console.log(m.packAndInstall()))')
