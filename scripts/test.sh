@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README Quick start; .ci/run runs exactly this): installs what is missing,
 # builds native and wasm, then runs every suite: C++ (doctest via CTest, plain and under ASan+UBSan),
-# Node, headless Chromium, and the packed npm package used four ways.
+# a short libFuzzer pass, Node, headless Chromium, and the packed npm package used four ways.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,9 @@ echo "== native suites (ctest)"
 echo "== native suites again under AddressSanitizer + UndefinedBehaviorSanitizer"
 scripts/build.sh asan
 (cd build/asan && ctest --output-on-failure -j 2)
+
+echo "== short fuzz pass (libFuzzer + ASan + UBSan; a long run: scripts/fuzz.sh 3600)"
+scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 
 echo "== JS suites (node --test: Node, headless Chromium, packed package)"
 packed=$(node -e 'import("./tests/support/pack.mjs").then((m) => console.log(m.packAndInstall()))')

@@ -11,10 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "handoffkit/deeplink.hpp"
+#include "deeplink_checks.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::deeplink {
 namespace urls = boost::urls;
+namespace text = handoffkit::detail;
 namespace {
 
 struct kind_spec {
@@ -35,11 +37,6 @@ const kind_spec& spec_of(std::string_view kind) {
     return specs.at(kind);
 }
 
-// Parameters whose value is free text: line breaks are fine there.
-bool is_free_text(std::string_view name) {
-    return name == "message" || name == "content" || name == "topicName" || name == "subject" || name == "label";
-}
-
 class checker {
 public:
     checker(link_report& report) : report_(report) {}
@@ -50,14 +47,23 @@ public:
     void error(std::string code, std::string message) { add(std::move(code), severity::error, std::move(message)); }
     void warning(std::string code, std::string message) { add(std::move(code), severity::warning, std::move(message)); }
 
-    const std::string* param(std::string_view name) const {
-        for (const auto& [k, v] : report_.params)
+    /// The decoded value of the first parameter `name`, or null.
+    const std::string* param(std::string_view name) const { return find(report_.params, name); }
+    /// The same parameter as it stood in the URL, still percent-encoded (where a literal ','
+    /// separates users and an encoded one belongs to an id).
+    const std::string* encoded_param(std::string_view name) const { return find(encoded_, name); }
+    void keep_encoded(std::string name, std::string value) { encoded_.emplace_back(std::move(name), std::move(value)); }
+
+private:
+    using pairs = std::vector<std::pair<std::string, std::string>>;
+    static const std::string* find(const pairs& list, std::string_view name) {
+        for (const auto& [k, v] : list)
             if (k == name) return &v;
         return nullptr;
     }
 
-private:
     link_report& report_;
+    pairs encoded_;
 };
 
 bool host_allowed(std::string_view host, const std::vector<std::string>& allowed) {
@@ -72,15 +78,14 @@ bool host_allowed(std::string_view host, const std::vector<std::string>& allowed
 // One decoded query parameter, with what the raw text said that decoding hides.
 struct query_param {
     std::string key, value;
-    bool raw_plus;  // a literal '+' in the encoded value
+    std::string encoded;  // the value as it stood in the URL
 };
 
 // Decodes the query in a single pass (Boost.URL's parameter iteration is the costly part).
 std::vector<query_param> decode_query(const urls::url_view& u) {
     std::vector<query_param> out;
     for (auto p : u.encoded_params())
-        out.push_back({p.key.decode(), p.has_value ? p.value.decode() : std::string(),
-                       p.value.find('+') != urls::string_view::npos});
+        out.push_back({p.key.decode(), p.has_value ? p.value.decode() : std::string(), std::string(p.value)});
     return out;
 }
 
@@ -124,31 +129,29 @@ void check_location(const urls::url_view& u, const validate_options& options, ch
 void check_params(std::vector<query_param>&& query, std::string_view kind, link_report& report, checker& c) {
     const auto& known = spec_of(kind).params;
     std::unordered_map<std::string_view, int> seen;  // views into `query`, unchanged until the end
-    for (const auto& [key, value, raw_plus] : query) {
+    for (const auto& [key, value, encoded] : query) {
         if (++seen[key] == 2)  // report the second occurrence, once
             c.error("PARAM_DUPLICATED", "parameter '" + key + "' appears more than once");
         if (kind != "unknown" && std::find(known.begin(), known.end(), key) == known.end())
             c.warning("PARAM_UNKNOWN", "parameter '" + key + "' is not used by " + std::string(kind) + " links");
-        if (raw_plus)
+        if (encoded.find('+') != std::string::npos)
             c.warning("PLUS_AS_SPACE", "'" + key + "' contains '+', which some decoders read as a space: encode a space as %20 and a plus as %2B");
-        if (!detail::is_valid_utf8(key) || !detail::is_valid_utf8(value))
-            c.error("INVALID_UTF8", "parameter '" + key + "' does not decode to valid UTF-8");
-        if (detail::has_control_char(key, false) || detail::has_control_char(value, is_free_text(key)))
-            c.error("CONTROL_CHARACTER", "parameter '" + key + "' contains a control character");
-        if (detail::looks_like_script(value))
-            c.error("SCRIPT_INJECTION", "parameter '" + key + "' contains markup or a script URL");
+        for (auto& e : detail::value_problems(key, value)) c.error(std::move(e.code), std::move(e.message));
     }
-    for (auto& p : query) report.params.emplace_back(std::move(p.key), std::move(p.value));
+    for (auto& p : query) {
+        c.keep_encoded(p.key, std::move(p.encoded));
+        report.params.emplace_back(std::move(p.key), std::move(p.value));
+    }
 }
 
 // users / attendees: comma-separated, none empty.
 void check_user_list(checker& c, std::string_view name, bool required) {
-    const std::string* users = c.param(name);
+    const std::string* users = c.encoded_param(name);
     if (!users) {
         if (required) c.error("USERS_MISSING", "the '" + std::string(name) + "' parameter is missing");
         return;
     }
-    const std::string& s = *users;
+    const std::string& s = *users;  // split on literal commas only: "a%2Cb" is one id
     if (s.empty() || s.front() == ',' || s.back() == ',' || s.find(",,") != std::string::npos)
         c.error("USERS_EMPTY", "'" + std::string(name) + "' is empty or has an empty entry");
 }
@@ -156,7 +159,7 @@ void check_user_list(checker& c, std::string_view name, bool required) {
 void check_handoff(checker& c) {
     check_user_list(c, "users", true);
     if (const std::string* users = c.param("users"); users && !users->empty()) {
-        const bool one_bot = users->size() > 3 && users->compare(0, 3, "28:") == 0 && detail::is_guid(users->substr(3));
+        const bool one_bot = users->size() > 3 && users->compare(0, 3, "28:") == 0 && text::is_guid(users->substr(3));
         if (!one_bot) c.error("BOT_ID_INVALID", "a handoff link's users must be exactly one bot id 28:<GUID>");
     }
     if (const std::string* token = c.param("continuation"); token && token->empty())
@@ -171,15 +174,16 @@ void check_call(checker& c) {
 
 void check_meeting(checker& c) {
     for (std::string_view name : {"startTime", "endTime"})
-        if (const std::string* t = c.param(name); t && !detail::is_iso8601(*t))
+        if (const std::string* t = c.param(name); t && !text::is_iso8601(*t))
             c.error("TIME_INVALID", std::string(name) + " is not an ISO 8601 date-time");
     check_user_list(c, "attendees", false);
 }
 
 void check_entity(checker& c, std::string_view kind) {
-    if (!detail::is_guid(*c.param("appId"))) c.error("APP_ID_INVALID", "app id must be a GUID");
+    if (!text::is_guid(*c.param("appId"))) c.error("APP_ID_INVALID", "app id must be a GUID");
     if (kind != "entity") return;
     if (c.param("entityId")->empty()) c.error("ENTITY_ID_EMPTY", "entity id is empty");
+    for (auto& e : detail::value_problems("entityId", *c.param("entityId"))) c.error(std::move(e.code), std::move(e.message));
     if (const std::string* web = c.param("webUrl")) {
         auto parsed = urls::parse_absolute_uri(*web);
         if (!parsed || parsed->scheme_id() != urls::scheme::https) c.error("WEB_URL_INVALID", "webUrl must be an absolute https URL");

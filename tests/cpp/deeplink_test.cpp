@@ -30,23 +30,47 @@ TEST_CASE("normalize_bot_id prefixes once and refuses everything else") {
     }
 }
 
-TEST_CASE("every printable continuation survives build -> validate unchanged") {
+TEST_CASE("every printable continuation survives build -> validate unchanged, or is refused as markup") {
     std::mt19937 rng(20261122);
     std::uniform_int_distribution<int> len(1, 200), ch(0x20, 0x7e);
-    for (int i = 0; i < 2000; ++i) {
+    int refused = 0;
+    for (int i = 0; i < 3000; ++i) {
         std::string token;
         for (int n = len(rng); n > 0; --n) token += static_cast<char>(ch(rng));
+        if (i % 10 == 0) token.insert(token.size() / 2, i % 20 ? "<script>" : "JavaScript:");
+        CAPTURE(token);
         auto link = dl::build_handoff_link({guid, token});
-        REQUIRE(link);
+        if (!link) {
+            CHECK(link.err().code == "SCRIPT_INJECTION");
+            ++refused;
+            continue;
+        }
         CHECK(link->find(' ') == std::string::npos);
         CHECK(link->find('+', link->find("continuation=")) == std::string::npos);
         auto report = dl::validate(*link, {{std::string(dl::default_host)}, "handoff"});
-        CAPTURE(token);
         CHECK(param(report, "continuation") == token);
-        // A token with markup in it is still rejected on the way back in; everything else is clean.
-        if (report.valid) CHECK(report.problems.empty());
-        else CHECK(report.problems.front().code == "SCRIPT_INJECTION");
+        CHECK(report.valid);
+        CHECK(report.problems.empty());
     }
+    CHECK(refused >= 300);  // every planted pattern is caught
+}
+
+TEST_CASE("builders refuse values the validator would reject") {
+    auto bad_utf8 = dl::build_chat_link({{"alice@contoso.com"}, "", "caf\xC3"});
+    REQUIRE_FALSE(bad_utf8);
+    CHECK(bad_utf8.err().code == "INVALID_UTF8");
+    auto control = dl::build_call_link({{std::string("ali\x7f""ce")}, false, ""});
+    REQUIRE_FALSE(control);
+    CHECK(control.err().code == "CONTROL_CHARACTER");
+    auto nul = dl::build_handoff_link({guid, std::string("a\0b", 3)});
+    REQUIRE_FALSE(nul);
+    CHECK(nul.err().code == "CONTROL_CHARACTER");
+    auto markup = dl::build_entity_link({"f47ac10b-58cc-4372-a567-0e02b2c3d479", "<img src=x onerror=alert(1)>", "", "", ""});
+    REQUIRE_FALSE(markup);
+    CHECK(markup.err().code == "SCRIPT_INJECTION");
+    // Line breaks are fine in free text, not in ids.
+    CHECK(dl::build_chat_link({{"alice@contoso.com"}, "", "line 1\r\nline 2"}));
+    CHECK_FALSE(dl::build_chat_link({{"alice@contoso.com\n"}, "", ""}));
 }
 
 TEST_CASE("multi-byte UTF-8 survives a chat message round trip") {
