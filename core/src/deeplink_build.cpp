@@ -9,10 +9,9 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
-#include <nlohmann/json.hpp>
-
 #include "deeplink_checks.hpp"
 #include "handoffkit/deeplink.hpp"
+#include "json_fields.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::deeplink {
@@ -147,11 +146,8 @@ result<std::string> build_entity_link(const entity_link_options& options) {
         if (!web || web->scheme_id() != urls::scheme::https || handoffkit::detail::looks_like_script(options.web_url))
             return fail("WEB_URL_INVALID", "webUrl must be an absolute https URL");
     }
-    if (!options.context.empty()) {
-        auto ctx = nlohmann::json::parse(options.context, nullptr, /*allow_exceptions=*/false);
-        if (ctx.is_discarded() || !ctx.is_object())
-            return fail("CONTEXT_INVALID", "context must be a JSON object, e.g. {\"subEntityId\":\"x\"}");
-    }
+    if (!options.context.empty() && !handoffkit::detail::is_json_object(options.context))
+        return fail("CONTEXT_INVALID", "context must be a JSON object, e.g. {\"subEntityId\":\"x\"}");
     return link_builder({"l", "entity"})
         .segment("appId", options.app_id)
         .segment("entityId", options.entity_id)

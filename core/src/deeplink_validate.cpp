@@ -8,10 +8,10 @@
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <nlohmann/json.hpp>
 
 #include "handoffkit/deeplink.hpp"
 #include "deeplink_checks.hpp"
+#include "json_fields.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::deeplink {
@@ -188,10 +188,8 @@ void check_entity(checker& c, std::string_view kind) {
         auto parsed = urls::parse_absolute_uri(*web);
         if (!parsed || parsed->scheme_id() != urls::scheme::https) c.error("WEB_URL_INVALID", "webUrl must be an absolute https URL");
     }
-    if (const std::string* ctx = c.param("context")) {
-        auto json = nlohmann::json::parse(*ctx, nullptr, false);
-        if (json.is_discarded() || !json.is_object()) c.error("CONTEXT_INVALID", "context must be a JSON object");
-    }
+    if (const std::string* ctx = c.param("context"); ctx && !handoffkit::detail::is_json_object(*ctx))
+        c.error("CONTEXT_INVALID", "context must be a JSON object");
 }
 
 void check_kind(std::string_view kind, checker& c, const validate_options& options) {

@@ -2,9 +2,15 @@
 
 namespace handoffkit::detail {
 
+nlohmann::json parse_json(std::string_view text) {
+    return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+}
+
+bool is_json_object(std::string_view text) { return parse_json(text).is_object(); }
+
 result<nlohmann::json> parse_object(std::string_view text, std::string_view what) {
     if (text.empty()) return nlohmann::json::object();
-    auto parsed = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    auto parsed = parse_json(text);
     if (parsed.is_discarded()) return fail("INVALID_JSON", std::string(what) + " is not valid JSON");
     if (!parsed.is_object()) return fail("INVALID_ARGUMENT", std::string(what) + " must be a JSON object");
     return parsed;

@@ -12,6 +12,13 @@
 
 namespace handoffkit::detail {
 
+/// The one way core parses JSON text: never throws (a failure is a discarded value), and one
+/// instantiation of nlohmann's parser instead of one per input type, which matters for wasm size.
+nlohmann::json parse_json(std::string_view text);
+
+/// True when `text` is a JSON object (e.g. a deep link's `context`).
+bool is_json_object(std::string_view text);
+
 /// Parses `text` as a JSON object (an empty text is `{}`); INVALID_JSON / INVALID_ARGUMENT otherwise.
 result<nlohmann::json> parse_object(std::string_view text, std::string_view what);
 
