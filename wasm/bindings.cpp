@@ -10,29 +10,33 @@
 
 namespace {
 
-template <class F>
-std::string guarded(F&& f) {
+constexpr const char* internal_error =
+    R"({"ok":false,"error":{"code":"INTERNAL","message":"unexpected failure inside handoffkit"}})";
+
+// Embind cannot pass std::string_view; these adapt any json_api function taking N views.
+template <auto F>
+std::string bind1(const std::string& a) {
     try {
-        return f();
+        return F(a);
     } catch (...) {
-        return R"({"ok":false,"error":{"code":"INTERNAL","message":"unexpected failure inside handoffkit"}})";
+        return internal_error;
     }
 }
 
-std::string build_handoff_link(const std::string& request) {
-    return guarded([&] { return handoffkit::json_api::build_handoff_link(request); });
-}
-std::string build_deep_link(const std::string& request) {
-    return guarded([&] { return handoffkit::json_api::build_deep_link(request); });
-}
-std::string validate_deep_link(const std::string& url, const std::string& options) {
-    return guarded([&] { return handoffkit::json_api::validate_deep_link(url, options); });
+template <auto F>
+std::string bind2(const std::string& a, const std::string& b) {
+    try {
+        return F(a, b);
+    } catch (...) {
+        return internal_error;
+    }
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(handoffkit) {
-    emscripten::function("buildHandoffLink", &build_handoff_link);
-    emscripten::function("buildDeepLink", &build_deep_link);
-    emscripten::function("validateDeepLink", &validate_deep_link);
+    namespace api = handoffkit::json_api;
+    emscripten::function("buildHandoffLink", &bind1<&api::build_handoff_link>);
+    emscripten::function("buildDeepLink", &bind1<&api::build_deep_link>);
+    emscripten::function("validateDeepLink", &bind2<&api::validate_deep_link>);
 }
