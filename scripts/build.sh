@@ -2,7 +2,8 @@
 # Builds the native library, CLI and tests into build/native, and the wasm module into
 # build/wasm (its output lands in dist/, which npm packs), and on request the native tree again
 # under AddressSanitizer + UndefinedBehaviorSanitizer into build/asan.
-# Usage: scripts/build.sh [native|wasm|all|asan]
+# The pages (web/pages, served by the host) are built by Vite into build/pages after the wasm.
+# Usage: scripts/build.sh [native|wasm|pages|all|asan]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -23,4 +24,7 @@ if [ "$what" = wasm ] || [ "$what" = all ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE="$type" \
     -DCMAKE_CROSSCOMPILING_EMULATOR="/usr/bin/node;--no-experimental-fetch" >/dev/null
   cmake --build build/wasm -j "$jobs"
+fi
+if [ "$what" = pages ] || [ "$what" = all ]; then
+  node node_modules/vite/bin/vite.js build --config web/pages/vite.config.mjs --logLevel warn
 fi

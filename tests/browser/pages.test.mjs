@@ -1,0 +1,34 @@
+// The pages the host serves (web/pages, built into build/pages), driven in headless Chromium as a
+// person would use them. Screenshots go to artifacts/ (kept by CI, never committed).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium, openPage } from '../support/browser.mjs';
+import { serveStatic } from '../support/server.mjs';
+import { artifactsDir, repoRoot } from '../support/paths.mjs';
+
+const server = await serveStatic({ '/': join(repoRoot, 'build', 'pages') });
+const browser = await launchChromium();
+mkdirSync(artifactsDir, { recursive: true });
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+test('index: checking a deep link explains every problem', async () => {
+  const page = await openPage(browser, `${server.url}/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  assert.match(await page.textContent('#verdict'), /^Valid handoff link/);
+
+  await page.fill('#url', 'http://evil.example/l/chat/0/0?users=28:x&continuation=a+b');
+  const codes = await page.$$eval('#problems .code', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(codes, ['ERROR NOT_HTTPS', 'ERROR HOST_NOT_ALLOWED', 'WARNING PLUS_AS_SPACE', 'ERROR BOT_ID_INVALID']);
+  assert.match(await page.textContent('#verdict'), /^Not a valid link/);
+
+  // Markup in the input is shown as text, never run.
+  await page.fill('#url', 'https://teams.microsoft.com/l/chat/0/0?users=a&message=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E');
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(page.errors, []);
+  await page.screenshot({ path: join(artifactsDir, 'index.png'), fullPage: true });
+});
