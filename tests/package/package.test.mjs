@@ -1,6 +1,6 @@
 // The tarball `npm pack` produces, installed into an empty folder, used the four ways the README
 // promises: Node ESM import, Node CommonJS require, a plain browser page (tests/browser), and a
-// Vite 7 production build loaded in Chromium.
+// Vite 7 production build loaded in Chromium; and its hand-written types checked by TypeScript.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -70,4 +70,38 @@ init().then((hk) => { window.result = hk.buildHandoffLink(${request}); }, (e) =>
   const result = await page.waitForFunction(() => window.result, null, { timeout: 20000 }).then((h) => h.jsonValue());
   assert.equal(result, expected);
   assert.deepEqual(page.errors, []);
+});
+
+test('TypeScript: the shipped .d.ts types a consumer, and rejects misuse', () => {
+  const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+  const project = join(dir, 'ts-app');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'ts-app', private: true, type: 'module' }));
+  const check = (file, source) => {
+    writeFileSync(join(project, file), source);
+    try {
+      execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+        '--target', 'es2022', file], { cwd: project, encoding: 'utf8' });
+      return '';
+    } catch (e) {
+      return e.stdout;
+    }
+  };
+  assert.equal(check('good.mts', `import { init, HandoffKitError, type LinkReport } from 'handoffkit';
+const hk = await init();
+const link: string = hk.buildHandoffLink({ botId: 'x', continuation: 'y' });
+const report: LinkReport = hk.validateDeepLink(link, { expectKind: 'handoff' });
+const first: 'error' | 'warning' | undefined = report.problems[0]?.severity;
+hk.buildDeepLink({ kind: 'call', users: ['a'], withVideo: true });
+try { hk.buildDeepLink({ kind: 'app', appId: 'x' }); } catch (e) { if (e instanceof HandoffKitError) console.log(e.code, first); }
+`), '');
+  const bad = check('bad.mts', `import { init } from 'handoffkit';
+const hk = await init();
+hk.buildHandoffLink({ botId: 'x' });
+hk.buildDeepLink({ kind: 'call', users: 'a' });
+hk.validateDeepLink(42);
+`);
+  assert.match(bad, /bad\.mts\(3,/);
+  assert.match(bad, /bad\.mts\(4,/);
+  assert.match(bad, /bad\.mts\(5,/);
 });
