@@ -2,7 +2,33 @@
 
 namespace handoffkit::detail {
 
+namespace {
+
+// Deepest [ / { nesting outside strings; stops counting once past the limit.
+std::size_t nesting_depth(std::string_view text) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest && (deepest = depth) > max_json_depth) break;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+}  // namespace
+
 nlohmann::json parse_json(std::string_view text) {
+    if (text.size() > max_json_bytes || nesting_depth(text) > max_json_depth)
+        return nlohmann::json(nlohmann::json::value_t::discarded);
     return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
@@ -10,8 +36,12 @@ bool is_json_object(std::string_view text) { return parse_json(text).is_object()
 
 result<nlohmann::json> parse_object(std::string_view text, std::string_view what) {
     if (text.empty()) return nlohmann::json::object();
+    if (text.size() > max_json_bytes)
+        return fail("INPUT_TOO_LARGE", std::string(what) + " is over " + std::to_string(max_json_bytes >> 20) + " MiB");
     auto parsed = parse_json(text);
-    if (parsed.is_discarded()) return fail("INVALID_JSON", std::string(what) + " is not valid JSON");
+    if (parsed.is_discarded())
+        return fail("INVALID_JSON", std::string(what) + " is not valid JSON (or nests deeper than " +
+                                        std::to_string(max_json_depth) + " levels)");
     if (!parsed.is_object()) return fail("INVALID_ARGUMENT", std::string(what) + " must be a JSON object");
     return parsed;
 }

@@ -12,14 +12,21 @@
 
 namespace handoffkit::detail {
 
+/// Limits on any JSON text the core accepts: the largest legitimate input (an eligibility
+/// environment of 10,000+ representatives) is a few MiB, and nothing the core reads nests deeply.
+inline constexpr std::size_t max_json_bytes = 32u << 20;
+inline constexpr std::size_t max_json_depth = 64;
+
 /// The one way core parses JSON text: never throws (a failure is a discarded value), and one
 /// instantiation of nlohmann's parser instead of one per input type, which matters for wasm size.
+/// Text over max_json_bytes or nested deeper than max_json_depth is refused before parsing.
 nlohmann::json parse_json(std::string_view text);
 
 /// True when `text` is a JSON object (e.g. a deep link's `context`).
 bool is_json_object(std::string_view text);
 
-/// Parses `text` as a JSON object (an empty text is `{}`); INVALID_JSON / INVALID_ARGUMENT otherwise.
+/// Parses `text` as a JSON object (an empty text is `{}`); INPUT_TOO_LARGE, INVALID_JSON (also for
+/// nesting over the limit) or INVALID_ARGUMENT otherwise.
 result<nlohmann::json> parse_object(std::string_view text, std::string_view what);
 
 /// Reads typed fields from one JSON object. The first problem is kept; `finish()` reports it, or

@@ -1,0 +1,49 @@
+// The JSON entry point every request goes through: limits, and never a throw.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "json_fields.hpp"
+
+using namespace handoffkit::detail;
+
+TEST_CASE("parse_json refuses nesting past the limit, counting only outside strings") {
+    const auto nested = [](std::size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+    CHECK(parse_json(nested(max_json_depth)).is_array());
+    CHECK(parse_json(nested(max_json_depth + 1)).is_discarded());
+    CHECK(parse_json(nested(1000000)).is_discarded());
+    // Brackets inside strings (also after escaped quotes) do not count.
+    const std::string in_string = "{\"a\":\"" + std::string(500, '[') + "\\\"" + std::string(500, '{') + "\"}";
+    CHECK(parse_json(in_string).is_object());
+}
+
+TEST_CASE("parse_object codes: empty, too large, invalid, not an object") {
+    CHECK(parse_object("", "request")->is_object());
+    CHECK(parse_object(std::string(max_json_bytes + 1, ' '), "request").err().code == "INPUT_TOO_LARGE");
+    CHECK(parse_object("{\"a\":", "request").err().code == "INVALID_JSON");
+    CHECK(parse_object("[1]", "request").err().code == "INVALID_ARGUMENT");
+    CHECK(parse_object(std::string(100, '{'), "request").err().code == "INVALID_JSON");
+    // Duplicate keys: the last one wins (RFC 8259 leaves it open); the reader still sees one field.
+    CHECK((*parse_object("{\"a\":1,\"a\":2}", "request"))["a"] == 2);
+}
+
+TEST_CASE("field_reader: wrong types and unknown fields are INVALID_ARGUMENT naming the field") {
+    const auto j = parse_json(R"({"s":1,"b":"x","l":[1],"extra":true})");
+    std::string s;
+    bool b = false;
+    std::vector<std::string> l;
+    auto e = field_reader(j).string("s", s).finish();
+    REQUIRE(e);
+    CHECK(e->code == "INVALID_ARGUMENT");
+    CHECK(e->message.find("'s'") != std::string::npos);
+    e = field_reader(j).known("s").boolean("b", b).finish();
+    REQUIRE(e);
+    CHECK(e->message.find("'b'") != std::string::npos);
+    e = field_reader(j).known("s").known("b").strings("l", l).finish();
+    REQUIRE(e);
+    CHECK(e->message.find("'l'") != std::string::npos);
+    e = field_reader(j).known("s").known("b").known("l").finish();
+    REQUIRE(e);
+    CHECK(e->message.find("'extra'") != std::string::npos);
+    CHECK_FALSE(field_reader(j).known("s").known("b").known("l").known("extra").finish());
+}
