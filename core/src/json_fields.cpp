@@ -73,6 +73,26 @@ field_reader& field_reader::boolean(const char* key, bool& out) {
     return *this;
 }
 
+field_reader& field_reader::integer(const char* key, std::int64_t& out) {
+    if (const auto* v = take(key)) {
+        if (v->is_number_integer() && !(v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX))
+            out = v->get<std::int64_t>();
+        else wrong_type(key, "an integer");
+    }
+    return *this;
+}
+
+field_reader& field_reader::required_integer(const char* key, std::int64_t& out) {
+    if (!error_ && (!object_.contains(key) || object_[key].is_null()))
+        error_ = fail("INVALID_ARGUMENT", std::string("field '") + key + "' is required");
+    return integer(key, out);
+}
+
+field_reader& field_reader::value(const char* key, std::optional<nlohmann::json>& out) {
+    if (const auto* v = take(key)) out = *v;
+    return *this;
+}
+
 field_reader& field_reader::strings(const char* key, std::vector<std::string>& out) {
     if (const auto* v = take(key)) {
         if (!v->is_array()) return wrong_type(key, "an array of strings"), *this;

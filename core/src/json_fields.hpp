@@ -1,6 +1,7 @@
 // Reading request objects field by field with precise, coded errors (never a throw).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +38,12 @@ public:
 
     field_reader& string(const char* key, std::string& out);
     field_reader& boolean(const char* key, bool& out);
+    /// An integral JSON number that fits in int64_t (1.5 and 1e400 are wrong types).
+    field_reader& integer(const char* key, std::int64_t& out);
+    /// Like integer(), and an error names the field when it is absent.
+    field_reader& required_integer(const char* key, std::int64_t& out);
+    /// Any JSON value, kept as is (e.g. a context object checked by the caller).
+    field_reader& value(const char* key, std::optional<nlohmann::json>& out);
     field_reader& strings(const char* key, std::vector<std::string>& out);
     /// A string, or any JSON value which is then serialized (e.g. a `context` object).
     field_reader& text_or_json(const char* key, std::string& out);

@@ -10,4 +10,11 @@ namespace handoffkit::cli {
 /// handoffkit link validate URL [--allow-host H]… [--expect KIND] [--pretty]
 int cmd_link(const args& a);
 
+/// handoffkit token issue --keys FILE --bot-id ID [--user OID] [--ttl S] [--ctx JSON] [--issuer ISS]
+///                        [--reference --store SPEC] [--now T] [--random HEX]
+/// handoffkit token verify TOKEN --keys FILE --bot-id ID [--user OID] [--issuer ISS] [--leeway S]
+///                        [--max-lifetime S] [--now T] [--redeem --store SPEC] [--pretty]
+/// handoffkit token inspect TOKEN [--pretty]
+int cmd_token(const args& a);
+
 }  // namespace handoffkit::cli

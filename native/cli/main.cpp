@@ -18,6 +18,16 @@ usage:
   handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
   handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
                                                         JSON report; exit 0 valid, 1 invalid
+  handoffkit token issue --keys FILE --bot-id ID [--user AAD_OBJECT_ID] [--ttl SECONDS] [--ctx JSON]
+                    [--issuer ISS] [--reference --store STORE]
+                                                        issue a continuation token: {token,jti,kid,iat,exp}
+  handoffkit token verify TOKEN --keys FILE --bot-id ID [--user AAD_OBJECT_ID] [--leeway SECONDS]
+                    [--issuer ISS] [--max-lifetime SECONDS] [--redeem --store STORE] [--pretty]
+                                                        verify (and with --redeem, use up) a token
+  handoffkit token inspect TOKEN [--pretty]             decode header and claims WITHOUT verifying
+      FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
+      STORE is sqlite:PATH, redis://HOST:PORT or memory:
+      --now SECONDS and --random HEX replace the clock and the entropy (for tests only)
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
 usage errors exit with status 2.
@@ -29,6 +39,7 @@ int main(int argc, char** argv) {
     using namespace handoffkit::cli;
     const std::map<std::string, std::function<int(const args&)>> commands{
         {"link", cmd_link},
+        {"token", cmd_token},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
         std::cout << help_text;
@@ -36,5 +47,5 @@ int main(int argc, char** argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
-    return it->second(parse_args(argc, argv, 2, {"pretty"}));
+    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference"}));
 }

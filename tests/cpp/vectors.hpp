@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 namespace handoffkit::test {
@@ -29,13 +32,24 @@ inline std::string shell_quote(const std::string& s) {
 struct run_result {
     int status = -1;
     std::string out;
+    std::string err;
 };
 
-/// Runs the CLI with `args` (each quoted), capturing stdout; stderr is discarded.
+inline std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// Runs the CLI with `args` (each quoted), capturing stdout and stderr.
 inline run_result run_cli(const std::vector<std::string>& args) {
+    char err_path[] = "/tmp/handoffkit-cli-stderr-XXXXXX";
+    const int fd = mkstemp(err_path);
+    if (fd >= 0) close(fd);
     std::string cmd = shell_quote(HANDOFFKIT_CLI);
     for (const auto& a : args) cmd += " " + shell_quote(a);
-    cmd += " 2>/dev/null";
+    cmd += " 2>" + shell_quote(err_path);
     run_result r;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe) return r;
@@ -44,7 +58,16 @@ inline run_result run_cli(const std::vector<std::string>& args) {
     while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
     const int status = pclose(pipe);
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = read_text_file(err_path);
+    unlink(err_path);
     return r;
+}
+
+/// The error code the CLI printed on stderr as {"error":{"code":…}}, or "" when none.
+inline std::string cli_error_code(const run_result& r) {
+    auto j = nlohmann::json::parse(r.err, nullptr, false);
+    if (j.is_discarded() || !j.contains("error")) return "";
+    return j["error"].value("code", "");
 }
 
 }  // namespace handoffkit::test

@@ -1,0 +1,87 @@
+// handoffkit/replay_guard.hpp: where "this token was redeemed" is remembered.
+//
+// A token works exactly once: token::redeem verifies it fully, then asks a replay guard to mark
+// its `jti`. Marking must be atomic (of several concurrent redemptions exactly one sees
+// `fresh`), and a marker must live at least until `keep_until`. token::redeem passes
+// exp + token::max_leeway: no verifier, whatever leeway it allows, accepts the token at or after
+// that second, so a replay is always caught while it could succeed.
+// A store that cannot answer returns STORE_UNAVAILABLE, and the redemption fails (fail closed).
+//
+// The same store keeps the context of "reference mode" tokens (token::issue_request::reference):
+// the context lives under the token's jti and the token carries only the jti.
+//
+// Guards here: memory_replay_guard (core, single-threaded: wasm, tests, one-process tools).
+// Native: handoffkit/native/sqlite_replay_guard.hpp (durable default) and redis_replay_guard.hpp
+// (several instances), plus a mutex-wrapped memory guard (handoffkit/native/stores.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+
+#include "handoffkit/result.hpp"
+
+namespace handoffkit::token {
+
+enum class mark_outcome {
+    fresh,    ///< this call placed the marker: the caller may redeem
+    replayed  ///< a marker was already there: REPLAYED
+};
+
+/// "Done", for operations whose only result is success or an error.
+using done = std::monostate;
+
+class replay_guard {
+public:
+    virtual ~replay_guard() = default;
+
+    /// Atomically marks `jti` as redeemed until `keep_until` (unix seconds). `now` lets stores
+    /// that purge by themselves drop markers whose keep_until <= now. Errors: STORE_UNAVAILABLE.
+    virtual result<mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) = 0;
+
+    /// Keeps a reference-mode context (compact JSON text) under `jti` until `keep_until`.
+    /// Errors: STORE_UNAVAILABLE.
+    virtual result<done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
+                                      std::int64_t now) = 0;
+
+    /// The context saved under `jti`, or nullopt when none (never saved, or expired).
+    /// Errors: STORE_UNAVAILABLE.
+    virtual result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) = 0;
+};
+
+/// In-memory guard for one thread (no locking: core has no threads). Markers vanish with the
+/// process, so it suits a single process's lifetime: the wasm module, tests, `--store memory:`.
+/// Entries past keep_until are swept on every `sweep_every`-th write; at `max_entries` live
+/// entries it refuses new ones with STORE_UNAVAILABLE rather than forgetting live markers.
+class memory_replay_guard final : public replay_guard {
+public:
+    static constexpr std::size_t default_max_entries = 1'000'000;
+    explicit memory_replay_guard(std::size_t max_entries = default_max_entries) : max_entries_(max_entries) {}
+
+    result<mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) override;
+    result<done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
+                              std::int64_t now) override;
+    result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
+
+    /// Live markers plus contexts (after the last sweep).
+    std::size_t size() const { return markers_.size() + contexts_.size(); }
+
+private:
+    struct context_entry {
+        std::string text;
+        std::int64_t keep_until;
+    };
+    static constexpr std::size_t sweep_every = 256;
+    bool make_room(std::int64_t now);
+
+    std::size_t max_entries_;
+    std::size_t writes_since_sweep_ = 0;
+    std::unordered_map<std::string, std::int64_t> markers_;
+    std::unordered_map<std::string, context_entry> contexts_;
+};
+
+}  // namespace handoffkit::token

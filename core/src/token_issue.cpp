@@ -1,0 +1,87 @@
+// Issuing: claims are built as a JSON object (members sorted, compact), signed with the active key.
+#include <nlohmann/json.hpp>
+
+#include "handoffkit/base64url.hpp"
+#include "handoffkit/token.hpp"
+#include "text_checks.hpp"
+#include "token_parts.hpp"
+
+namespace handoffkit::token {
+namespace {
+
+using nlohmann::json;
+
+error invalid(const std::string& why) { return fail("INVALID_ARGUMENT", why); }
+
+std::optional<error> check_claim_text(const char* field, const std::string& value, bool required) {
+    if (value.empty() && required) return invalid(std::string(field) + " is required");
+    if (value.size() > max_claim_length) return invalid(std::string(field) + " is longer than 64 bytes");
+    if (!handoffkit::detail::is_valid_utf8(value) || handoffkit::detail::has_control_char(value, false))
+        return invalid(std::string(field) + " must be UTF-8 text without control characters");
+    return std::nullopt;
+}
+
+std::optional<error> check_request(const issue_request& r) {
+    if (auto e = check_claim_text("audience (bot id)", r.audience, true)) return e;
+    if (auto e = check_claim_text("subject (user)", r.subject, false)) return e;
+    if (auto e = check_claim_text("issuer", r.issuer, true)) return e;
+    if (r.now < 0 || r.now > max_time) return invalid("now must be unix seconds in [0, 2^53-1]");
+    if (r.ttl < 1 || r.ttl > default_max_lifetime) return invalid("ttl must be 1-86400 seconds");
+    if (r.now > max_time - r.ttl) return invalid("now + ttl exceeds 2^53-1");
+    if (r.random.size() < min_random_bytes || r.random.size() > max_random_bytes)
+        return invalid("random must be 16-32 bytes");
+    return std::nullopt;
+}
+
+// The context as compact JSON with sorted members (so equal contexts give equal tokens).
+result<json> parse_context(const std::string& text) {
+    auto ctx = detail::parse_json_object(text);
+    if (!ctx) return fail("CONTEXT_INVALID", "ctx must be a JSON object");
+    if (ctx->dump().size() > max_context_length)
+        return fail("CONTEXT_TOO_LARGE", "ctx is larger than 256 bytes of compact JSON");
+    return std::move(*ctx);
+}
+
+std::string encode_json(const json& j) { return base64url::encode(j.dump()); }
+
+// Checks the request and signs its claims; `ctx` goes into the token, or only `ctx_ref`.
+result<issued_token> sign(const issue_request& request, const key_set& keys) {
+    if (auto e = check_request(request)) return *e;
+    const key& signer = keys.signing_key();
+    const std::int64_t exp = request.now + request.ttl;
+    json claims{{"aud", request.audience}, {"iss", request.issuer}, {"iat", request.now},
+                {"exp", exp}, {"jti", base64url::encode(request.random)}};
+    if (!request.subject.empty()) claims["sub"] = request.subject;
+    if (request.context) {
+        auto ctx = parse_context(*request.context);
+        if (!ctx) return ctx.err();
+        if (request.reference) claims["ctx_ref"] = true;
+        else claims["ctx"] = std::move(ctx).value();
+    } else if (request.reference) {
+        return invalid("reference mode needs a ctx to keep");
+    }
+    const json header{{"alg", algorithm}, {"kid", signer.kid}, {"typ", token_type}};
+    std::string token = encode_json(header) + "." + encode_json(claims);
+    token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
+    if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");
+    return issued_token{std::move(token), base64url::encode(request.random), signer.kid, request.now, exp};
+}
+
+}  // namespace
+
+result<issued_token> issue(const issue_request& request, const key_set& keys) {
+    if (request.reference) return invalid("reference mode needs a store to keep the context");
+    return sign(request, keys);
+}
+
+result<issued_token> issue(const issue_request& request, const key_set& keys, replay_guard& store) {
+    auto issued = sign(request, keys);
+    if (!issued || !request.reference) return issued;
+    // Only a token whose context is safely stored is handed out.
+    const std::string ctx = parse_context(*request.context).value().dump();
+    auto saved = store.save_context(issued->jti, ctx, issued->expires_at + max_leeway, request.now);
+    if (!saved) return saved.err();
+    return issued;
+}
+
+}  // namespace handoffkit::token

@@ -1,0 +1,102 @@
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "handoffkit/crypto.hpp"
+#include "handoffkit/json_api_token.hpp"
+#include "handoffkit/native/stores.hpp"
+#include "handoffkit/native/system.hpp"
+#include "output.hpp"
+
+namespace handoffkit::cli {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::int64_t> parse_seconds(const std::string& text) {
+    if (text.empty() || text.size() > 16) return std::nullopt;
+    std::int64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+// Copies integer option `flag` into `out[field]`; false (after a usage message) when malformed.
+bool copy_seconds(const args& a, const char* flag, const char* field, json& out) {
+    auto text = a.get(flag);
+    if (!text) return true;
+    auto value = parse_seconds(*text);
+    if (!value) return usage_error(std::string("--") + flag + " takes whole seconds"), false;
+    out[field] = *value;
+    return true;
+}
+
+// --ctx is JSON; text that is not JSON is passed as a string so the core reports CONTEXT_INVALID.
+json context_value(const std::string& text) {
+    auto parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return parsed.is_discarded() ? json(text) : parsed;
+}
+
+int issue(const args& a, const std::string& keys) {
+    auto bot = a.get("bot-id");
+    if (!bot) return usage_error("token issue needs --bot-id");
+    json request{{"botId", *bot}, {"now", native::unix_now()}};
+    if (auto user = a.get("user")) request["user"] = *user;
+    if (auto issuer = a.get("issuer")) request["issuer"] = *issuer;
+    if (auto ctx = a.get("ctx")) request["ctx"] = context_value(*ctx);
+    if (!copy_seconds(a, "ttl", "ttl", request) || !copy_seconds(a, "now", "now", request)) return exit_usage;
+    if (auto random = a.get("random")) {
+        request["random"] = *random;
+    } else {
+        auto bytes = native::random_bytes(token::min_random_bytes);
+        if (!bytes) return print_error(bytes.err());
+        request["random"] = crypto::to_hex(*bytes);
+    }
+    if (!a.has("reference")) return print_envelope(json_api::issue_token(request.dump(), keys));
+    request["reference"] = true;
+    auto spec = a.get("store");
+    if (!spec) return usage_error("token issue --reference needs --store");
+    auto store = native::open_store(*spec);
+    if (!store) return print_error(store.err());
+    return print_envelope(json_api::issue_token_stored(request.dump(), keys, **store));
+}
+
+int verify(const args& a, const std::string& keys) {
+    if (a.positional.size() != 2) return usage_error("token verify takes exactly one TOKEN");
+    auto bot = a.get("bot-id");
+    if (!bot) return usage_error("token verify needs --bot-id");
+    json options{{"botId", *bot}, {"now", native::unix_now()}};
+    if (auto user = a.get("user")) options["user"] = *user;
+    if (auto issuer = a.get("issuer")) options["issuer"] = *issuer;
+    if (!copy_seconds(a, "now", "now", options) || !copy_seconds(a, "leeway", "leeway", options) ||
+        !copy_seconds(a, "max-lifetime", "maxLifetime", options))
+        return exit_usage;
+    const std::string& token = a.positional[1];
+    if (!a.has("redeem")) return print_envelope(json_api::verify_token(token, keys, options.dump()), a.has("pretty"));
+    auto spec = a.get("store");
+    if (!spec) return usage_error("token verify --redeem needs --store sqlite:PATH|redis://HOST:PORT|memory:");
+    auto store = native::open_store(*spec);
+    if (!store) return print_error(store.err());
+    return print_envelope(json_api::redeem_token(token, keys, options.dump(), **store), a.has("pretty"));
+}
+
+}  // namespace
+
+int cmd_token(const args& a) {
+    const std::string sub = a.positional.empty() ? "" : a.positional[0];
+    if (sub == "inspect") {
+        if (a.positional.size() != 2) return usage_error("token inspect takes exactly one TOKEN");
+        return print_envelope(json_api::inspect_token(a.positional[1]), a.has("pretty"));
+    }
+    if (sub != "issue" && sub != "verify") return usage_error("token takes issue, verify or inspect");
+    auto path = a.get("keys");
+    if (!path) return usage_error("token " + sub + " needs --keys FILE (a JWK Set)");
+    auto keys = native::read_key_file(*path);
+    if (!keys) return print_error(keys.err());
+    return sub == "issue" ? issue(a, *keys) : verify(a, *keys);
+}
+
+}  // namespace handoffkit::cli

@@ -1,0 +1,61 @@
+// handoffkit/native/sqlite_replay_guard.hpp: the durable replay guard (the embedded default).
+//
+// One SQLite file in WAL mode with synchronous=FULL: a redemption that returned is on disk, so
+// killing the process (or the machine) cannot un-redeem a token. Marking is one
+// `INSERT … ON CONFLICT(jti) DO UPDATE … WHERE keep_until <= now` statement on a primary key:
+// SQLite's file locks make it atomic across threads, connections and processes, so of several
+// concurrent redemptions exactly one changes a row. Rows past keep_until are deleted every
+// 256 marks. Busy beyond `busy_timeout_ms`, or any other SQLite failure, is STORE_UNAVAILABLE.
+//
+// Tables (created when missing): handoffkit_markers(jti PK, keep_until),
+// handoffkit_contexts(jti PK, ctx, keep_until). One instance is safe to share between threads
+// (calls are serialized); separate processes each open their own.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "handoffkit/replay_guard.hpp"
+#include "handoffkit/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace handoffkit::native {
+
+class sqlite_replay_guard final : public token::replay_guard {
+public:
+    struct options {
+        int busy_timeout_ms = 5000;  ///< how long to wait for another writer's lock
+    };
+
+    /// Opens (creating when missing) the database at `path`. Errors: STORE_UNAVAILABLE.
+    static result<std::unique_ptr<sqlite_replay_guard>> open(const std::string& path, options opts);
+    static result<std::unique_ptr<sqlite_replay_guard>> open(const std::string& path) { return open(path, options{}); }
+    ~sqlite_replay_guard() override;
+    sqlite_replay_guard(const sqlite_replay_guard&) = delete;
+    sqlite_replay_guard& operator=(const sqlite_replay_guard&) = delete;
+
+    result<token::mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) override;
+    result<token::done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
+                                     std::int64_t now) override;
+    result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
+
+private:
+    explicit sqlite_replay_guard(sqlite3* db) : db_(db) {}
+    result<token::done> prepare_all();
+    result<int> run(sqlite3_stmt* statement);  ///< steps once; the number of rows changed
+    void purge_now_and_then(std::int64_t now);
+
+    std::mutex mutex_;
+    sqlite3* db_;
+    sqlite3_stmt* mark_ = nullptr;
+    sqlite3_stmt* save_ = nullptr;
+    sqlite3_stmt* load_ = nullptr;
+    sqlite3_stmt* purge_markers_ = nullptr;
+    sqlite3_stmt* purge_contexts_ = nullptr;
+    unsigned marks_since_purge_ = 0;
+};
+
+}  // namespace handoffkit::native

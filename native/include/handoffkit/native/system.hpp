@@ -1,0 +1,28 @@
+// handoffkit/native/system.hpp: what the core leaves to the operating system for tokens:
+// the clock, entropy and key files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "handoffkit/result.hpp"
+#include "handoffkit/token.hpp"
+
+namespace handoffkit::native {
+
+/// Unix time in whole seconds (the `now` the core expects).
+std::int64_t unix_now();
+
+/// `count` bytes from the kernel CSPRNG (getrandom(2), blocking until it is seeded).
+/// Errors: ENTROPY_UNAVAILABLE.
+result<std::string> random_bytes(std::size_t count);
+
+/// The text of a JWK Set file, checked by parsing it (token.hpp). Errors: KEYS_UNREADABLE
+/// (the message names the path and the OS error, never the content), KEYS_INVALID, KEY_TOO_SHORT.
+result<std::string> read_key_file(const std::string& path);
+
+/// read_key_file, parsed.
+result<token::key_set> load_key_set(const std::string& path);
+
+}  // namespace handoffkit::native

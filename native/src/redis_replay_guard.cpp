@@ -1,0 +1,95 @@
+#include "handoffkit/native/redis_replay_guard.hpp"
+
+#include <hiredis/hiredis.h>
+
+#include <vector>
+
+namespace handoffkit::native {
+namespace {
+
+error unavailable(const std::string& why) { return fail("STORE_UNAVAILABLE", "Redis replay store: " + why); }
+
+timeval to_timeval(int ms) { return timeval{ms / 1000, (ms % 1000) * 1000}; }
+
+// Milliseconds from now until keep_until, at least one second (Redis refuses PX 0).
+std::string ttl_ms(std::int64_t keep_until, std::int64_t now) {
+    return std::to_string(keep_until > now ? (keep_until - now) * 1000 : 1000);
+}
+
+}  // namespace
+
+void redis_replay_guard::reply_deleter::operator()(redisReply* r) const { freeReplyObject(r); }
+
+redis_replay_guard::~redis_replay_guard() { disconnect(); }
+
+void redis_replay_guard::disconnect() {
+    if (context_) redisFree(context_);
+    context_ = nullptr;
+}
+
+result<token::done> redis_replay_guard::connect() {
+    if (context_) return token::done{};
+    context_ = redisConnectWithTimeout(options_.host.c_str(), options_.port, to_timeval(options_.timeout_ms));
+    if (!context_ || context_->err) {
+        const std::string why = context_ ? context_->errstr : "out of memory";
+        disconnect();
+        return unavailable("cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": " + why);
+    }
+    if (redisSetTimeout(context_, to_timeval(options_.timeout_ms)) != REDIS_OK) {
+        disconnect();
+        return unavailable("cannot set the command timeout");
+    }
+    return token::done{};
+}
+
+result<redis_replay_guard::reply_ptr> redis_replay_guard::command(std::initializer_list<std::string_view> argv) {
+    if (auto connected = connect(); !connected) return connected.err();
+    std::vector<const char*> pointers;
+    std::vector<size_t> lengths;
+    for (auto a : argv) {
+        pointers.push_back(a.data());
+        lengths.push_back(a.size());
+    }
+    reply_ptr reply(static_cast<redisReply*>(
+        redisCommandArgv(context_, static_cast<int>(argv.size()), pointers.data(), lengths.data())));
+    if (!reply) {
+        // The connection is unusable after an I/O error or timeout: start afresh next time.
+        const std::string why = context_->errstr;
+        disconnect();
+        return unavailable(why);
+    }
+    if (reply->type == REDIS_REPLY_ERROR) return unavailable(std::string(reply->str, reply->len));
+    return reply;
+}
+
+result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, std::int64_t keep_until,
+                                                         std::int64_t now) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string key = options_.prefix + "jti:" + std::string(jti);
+    auto reply = command({"SET", key, "1", "NX", "PX", ttl_ms(keep_until, now)});
+    if (!reply) return reply.err();
+    if ((*reply)->type == REDIS_REPLY_NIL) return token::mark_outcome::replayed;
+    if ((*reply)->type == REDIS_REPLY_STATUS) return token::mark_outcome::fresh;
+    return unavailable("unexpected reply to SET NX");
+}
+
+result<token::done> redis_replay_guard::save_context(std::string_view jti, std::string_view context,
+                                                     std::int64_t keep_until, std::int64_t now) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string key = options_.prefix + "ctx:" + std::string(jti);
+    auto reply = command({"SET", key, context, "PX", ttl_ms(keep_until, now)});
+    if (!reply) return reply.err();
+    return token::done{};
+}
+
+result<std::optional<std::string>> redis_replay_guard::load_context(std::string_view jti, std::int64_t) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string key = options_.prefix + "ctx:" + std::string(jti);
+    auto reply = command({"GET", key});
+    if (!reply) return reply.err();
+    if ((*reply)->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+    if ((*reply)->type == REDIS_REPLY_STRING) return std::optional<std::string>{std::string((*reply)->str, (*reply)->len)};
+    return unavailable("unexpected reply to GET");
+}
+
+}  // namespace handoffkit::native

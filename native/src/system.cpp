@@ -1,0 +1,46 @@
+#include "handoffkit/native/system.hpp"
+
+#include <sys/random.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace handoffkit::native {
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+result<std::string> random_bytes(std::size_t count) {
+    std::string out(count, '\0');
+    std::size_t filled = 0;
+    while (filled < count) {
+        const ssize_t n = getrandom(out.data() + filled, count - filled, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return fail("ENTROPY_UNAVAILABLE", std::string("getrandom failed: ") + std::strerror(errno));
+        filled += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+result<std::string> read_key_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("KEYS_UNREADABLE", "cannot read key file " + path + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) return fail("KEYS_UNREADABLE", "cannot read key file " + path);
+    auto parsed = token::key_set::parse(text.str());
+    if (!parsed) return parsed.err();
+    return text.str();
+}
+
+result<token::key_set> load_key_set(const std::string& path) {
+    auto text = read_key_file(path);
+    if (!text) return text.err();
+    return token::key_set::parse(*text);
+}
+
+}  // namespace handoffkit::native

@@ -1,0 +1,435 @@
+// Exactly-once redemption with the native stores: threads, processes, a killed process, a Redis
+// server this test starts itself (127.0.0.1, free port, nothing saved), and stores that cannot
+// answer. No assertion depends on timing: concurrency is forced with start gates, and the
+// kill happens after the child has reported progress.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "handoffkit/base64url.hpp"
+#include "handoffkit/native/redis_replay_guard.hpp"
+#include "handoffkit/native/sqlite_replay_guard.hpp"
+#include "handoffkit/native/stores.hpp"
+#include "handoffkit/native/system.hpp"
+#include "handoffkit/token.hpp"
+
+using namespace handoffkit;
+using handoffkit::native::redis_replay_guard;
+using handoffkit::native::sqlite_replay_guard;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t now = 1'700'000'000;
+constexpr int contenders = 8;
+
+const token::key_set& keys() {
+    static const token::key_set k =
+        token::key_set::parse(R"({"keys":[{"kty":"oct","kid":"k","k":")" + base64url::encode(std::string(32, '\x33')) +
+                              R"("}]})")
+            .value();
+    return k;
+}
+
+/// Token number `i`: its jti encodes i, so every token differs.
+std::string token_number(std::uint32_t i) {
+    token::issue_request r;
+    r.audience = "28:bot";
+    r.now = now;
+    r.random = std::string(12, '\x07') + std::string(reinterpret_cast<const char*>(&i), 4);
+    return token::issue(r, keys()).value().token;
+}
+
+token::verify_options options() {
+    token::verify_options o;
+    o.audience = "28:bot";
+    o.now = now;
+    return o;
+}
+
+/// 'S' redeemed, 'R' replayed, 'U' store unavailable, 'X' anything else.
+char redeem_letter(const std::string& token, token::replay_guard& guard) {
+    const auto r = token::redeem(token, keys(), options(), guard);
+    if (r) return 'S';
+    return r.err().code == "REPLAYED" ? 'R' : r.err().code == "STORE_UNAVAILABLE" ? 'U' : 'X';
+}
+
+struct scratch_dir {
+    fs::path path = fs::temp_directory_path() / ("handoffkit-stores-" + std::to_string(getpid()));
+    scratch_dir() {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~scratch_dir() { fs::remove_all(path); }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+/// Runs `contenders` threads that each redeem `token` with the guard `guard_for(i)` gives them,
+/// all released at once; returns their letters.
+template <class GuardFor>
+std::string race_threads(const std::string& token, GuardFor guard_for) {
+    std::atomic<bool> go{false};
+    std::atomic<int> ready{0};
+    std::string letters(contenders, '?');
+    std::vector<std::thread> threads;
+    for (int i = 0; i < contenders; ++i)
+        threads.emplace_back([&, i] {
+            token::replay_guard& guard = guard_for(i);
+            ++ready;
+            while (!go) std::this_thread::yield();
+            letters[i] = redeem_letter(token, guard);
+        });
+    while (ready < contenders) std::this_thread::yield();
+    go = true;
+    for (auto& t : threads) t.join();
+    return letters;
+}
+
+int count(const std::string& s, char c) { return static_cast<int>(std::count(s.begin(), s.end(), c)); }
+
+void check_exactly_one(const std::string& letters) {
+    CAPTURE(letters);
+    CHECK(count(letters, 'S') == 1);
+    CHECK(count(letters, 'R') == static_cast<int>(letters.size()) - 1);
+}
+
+int sqlite_count(const std::string& path, const char* sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+    const int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+// ---- a Redis server of our own ---------------------------------------------------------
+
+int free_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+/// redis-server on 127.0.0.1 at a free port, no persistence; stopped (SIGKILL) by stop() or
+/// the destructor. started() is false when it could not be brought up.
+class redis_server {
+public:
+    redis_server() {
+        for (int attempt = 0; attempt < 3 && !ready_; ++attempt) start(free_port());
+    }
+    ~redis_server() { stop(); }
+    bool started() const { return ready_; }
+    int port() const { return port_; }
+    void stop() {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        pid_ = -1;
+    }
+
+private:
+    void start(int port) {
+        port_ = port;
+        std::fflush(nullptr);  // or the child would flush our buffered output a second time
+        pid_ = fork();
+        if (pid_ == 0) {
+            const std::string p = std::to_string(port);
+            const int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, STDOUT_FILENO);
+            execlp("redis-server", "redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        // Poll until it answers PING (or has exited); bounded so a broken install fails the test.
+        for (int i = 0; i < 200 && !ready_; ++i) {
+            if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+                pid_ = -1;
+                return;
+            }
+            timeval tv{0, 200'000};
+            if (redisContext* c = redisConnectWithTimeout("127.0.0.1", port, tv)) {
+                if (!c->err) {
+                    auto* reply = static_cast<redisReply*>(redisCommand(c, "PING"));
+                    ready_ = reply && reply->type == REDIS_REPLY_STATUS;
+                    if (reply) freeReplyObject(reply);
+                }
+                redisFree(c);
+            }
+            if (!ready_) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        }
+        if (!ready_) stop();
+    }
+
+    pid_t pid_ = -1;
+    int port_ = 0;
+    bool ready_ = false;
+};
+
+redis_replay_guard::options redis_at(int port) {
+    redis_replay_guard::options o;
+    o.port = port;
+    o.timeout_ms = 1000;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("stores: threads redeeming one token through a locked memory guard: exactly one success") {
+    auto guard = native::open_store("memory:");
+    REQUIRE(guard);
+    for (std::uint32_t t = 0; t < 20; ++t) check_exactly_one(race_threads(token_number(t), [&](int) -> token::replay_guard& { return **guard; }));
+}
+
+TEST_CASE("stores: threads with one SQLite connection each, and sharing one: exactly one success") {
+    scratch_dir dir;
+    const std::string path = dir.file("replay.db");
+    std::vector<std::unique_ptr<sqlite_replay_guard>> guards;
+    for (int i = 0; i < contenders; ++i) guards.push_back(sqlite_replay_guard::open(path).value());
+    for (std::uint32_t t = 0; t < 10; ++t)
+        check_exactly_one(race_threads(token_number(t), [&](int i) -> token::replay_guard& { return *guards[i]; }));
+    for (std::uint32_t t = 10; t < 20; ++t)
+        check_exactly_one(race_threads(token_number(t), [&](int) -> token::replay_guard& { return *guards[0]; }));
+    CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_markers") == 20);
+    CHECK(sqlite_count(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1);
+}
+
+TEST_CASE("stores: several processes redeeming the same tokens in one SQLite file: one success per token") {
+    scratch_dir dir;
+    const std::string path = dir.file("replay.db");
+    REQUIRE(sqlite_replay_guard::open(path));  // the schema exists before the race
+    constexpr std::uint32_t tokens = 30;
+    std::vector<std::string> list;
+    for (std::uint32_t t = 0; t < tokens; ++t) list.push_back(token_number(t));
+    int gate[2];
+    REQUIRE(pipe(gate) == 0);
+    std::vector<std::pair<pid_t, int>> children;  // pid, read end of its result pipe
+    for (int c = 0; c < contenders; ++c) {
+        int results[2];
+        REQUIRE(pipe(results) == 0);
+        std::fflush(nullptr);
+        const pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(gate[1]);
+            close(results[0]);
+            auto guard = sqlite_replay_guard::open(path);
+            char byte;
+            (void)!read(gate[0], &byte, 1);  // returns when the parent closes the gate: all start together
+            std::string letters;
+            for (const auto& t : list) letters += guard ? redeem_letter(t, **guard) : 'U';
+            (void)!write(results[1], letters.data(), letters.size());
+            _exit(0);
+        }
+        close(results[1]);
+        children.emplace_back(pid, results[0]);
+    }
+    close(gate[0]);
+    close(gate[1]);
+    std::vector<std::string> per_child;
+    for (auto [pid, fd] : children) {
+        std::string letters(tokens, '?');
+        std::size_t got = 0;
+        for (ssize_t n; got < tokens && (n = read(fd, letters.data() + got, tokens - got)) > 0;) got += n;
+        close(fd);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status));
+        per_child.push_back(letters);
+    }
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        std::string column;
+        for (const auto& letters : per_child) column += letters[t];
+        CAPTURE(t);
+        check_exactly_one(column);
+    }
+}
+
+TEST_CASE("stores: a process killed with SIGKILL mid-run: what it redeemed stays redeemed (SQLite)") {
+    scratch_dir dir;
+    const std::string path = dir.file("replay.db");
+    constexpr std::uint32_t tokens = 3000, seen_before_kill = 100;
+    std::vector<std::string> list;
+    for (std::uint32_t t = 0; t < tokens; ++t) list.push_back(token_number(t));
+    int progress[2];
+    REQUIRE(pipe(progress) == 0);
+    std::fflush(nullptr);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(progress[0]);
+        auto guard = sqlite_replay_guard::open(path);
+        if (!guard) _exit(1);
+        for (std::uint32_t t = 0; t < tokens; ++t)
+            if (redeem_letter(list[t], **guard) == 'S') (void)!write(progress[1], &t, sizeof t);  // reported after commit
+        _exit(0);
+    }
+    close(progress[1]);
+    std::vector<std::uint32_t> reported;
+    std::uint32_t t;
+    while (reported.size() < seen_before_kill && read(progress[0], &t, sizeof t) == sizeof t) reported.push_back(t);
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(progress[0]);
+    REQUIRE(reported.size() == seen_before_kill);
+    CHECK(WIFSIGNALED(status));  // it was killed mid-run, not finished
+    CHECK(sqlite_count(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
+
+    // "Restart": a new process's view of the same file.
+    auto guard = sqlite_replay_guard::open(path);
+    REQUIRE(guard);
+    for (std::uint32_t r : reported) {
+        CAPTURE(r);
+        CHECK(redeem_letter(list[r], **guard) == 'R');
+    }
+    // Tokens the killed process never reached are still good (at most one was in flight).
+    const std::uint32_t last = reported.back();
+    CHECK(last + 2 < tokens);
+    for (std::uint32_t r = last + 2; r < std::min(tokens, last + 50); ++r) CHECK(redeem_letter(list[r], **guard) == 'S');
+}
+
+TEST_CASE("stores: SQLite that cannot answer is STORE_UNAVAILABLE, and answers again once free") {
+    scratch_dir dir;
+    CHECK(sqlite_replay_guard::open(dir.file("no/such/dir/replay.db")).err().code == "STORE_UNAVAILABLE");
+    std::ofstream(dir.file("garbage.db")) << std::string(8192, 'x');
+    CHECK(sqlite_replay_guard::open(dir.file("garbage.db")).err().code == "STORE_UNAVAILABLE");
+
+    const std::string path = dir.file("locked.db");
+    sqlite_replay_guard::options quick;
+    quick.busy_timeout_ms = 50;
+    auto guard = sqlite_replay_guard::open(path, quick);
+    REQUIRE(guard);
+    sqlite3* holder = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &holder) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    const std::string token = token_number(1);
+    CHECK(redeem_letter(token, **guard) == 'U');
+    sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(holder);
+    CHECK(redeem_letter(token, **guard) == 'S');  // the failed attempt consumed nothing
+    CHECK(redeem_letter(token, **guard) == 'R');
+}
+
+TEST_CASE("stores: SQLite purges expired markers and treats a stale one as absent") {
+    scratch_dir dir;
+    const std::string path = dir.file("purge.db");
+    auto guard = sqlite_replay_guard::open(path).value();
+    CHECK(*guard->try_mark("stale", 100, 50) == token::mark_outcome::fresh);
+    CHECK(*guard->try_mark("stale", 100, 99) == token::mark_outcome::replayed);
+    CHECK(*guard->try_mark("stale", 300, 100) == token::mark_outcome::fresh);
+    for (int i = 0; i < 300; ++i) REQUIRE(guard->try_mark("old-" + std::to_string(i), 200, 150));
+    CHECK(guard->save_context("c1", R"({"a":1})", 250, 150));
+    CHECK(*guard->load_context("c1", 249) == std::optional<std::string>(R"({"a":1})"));
+    CHECK(*guard->load_context("c1", 250) == std::nullopt);
+    for (int i = 0; i < 256; ++i) REQUIRE(guard->try_mark("new-" + std::to_string(i), 900, 260));  // triggers a purge
+    CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_markers WHERE keep_until <= 260") == 0);
+    CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_contexts") == 0);
+    CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_markers WHERE jti = 'stale'") == 1);
+}
+
+TEST_CASE("stores: Redis: several connections redeeming one token: exactly one success; a stopped Redis fails closed") {
+    redis_server server;
+    REQUIRE_MESSAGE(server.started(), "redis-server could not be started on 127.0.0.1");
+    std::vector<std::unique_ptr<redis_replay_guard>> guards;
+    for (int i = 0; i < contenders; ++i) guards.push_back(std::make_unique<redis_replay_guard>(redis_at(server.port())));
+    for (std::uint32_t t = 0; t < 20; ++t)
+        check_exactly_one(race_threads(token_number(t), [&](int i) -> token::replay_guard& { return *guards[i]; }));
+
+    // The marker expires by itself once no verifier could accept the token (exp + max leeway).
+    timeval tv{1, 0};
+    redisContext* raw = redisConnectWithTimeout("127.0.0.1", server.port(), tv);
+    REQUIRE(raw);
+    REQUIRE(!raw->err);
+    const auto jti = token::verify(token_number(0), keys(), options()).value().jti;
+    auto* ttl = static_cast<redisReply*>(redisCommand(raw, "PTTL handoffkit:jti:%s", jti.c_str()));
+    REQUIRE(ttl);
+    CHECK(ttl->type == REDIS_REPLY_INTEGER);
+    CHECK(ttl->integer > 0);
+    CHECK(ttl->integer <= (token::default_ttl + token::max_leeway) * 1000);
+    freeReplyObject(ttl);
+    redisFree(raw);
+
+    // Reference mode through Redis.
+    token::issue_request r;
+    r.audience = "28:bot";
+    r.now = now;
+    r.random = std::string(16, '\x55');
+    r.context = R"({"case":"r"})";
+    r.reference = true;
+    const auto issued = token::issue(r, keys(), *guards[0]);
+    REQUIRE(issued);
+    const auto redeemed = token::redeem(issued->token, keys(), options(), *guards[1]);
+    REQUIRE(redeemed);
+    CHECK(redeemed->context == std::optional<std::string>(R"({"case":"r"})"));
+
+    server.stop();
+    const std::string later = token_number(100);
+    CHECK(redeem_letter(later, *guards[0]) == 'U');  // the open connection breaks
+    CHECK(redeem_letter(later, *guards[0]) == 'U');  // reconnecting fails
+    redis_replay_guard fresh(redis_at(server.port()));
+    CHECK(redeem_letter(later, fresh) == 'U');
+    CHECK(fresh.load_context("x", now).err().code == "STORE_UNAVAILABLE");
+    CHECK(fresh.save_context("x", "{}", now + 10, now).err().code == "STORE_UNAVAILABLE");
+}
+
+TEST_CASE("stores: open_store specs") {
+    scratch_dir dir;
+    CHECK(native::open_store("memory:"));
+    CHECK(native::open_store("sqlite:" + dir.file("s.db")));
+    auto unreachable = native::open_store("redis://127.0.0.1:1");  // connects lazily
+    REQUIRE(unreachable);
+    CHECK(redeem_letter(token_number(1), **unreachable) == 'U');
+    for (const char* bad : {"", "memory", "sqlite:", "redis://", "redis://:6379", "redis://h:0", "redis://h:65536",
+                            "redis://h:x", "redis://u@h:1", "ftp://h"}) {
+        CAPTURE(bad);
+        const auto store = native::open_store(bad);
+        REQUIRE_FALSE(store);
+        CHECK(store.err().code == "INVALID_ARGUMENT");
+    }
+}
+
+TEST_CASE("system: clock, entropy and key files") {
+    CHECK(native::unix_now() > 1'700'000'000);
+    const auto a = native::random_bytes(32), b = native::random_bytes(32);
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->size() == 32);
+    CHECK(*a != *b);
+    CHECK(native::random_bytes(0)->empty());
+    scratch_dir dir;
+    CHECK(native::read_key_file(dir.file("missing.json")).err().code == "KEYS_UNREADABLE");
+    const std::string secret = base64url::encode(std::string(20, '\x44'));  // too short, and must not leak
+    std::ofstream(dir.file("short.json")) << R"({"keys":[{"kty":"oct","kid":"a","k":")" << secret << R"("}]})";
+    const auto short_key = native::load_key_set(dir.file("short.json"));
+    REQUIRE_FALSE(short_key);
+    CHECK(short_key.err().code == "KEY_TOO_SHORT");
+    CHECK(short_key.err().message.find(secret) == std::string::npos);
+    std::ofstream(dir.file("good.json")) << R"({"keys":[{"kty":"oct","kid":"a","k":")"
+                                         << base64url::encode(std::string(32, '\x44')) << R"("}]})";
+    const auto good = native::load_key_set(dir.file("good.json"));
+    REQUIRE(good);
+    CHECK(good->signing_key().kid == "a");
+}

@@ -1,0 +1,308 @@
+// Core token behaviour beyond the shared vectors: bit flips, limits, key hygiene, the replay
+// guard contract and the in-memory guard.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "handoffkit/base64url.hpp"
+#include "handoffkit/json_api_token.hpp"
+#include "handoffkit/token.hpp"
+
+using namespace handoffkit;
+using namespace handoffkit::token;
+
+namespace {
+
+const std::string key_bytes(32, '\x11');
+const std::string old_key_bytes(40, '\x22');
+const std::string jwks = R"({"keys":[{"kty":"oct","kid":"new","k":")" + base64url::encode(key_bytes) +
+                         R"("},{"kty":"oct","kid":"old","k":")" + base64url::encode(old_key_bytes) + R"("}]})";
+constexpr std::int64_t now = 1'700'000'000;
+const std::string bot = "28:f47ac10b-58cc-4372-a567-0e02b2c3d479";
+
+const key_set& keys() {
+    static const key_set k = key_set::parse(jwks).value();
+    return k;
+}
+
+issue_request request(std::string random = std::string(16, '\x01')) {
+    issue_request r;
+    r.audience = bot;
+    r.subject = "user-1";
+    r.now = now;
+    r.random = std::move(random);
+    r.context = R"({"ticket":"INC-1"})";
+    return r;
+}
+
+verify_options options(std::int64_t at = now) {
+    verify_options o;
+    o.audience = bot;
+    o.user = "user-1";
+    o.now = at;
+    return o;
+}
+
+std::string fresh_token(char random_byte = 1) { return issue(request(std::string(16, random_byte)), keys()).value().token; }
+
+/// A store that cannot answer: every call fails, as a down Redis or a locked SQLite file does.
+struct unavailable_store final : replay_guard {
+    int calls = 0;
+    result<mark_outcome> try_mark(std::string_view, std::int64_t, std::int64_t) override {
+        ++calls;
+        return fail("STORE_UNAVAILABLE", "down");
+    }
+    result<done> save_context(std::string_view, std::string_view, std::int64_t, std::int64_t) override {
+        ++calls;
+        return fail("STORE_UNAVAILABLE", "down");
+    }
+    result<std::optional<std::string>> load_context(std::string_view, std::int64_t) override {
+        ++calls;
+        return fail("STORE_UNAVAILABLE", "down");
+    }
+};
+
+/// Records what redeem asks of the store.
+struct recording_store final : replay_guard {
+    memory_replay_guard inner;
+    std::vector<std::int64_t> keep_untils;
+    result<mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t n) override {
+        keep_untils.push_back(keep_until);
+        return inner.try_mark(jti, keep_until, n);
+    }
+    result<done> save_context(std::string_view j, std::string_view c, std::int64_t k, std::int64_t n) override {
+        keep_untils.push_back(k);
+        return inner.save_context(j, c, k, n);
+    }
+    result<std::optional<std::string>> load_context(std::string_view j, std::int64_t n) override {
+        return inner.load_context(j, n);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("tokens: issue then verify round-trips every claim") {
+    const auto issued = issue(request(), keys());
+    REQUIRE(issued);
+    CHECK(issued->kid == "new");
+    CHECK(issued->jti == base64url::encode(std::string(16, '\x01')));
+    CHECK(issued->expires_at == now + default_ttl);
+    const auto v = verify(issued->token, keys(), options());
+    REQUIRE(v);
+    CHECK(v->kid == "new");
+    CHECK(v->issuer == "handoffkit");
+    CHECK(v->subject == "user-1");
+    CHECK(v->jti == issued->jti);
+    CHECK(v->issued_at == now);
+    CHECK(v->expires_at == now + 600);
+    CHECK(v->context == std::optional<std::string>(R"({"ticket":"INC-1"})"));
+    CHECK_FALSE(v->redeemed);
+    CHECK(v->header_json == R"({"alg":"HS256","kid":"new","typ":"handoff+jwt"})");
+}
+
+TEST_CASE("tokens: every single-bit flip of a valid token is refused") {
+    const std::string token = fresh_token();
+    REQUIRE(verify(token, keys(), options()));
+    std::size_t refused = 0, total = 0;
+    for (std::size_t i = 0; i < token.size(); ++i)
+        for (int bit = 0; bit < 8; ++bit) {
+            std::string flipped = token;
+            flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
+            ++total;
+            const auto v = verify(flipped, keys(), options());
+            if (!v) ++refused;
+            else FAIL_CHECK("flip of bit " << bit << " at " << i << " was accepted");
+        }
+    CHECK(refused == total);
+    CHECK(total == token.size() * 8);
+}
+
+TEST_CASE("tokens: the largest request allowed stays within the token cap, with room in a link") {
+    issue_request r;
+    r.audience = std::string(max_claim_length, 'a');
+    r.subject = std::string(max_claim_length, 's');
+    r.issuer = std::string(max_claim_length, 'i');
+    r.now = max_time - default_max_lifetime;
+    r.ttl = default_max_lifetime;
+    r.random = std::string(max_random_bytes, '\xff');
+    r.context = R"({"x":")" + std::string(max_context_length - 8, 'y') + R"("})";
+    const std::string long_kid(max_kid_length, 'k');
+    const auto long_keys = key_set::parse(R"({"keys":[{"kty":"oct","kid":")" + long_kid + R"(","k":")" +
+                                          base64url::encode(key_bytes) + R"("}]})");
+    REQUIRE(long_keys);
+    const auto issued = issue(r, *long_keys);
+    REQUIRE_MESSAGE(issued, issued.err().code);
+    CHECK(issued->token.size() <= max_token_length);
+    CHECK(issued->token.size() + 100 < 2048);
+    r.context = R"({"x":")" + std::string(max_context_length - 7, 'y') + R"("})";
+    CHECK(issue(r, *long_keys).err().code == "CONTEXT_TOO_LARGE");
+}
+
+TEST_CASE("tokens: time arithmetic at the top of the range does not overflow") {
+    issue_request r = request();
+    r.now = max_time - 1;
+    r.ttl = 2;
+    CHECK(issue(r, keys()).err().code == "INVALID_ARGUMENT");
+    r.ttl = 1;
+    const auto issued = issue(r, keys());
+    REQUIRE(issued);
+    verify_options o = options(max_time - 1);
+    o.leeway = max_leeway;
+    CHECK(verify(issued->token, keys(), o));
+    o.now = max_time;
+    CHECK(verify(issued->token, keys(), o));  // within the leeway
+}
+
+TEST_CASE("tokens: key material never appears in results or messages") {
+    const std::string k = base64url::encode(key_bytes);
+    std::vector<std::string> outputs{
+        json_api::issue_token(R"({"botId":"b","now":1,"random":"00112233445566778899aabbccddeeff"})", jwks),
+        json_api::verify_token(fresh_token(), jwks, R"({"botId":")" + bot + R"(","now":1700000000,"user":"user-1"})"),
+        json_api::verify_token(fresh_token(), jwks, R"({"botId":"x","now":1700000000})"),
+        json_api::inspect_token(fresh_token()),
+        json_api::issue_token("{}", R"({"keys":[{"kty":"oct","kid":"a","k":")" + k.substr(0, 40) + R"("}]})"),
+        json_api::issue_token("{}", R"({"keys":[{"kty":"oct","kid":"a","k":")" + k + R"(=="}]})"),
+        json_api::issue_token("{}", R"({"keys":[{"kty":"RSA","kid":"a","k":")" + k + R"("}]})"),
+        json_api::issue_token("{}", R"({"keys":[{"kty":"oct","kid":"a","k":")" + k + R"("]})"),
+        json_api::issue_token("{}", R"({"keys":[{"kty":"oct","k":")" + k + R"("}],"activeKid":")" + k + R"("})"),
+    };
+    for (const auto& out : outputs) {
+        CAPTURE(out);
+        CHECK(out.find(k) == std::string::npos);
+        CHECK(out.find(k.substr(0, 40)) == std::string::npos);
+        CHECK(out.find(key_bytes) == std::string::npos);
+    }
+}
+
+TEST_CASE("tokens: key sets: the first key signs unless activeKid says otherwise; both verify") {
+    CHECK(keys().signing_key().kid == "new");
+    CHECK(keys().kids() == std::vector<std::string>{"new", "old"});
+    const std::string with_active = jwks.substr(0, jwks.size() - 1) + R"(,"activeKid":"old"})";
+    const auto rotated = key_set::parse(with_active);
+    REQUIRE(rotated);
+    CHECK(rotated->signing_key().kid == "old");
+    const auto issued = issue(request(), *rotated);
+    REQUIRE(issued);
+    CHECK(issued->kid == "old");
+    CHECK(verify(issued->token, keys(), options()));  // the other set has "old" too
+    const auto only_new = key_set::parse(R"({"keys":[{"kty":"oct","kid":"new","k":")" + base64url::encode(key_bytes) + R"("}]})");
+    CHECK(verify(issued->token, *only_new, options()).err().code == "UNKNOWN_KEY");
+}
+
+TEST_CASE("tokens: the JSON API's key cache follows the key text it is given") {
+    const std::string a = R"({"keys":[{"kty":"oct","kid":"a","k":")" + base64url::encode(std::string(32, 'a')) + R"("}]})";
+    const std::string b = R"({"keys":[{"kty":"oct","kid":"b","k":")" + base64url::encode(std::string(32, 'b')) + R"("}]})";
+    const std::string req = R"({"botId":"x","now":1700000000,"random":"00112233445566778899aabbccddeeff"})";
+    const std::string opts = R"({"botId":"x","now":1700000000})";
+    for (int round = 0; round < 3; ++round) {
+        const auto ta = nlohmann::json::parse(json_api::issue_token(req, a))["value"]["token"].get<std::string>();
+        const auto tb = nlohmann::json::parse(json_api::issue_token(req, b))["value"]["token"].get<std::string>();
+        CHECK(nlohmann::json::parse(json_api::verify_token(ta, a, opts))["ok"] == true);
+        CHECK(nlohmann::json::parse(json_api::verify_token(tb, b, opts))["ok"] == true);
+        CHECK(nlohmann::json::parse(json_api::verify_token(ta, b, opts))["error"]["code"] == "UNKNOWN_KEY");
+        CHECK(nlohmann::json::parse(json_api::verify_token(tb, a, opts))["error"]["code"] == "UNKNOWN_KEY");
+    }
+}
+
+TEST_CASE("redeem: exactly once; the marker outlives every verifier's leeway") {
+    recording_store store;
+    const std::string token = fresh_token();
+    const auto first = redeem(token, keys(), options(), store);
+    REQUIRE(first);
+    CHECK(first->redeemed);
+    REQUIRE(store.keep_untils.size() == 1);
+    CHECK(store.keep_untils[0] == now + default_ttl + max_leeway);
+    CHECK(redeem(token, keys(), options(now + 1), store).err().code == "REPLAYED");
+    // Even a verifier with the largest leeway, at the last second it accepts, sees the marker.
+    verify_options late = options(now + default_ttl + max_leeway - 1);
+    late.leeway = max_leeway;
+    CHECK(redeem(token, keys(), late, store).err().code == "REPLAYED");
+}
+
+TEST_CASE("redeem: a failed verification consumes nothing and never reaches the store") {
+    unavailable_store down;
+    const std::string token = fresh_token();
+    verify_options wrong = options();
+    wrong.user = "someone-else";
+    CHECK(redeem(token, keys(), wrong, down).err().code == "WRONG_USER");
+    CHECK(redeem(token, keys(), options(now + 600), down).err().code == "EXPIRED");
+    CHECK(redeem(token + "x", keys(), options(), down).err().code == "BAD_SIGNATURE");
+    CHECK(down.calls == 0);
+    memory_replay_guard guard;
+    CHECK(redeem(token, keys(), wrong, guard).err().code == "WRONG_USER");
+    CHECK(guard.size() == 0);
+    CHECK(redeem(token, keys(), options(), guard));
+}
+
+TEST_CASE("redeem: a store that cannot answer fails closed") {
+    unavailable_store down;
+    CHECK(redeem(fresh_token(), keys(), options(), down).err().code == "STORE_UNAVAILABLE");
+    issue_request r = request();
+    r.reference = true;
+    CHECK(issue(r, keys(), down).err().code == "STORE_UNAVAILABLE");
+    const std::string ok = R"({"botId":")" + bot + R"(","now":1700000000,"user":"user-1"})";
+    const auto out = nlohmann::json::parse(json_api::redeem_token(fresh_token(), jwks, ok, down));
+    CHECK(out["error"]["code"] == "STORE_UNAVAILABLE");
+}
+
+TEST_CASE("redeem: reference mode keeps the ctx out of the token") {
+    memory_replay_guard guard;
+    issue_request r = request();
+    r.reference = true;
+    CHECK(issue(r, keys()).err().code == "INVALID_ARGUMENT");
+    const auto issued = issue(r, keys(), guard);
+    REQUIRE(issued);
+    const auto inspected = inspect(issued->token);
+    REQUIRE(inspected);
+    CHECK(inspected->claims_json.find("INC-1") == std::string::npos);
+    CHECK(inspected->claims_json.find(R"("ctx_ref":true)") != std::string::npos);
+    const auto v = verify(issued->token, keys(), options());
+    REQUIRE(v);
+    CHECK(v->context_by_reference);
+    CHECK_FALSE(v->context);
+    memory_replay_guard empty;
+    CHECK(redeem(issued->token, keys(), options(), empty).err().code == "CONTEXT_NOT_FOUND");
+    CHECK(empty.size() == 0);  // nothing consumed
+    const auto redeemed = redeem(issued->token, keys(), options(), guard);
+    REQUIRE(redeemed);
+    CHECK(redeemed->context == std::optional<std::string>(R"({"ticket":"INC-1"})"));
+}
+
+TEST_CASE("memory guard: marks once, forgets only what has expired, refuses when full") {
+    memory_replay_guard guard(4);
+    CHECK(*guard.try_mark("a", 100, 10) == mark_outcome::fresh);
+    CHECK(*guard.try_mark("a", 100, 99) == mark_outcome::replayed);
+    CHECK(*guard.try_mark("a", 200, 100) == mark_outcome::fresh);  // expired marker: the token is dead
+    CHECK(*guard.try_mark("b", 100, 10) == mark_outcome::fresh);
+    CHECK(*guard.try_mark("c", 100, 10) == mark_outcome::fresh);
+    CHECK(*guard.try_mark("d", 100, 10) == mark_outcome::fresh);
+    CHECK(guard.try_mark("e", 100, 10).err().code == "STORE_UNAVAILABLE");  // live markers are kept
+    CHECK(*guard.try_mark("b", 100, 50) == mark_outcome::replayed);
+    CHECK(*guard.try_mark("e", 300, 100) == mark_outcome::fresh);  // full sweep drops b, c, d
+    CHECK(guard.size() == 2);
+    CHECK(guard.save_context("x", "{}", 500, 100));
+    CHECK(*guard.load_context("x", 499) == std::optional<std::string>("{}"));
+    CHECK(*guard.load_context("x", 500) == std::nullopt);
+    CHECK(*guard.load_context("y", 0) == std::nullopt);
+}
+
+TEST_CASE("memory guard: many tokens over time stay bounded by the sweep") {
+    memory_replay_guard guard;
+    for (int i = 0; i < 10'000; ++i) {
+        const std::int64_t t = i;  // one redemption per second, each marker kept 60 s
+        REQUIRE(*guard.try_mark("jti-" + std::to_string(i), t + 60, t) == mark_outcome::fresh);
+    }
+    CHECK(guard.size() < 60 + 256 + 1);
+}
+
+TEST_CASE("inspect says what it decoded and verifies nothing") {
+    const auto forged = fresh_token().substr(0, fresh_token().rfind('.')) + ".AAAA";
+    const auto out = nlohmann::json::parse(json_api::inspect_token(forged));
+    REQUIRE(out["ok"] == true);
+    CHECK(out["value"]["verified"] == false);
+    CHECK(out["value"]["claims"]["aud"] == bot);
+    CHECK(verify(forged, keys(), options()).err().code == "BAD_SIGNATURE");
+}
