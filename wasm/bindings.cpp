@@ -7,6 +7,8 @@
 #include <string>
 
 #include "handoffkit/json_api.hpp"
+#include "handoffkit/json_api_token.hpp"
+#include "handoffkit/replay_guard.hpp"
 
 namespace {
 
@@ -32,6 +34,38 @@ std::string bind2(const std::string& a, const std::string& b) {
     }
 }
 
+template <auto F>
+std::string bind3(const std::string& a, const std::string& b, const std::string& c) {
+    try {
+        return F(a, b, c);
+    } catch (...) {
+        return internal_error;
+    }
+}
+
+// The in-memory replay guard as a JS object, so a page or a single Node process can redeem
+// tokens exactly once. (Several processes need the native host's SQLite or Redis stores.)
+class ReplayGuard {
+public:
+    std::string issue(const std::string& request, const std::string& keys) {
+        try {
+            return handoffkit::json_api::issue_token_stored(request, keys, guard_);
+        } catch (...) {
+            return internal_error;
+        }
+    }
+    std::string redeem(const std::string& token, const std::string& keys, const std::string& options) {
+        try {
+            return handoffkit::json_api::redeem_token(token, keys, options, guard_);
+        } catch (...) {
+            return internal_error;
+        }
+    }
+
+private:
+    handoffkit::token::memory_replay_guard guard_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(handoffkit) {
@@ -39,4 +73,11 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("buildHandoffLink", &bind1<&api::build_handoff_link>);
     emscripten::function("buildDeepLink", &bind1<&api::build_deep_link>);
     emscripten::function("validateDeepLink", &bind2<&api::validate_deep_link>);
+    emscripten::function("issueToken", &bind2<&api::issue_token>);
+    emscripten::function("verifyToken", &bind3<&api::verify_token>);
+    emscripten::function("inspectToken", &bind1<&api::inspect_token>);
+    emscripten::class_<ReplayGuard>("ReplayGuard")
+        .constructor<>()
+        .function("issue", &ReplayGuard::issue)
+        .function("redeem", &ReplayGuard::redeem);
 }

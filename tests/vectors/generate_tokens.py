@@ -105,7 +105,7 @@ issue_cases = [
     {"name": "reference mode needs a store", "keys": "main", "request": dict(BASE, ctx={"a": 1}, reference=True),
      "error": "INVALID_ARGUMENT"},
     {"name": "botId missing", "keys": "main", "request": {"now": NOW, "random": RANDOM}, "error": "INVALID_ARGUMENT"},
-    {"name": "now missing", "keys": "main", "request": {"botId": BOT, "random": RANDOM}, "error": "INVALID_ARGUMENT"},
+    {"name": "now missing", "keys": "main", "request": {"botId": BOT, "random": RANDOM}, "error": "INVALID_ARGUMENT", "coreOnly": "the JS wrapper supplies now and random itself"},
     {"name": "now negative", "keys": "main", "request": dict(BASE, now=-1), "error": "INVALID_ARGUMENT"},
     {"name": "now not an integer", "keys": "main", "request": dict(BASE, now=1.5), "error": "INVALID_ARGUMENT"},
     {"name": "random shorter than 128 bits", "keys": "main", "request": dict(BASE, random=RANDOM[:30]),
@@ -113,7 +113,7 @@ issue_cases = [
     {"name": "random longer than 32 bytes", "keys": "main", "request": dict(BASE, random=RANDOM * 2 + "00"),
      "error": "INVALID_ARGUMENT"},
     {"name": "random not hex", "keys": "main", "request": dict(BASE, random="zz" * 16), "error": "INVALID_ARGUMENT"},
-    {"name": "random missing", "keys": "main", "request": {"botId": BOT, "now": NOW}, "error": "INVALID_ARGUMENT"},
+    {"name": "random missing", "keys": "main", "request": {"botId": BOT, "now": NOW}, "error": "INVALID_ARGUMENT", "coreOnly": "the JS wrapper supplies now and random itself"},
     {"name": "ttl 0", "keys": "main", "request": dict(BASE, ttl=0), "error": "INVALID_ARGUMENT"},
     {"name": "ttl above one day", "keys": "main", "request": dict(BASE, ttl=86401), "error": "INVALID_ARGUMENT"},
     {"name": "botId longer than 64 bytes", "keys": "main", "request": dict(BASE, botId="x" * 65),
@@ -259,12 +259,12 @@ verify_cases = [
 ]
 option_errors = [
     {"name": "botId missing", "options": {"now": NOW}, "error": "INVALID_ARGUMENT"},
-    {"name": "now missing", "options": {"botId": BOT}, "error": "INVALID_ARGUMENT"},
+    {"name": "now missing", "options": {"botId": BOT}, "error": "INVALID_ARGUMENT", "coreOnly": "the JS wrapper supplies now and random itself"},
     {"name": "leeway above 300", "options": dict(OPTS, leeway=301), "error": "INVALID_ARGUMENT"},
     {"name": "maxLifetime 0", "options": dict(OPTS, maxLifetime=0), "error": "INVALID_ARGUMENT"},
     {"name": "user not a string", "options": dict(OPTS, user=5), "error": "INVALID_ARGUMENT"},
     {"name": "unknown option", "options": dict(OPTS, audience=BOT), "error": "INVALID_ARGUMENT"},
-    {"name": "options not JSON", "options": "{", "error": "INVALID_JSON"},
+    {"name": "options not JSON", "options": "{", "error": "INVALID_JSON", "coreOnly": "JS takes options as an object (a string is INVALID_ARGUMENT)"},
 ]
 
 dec = lambda s: json.loads(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)))

@@ -31,6 +31,27 @@ function requireString(value, what) {
   return value;
 }
 
+// A JWK Set, as an object or its JSON text; the core caches the last set it parsed by text.
+function keysText(keys) {
+  if (typeof keys === 'string') return keys;
+  return toJson(keys, 'keys') || '{}';
+}
+
+// The core reads no clock and no entropy: the wrapper supplies both unless the caller did
+// (tests pin them).
+function withTimeAndRandom(options, what, { random }) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(`${what} must be an object`);
+  const filled = { ...options };
+  filled.now ??= Math.floor(Date.now() / 1000);
+  if (random) filled.random ??= randomHex(16);
+  return filled;
+}
+
+function randomHex(bytes) {
+  const buf = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function unwrap(envelope) {
   const parsed = JSON.parse(envelope);
   if (parsed.ok) return parsed.value;
@@ -45,5 +66,25 @@ export function wrap(module) {
     buildDeepLink: (options) => unwrap(module.buildDeepLink(toJson(options, 'options'))),
     validateDeepLink: (url, options) =>
       unwrap(module.validateDeepLink(requireString(url, 'url'), toJson(options, 'options'))),
+
+    issueToken: (options, keys) =>
+      unwrap(module.issueToken(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
+    verifyToken: (token, keys, options) =>
+      unwrap(module.verifyToken(requireString(token, 'token'), keysText(keys),
+        toJson(withTimeAndRandom(options, 'options', { random: false }), 'options'))),
+    inspectToken: (token) => unwrap(module.inspectToken(requireString(token, 'token'))),
+    createReplayGuard: () => replayGuard(new module.ReplayGuard()),
+  });
+}
+
+// Exactly-once redemption within this JS realm. dispose() frees the wasm memory it holds.
+function replayGuard(guard) {
+  return Object.freeze({
+    issueToken: (options, keys) =>
+      unwrap(guard.issue(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
+    redeemToken: (token, keys, options) =>
+      unwrap(guard.redeem(requireString(token, 'token'), keysText(keys),
+        toJson(withTimeAndRandom(options, 'options', { random: false }), 'options'))),
+    dispose: () => guard.delete(),
   });
 }

@@ -64,6 +64,81 @@ export interface ValidateLinkOptions {
   expectKind?: Exclude<LinkKind, 'unknown'>;
 }
 
+/** A JWK Set of `"kty":"oct"` keys (>= 256 bits each), as an object or its JSON text. */
+export type KeySet =
+  | { keys: Array<{ kty: 'oct'; kid: string; k: string; [extra: string]: unknown }>; activeKid?: string }
+  | string;
+
+export interface IssueTokenOptions {
+  /** The bot the token is for (`aud`), e.g. `28:<guid>`. */
+  botId: string;
+  /** AAD object id of the only user allowed to redeem it (`sub`). */
+  user?: string;
+  /** `iss`, default `handoffkit`. */
+  issuer?: string;
+  /** Lifetime in seconds, 1-86400, default 600. */
+  ttl?: number;
+  /** Small JSON context (at most 256 bytes compact). */
+  ctx?: Record<string, unknown>;
+  /** Keep ctx server-side (in a replay guard); the token carries only its id. Use `ReplayGuard.issueToken`. */
+  reference?: boolean;
+  /** Unix seconds; default now. */
+  now?: number;
+  /** 16-32 random bytes as hex; default from `crypto.getRandomValues`. */
+  random?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  kid: string;
+  iat: number;
+  exp: number;
+}
+
+export interface VerifyTokenOptions {
+  /** Expected audience (the bot id). */
+  botId: string;
+  /** The redeeming user's AAD object id; required when the token is bound to one. */
+  user?: string;
+  issuer?: string;
+  /** Clock skew allowed, seconds (0-300). */
+  leeway?: number;
+  /** Longest lifetime accepted, seconds. */
+  maxLifetime?: number;
+  /** Unix seconds; default now. */
+  now?: number;
+}
+
+export interface VerifiedToken {
+  verified: true;
+  redeemed: boolean;
+  kid: string;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  ctx: Record<string, unknown> | null;
+}
+
+export interface InspectedToken {
+  /** Always false: inspection decodes without checking anything. */
+  verified: false;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}
+
+/** Exactly-once redemption within this JS realm (an in-memory store). */
+export interface ReplayGuard {
+  /** Like `issueToken`, and with `reference: true` keeps ctx in this guard. */
+  issueToken(options: IssueTokenOptions, keys: KeySet): IssuedToken;
+  /**
+   * Verifies, then marks the token used. A failed check consumes nothing.
+   * @throws HandoffKitError REPLAYED, plus every `verifyToken` code
+   */
+  redeemToken(token: string, keys: KeySet, options: VerifyTokenOptions): VerifiedToken;
+  /** Frees the guard's wasm memory. */
+  dispose(): void;
+}
+
 export interface HandoffKit {
   readonly HandoffKitError: typeof HandoffKitError;
   /**
@@ -78,6 +153,21 @@ export interface HandoffKit {
   buildDeepLink(options: DeepLinkOptions): string;
   /** Reports every problem of `url`; never throws for a bad URL (only for bad options: INVALID_ARGUMENT). */
   validateDeepLink(url: string, options?: ValidateLinkOptions): LinkReport;
+  /**
+   * Signs a continuation token (JWS compact, HS256, typ `handoff+jwt`).
+   * @throws HandoffKitError KEYS_INVALID, KEY_TOO_SHORT, CONTEXT_INVALID, CONTEXT_TOO_LARGE, INVALID_ARGUMENT
+   */
+  issueToken(options: IssueTokenOptions, keys: KeySet): IssuedToken;
+  /**
+   * Verifies without consuming. Checks in order: length, base64url, header, signature, time, audience, user.
+   * @throws HandoffKitError TOKEN_TOO_LONG, MALFORMED, UNSUPPORTED_ALG, UNSUPPORTED_TYPE, UNKNOWN_KEY, BAD_SIGNATURE,
+   *   EXPIRED, NOT_YET_VALID, LIFETIME_TOO_LONG, WRONG_ISSUER, WRONG_AUDIENCE, WRONG_USER, …
+   */
+  verifyToken(token: string, keys: KeySet, options: VerifyTokenOptions): VerifiedToken;
+  /** Decodes header and claims WITHOUT verifying (for display). @throws HandoffKitError TOKEN_TOO_LONG, MALFORMED */
+  inspectToken(token: string): InspectedToken;
+  /** A new in-memory replay guard. */
+  createReplayGuard(): ReplayGuard;
 }
 
 export interface InitOptions {

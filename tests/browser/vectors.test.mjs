@@ -1,4 +1,4 @@
-// The packed package in headless Chromium: a plain page imports it and runs the shared vectors.
+// The packed package in headless Chromium: a plain page imports it and runs every shared suite.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -20,11 +20,13 @@ after(async () => {
   await server.close();
 });
 
-test('deep-link vectors in Chromium, from the packed package', async () => {
-  const page = await openPage(browser, `${server.url}/deeplinks.html`);
+test('shared vectors in Chromium, from the packed package', async () => {
+  const page = await openPage(browser, `${server.url}/vectors.html`);
   const result = await page.waitForFunction(() => window.handoffkitResult, null, { timeout: 20000 }).then((h) => h.jsonValue());
   assert.deepEqual(page.errors, []);
-  assert.deepEqual(result.failures, []);
-  assert.ok(result.checks > 80, `only ${result.checks} checks ran`);
+  assert.deepEqual(result.deeplinks.failures, []);
+  assert.ok(result.deeplinks.checks > 80, `only ${result.deeplinks.checks} deep-link checks ran`);
+  assert.deepEqual(result.tokens.failures, []);
+  assert.ok(result.tokens.checks >= 100, `only ${result.tokens.checks} token checks ran`);
   assert.equal(result.sample, 'https://teams.microsoft.com/l/chat/0/0?users=28:00000000-0000-0000-0000-000000000000&continuation=a%20b');
 });
