@@ -18,6 +18,14 @@ usage:
   handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
   handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
                                                         JSON report; exit 0 valid, 1 invalid
+  handoffkit card --bot-id ID --continuation TOKEN [--title T] [--text T] [--button-title T] [--card-version 1.5]
+                                                        print the handoff Adaptive Card (keys sorted, compact)
+  handoffkit card --json REQUEST                        build a card with several Action.OpenUrl:
+                                                        {"title":…,"text":…,"version":…,"actions":[{"url":…,"title":…},…]}
+  handoffkit card validate FILE|- [--card-version 1.5] [--target bot|webhook] [--allow-scheme S]…
+                                                        {valid, problems:[{code,severity,message,path}]};
+                                                        exit 0 valid, 1 invalid
+  --pretty (link validate, card, card validate)         indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
 usage errors exit with status 2.
@@ -28,6 +36,7 @@ usage errors exit with status 2.
 int main(int argc, char** argv) {
     using namespace handoffkit::cli;
     const std::map<std::string, std::function<int(const args&)>> commands{
+        {"card", cmd_card},
         {"link", cmd_link},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {

@@ -18,6 +18,11 @@ int print_envelope(const std::string& envelope, bool pretty) {
     return exit_ok;
 }
 
+int print_error(const std::string& code, const std::string& message) {
+    std::cerr << nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump() << '\n';
+    return exit_failed;
+}
+
 int usage_error(const std::string& message) {
     std::cerr << "handoffkit: " << message << "\n(see handoffkit --help)\n";
     return exit_usage;

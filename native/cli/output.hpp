@@ -11,6 +11,10 @@ enum exit_code : int { exit_ok = 0, exit_failed = 1, exit_usage = 2 };
 /// prints {"error":{code,message}} to stderr and returns exit_failed.
 int print_envelope(const std::string& envelope, bool pretty = false);
 
+/// A failure found by the CLI itself (e.g. an unreadable file): {"error":{code,message}} on
+/// stderr, exit_failed, like a core error.
+int print_error(const std::string& code, const std::string& message);
+
 /// Usage error: message to stderr, exit_usage.
 int usage_error(const std::string& message);
 
