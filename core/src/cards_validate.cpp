@@ -523,8 +523,8 @@ std::optional<nlohmann::json> parse_card_text(std::string_view text, std::option
         return std::nullopt;
     };
     if (text.size() > max_input_length)
-        return fail_with("INPUT_TOO_LARGE", "the card has " + std::to_string(text.size()) + " bytes; at most " +
-                                                std::to_string(max_input_length) + " are examined");
+        return fail_with("INPUT_TOO_LARGE", "the card is larger than " + std::to_string(max_input_length) +
+                                                " bytes, the most examined");
     if (!handoffkit::detail::is_valid_utf8(text)) return fail_with("INVALID_UTF8", "the card is not valid UTF-8");
     if (handoffkit::detail::json_nesting_exceeds(text, max_json_depth))
         return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
