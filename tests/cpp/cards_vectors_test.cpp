@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "handoffkit/json_api_cards.hpp"
@@ -201,4 +202,28 @@ TEST_CASE("card vectors: the CLI prints the same reports and exit codes") {
         const json api_out = json::parse(api::validate_card(text, options.dump()));
         CHECK(r.out == api_out["value"].dump() + "\n");
     }
+}
+
+TEST_CASE("card CLI: stdin, unreadable files, usage errors") {
+    const std::string cli = handoffkit::test::shell_quote(HANDOFFKIT_CLI);
+    temp_file good(R"({"type":"AdaptiveCard","version":"1.5","body":[]})");
+    auto status_of = [](const std::string& cmd) {
+        const int s = std::system(cmd.c_str());
+        return WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    };
+    CHECK(status_of(cli + " card validate - < " + handoffkit::test::shell_quote(good.path.string()) + " >/dev/null") == 0);
+    CHECK(status_of("printf '{' | " + cli + " card validate - >/dev/null") == 1);
+    CHECK(run_cli({"card", "validate", "/nonexistent/card.json"}).status == 1);
+    CHECK(run_cli({"card", "validate"}).status == 2);
+    CHECK(run_cli({"card", "validate", "a.json", "b.json"}).status == 2);
+    CHECK(run_cli({"card", "--bot-id", "00000000-0000-0000-0000-000000000000"}).status == 2);
+    CHECK(run_cli({"card", "render"}).status == 2);
+    // Options the core refuses are errors (exit 1), not reports.
+    const auto bad = run_cli({"card", "validate", good.path.string(), "--target=email"});
+    CHECK(bad.status == 1);
+    CHECK(bad.out.empty());
+    // --pretty indents the same report.
+    const auto pretty = run_cli({"card", "validate", good.path.string(), "--pretty"});
+    CHECK(pretty.status == 0);
+    CHECK(pretty.out == json::parse(api::validate_card(R"({"type":"AdaptiveCard","version":"1.5","body":[]})", ""))["value"].dump(2) + "\n");
 }

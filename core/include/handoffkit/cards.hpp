@@ -10,7 +10,7 @@
 // then "actions", "body", "type", "version"). The same input always gives the same bytes in every
 // runtime, so cards can be diffed, hashed and cached.
 //
-// URL policy (Action.OpenUrl `url`, `iconUrl`, Image `url`): `https:` (with a host) and `msteams:`
+// URL policy (Action.OpenUrl `url`, action `iconUrl`, Image `url`, `backgroundImage`): `https:` (with a host) and `msteams:`
 // are allowed; `javascript:`, `vbscript:`, `data:` (except `data:image/…` for images and icons
 // from card version 1.2) and `file:` are always refused (URL_SCHEME_FORBIDDEN); anything else,
 // `http:` included, is URL_SCHEME_NOT_ALLOWED unless the caller adds the scheme to
