@@ -21,4 +21,9 @@ bool is_iso8601(std::string_view s);
 
 bool is_guid(std::string_view s);
 
+/// True when the JSON text nests arrays/objects more than `limit` levels deep (brackets inside
+/// strings do not count). A linear scan run before parsing, so that everything recursive after
+/// it (walking, serializing) works on bounded depth. Not a validator: malformed text may pass.
+bool json_nesting_exceeds(std::string_view text, int limit);
+
 }  // namespace handoffkit::detail

@@ -17,4 +17,10 @@ int cmd_link(const args& a);
 /// handoffkit token inspect TOKEN [--pretty]
 int cmd_token(const args& a);
 
+/// handoffkit card --bot-id ID --continuation TOKEN [--title T] [--text T] [--button-title T]
+///                 [--card-version V] [--pretty]
+/// handoffkit card --json '{"title":…,"actions":[{"url":…,"title":…},…]}' [--pretty]
+/// handoffkit card validate FILE|- [--card-version V] [--target bot|webhook] [--allow-scheme S]… [--pretty]
+int cmd_card(const args& a);
+
 }  // namespace handoffkit::cli

@@ -18,6 +18,13 @@ usage:
   handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
   handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
                                                         JSON report; exit 0 valid, 1 invalid
+  handoffkit card --bot-id ID --continuation TOKEN [--title T] [--text T] [--button-title T] [--card-version 1.5]
+                                                        print the handoff Adaptive Card (keys sorted, compact)
+  handoffkit card --json REQUEST                        build a card with several Action.OpenUrl:
+                                                        {"title":…,"text":…,"version":…,"actions":[{"url":…,"title":…},…]}
+  handoffkit card validate FILE|- [--card-version 1.5] [--target bot|webhook] [--allow-scheme S]…
+                                                        {valid, problems:[{code,severity,message,path}]};
+                                                        exit 0 valid, 1 invalid
   handoffkit token issue --keys FILE --bot-id ID [--user AAD_OBJECT_ID] [--ttl SECONDS] [--ctx JSON]
                     [--issuer ISS] [--reference --store STORE]
                                                         issue a continuation token: {token,jti,kid,iat,exp}
@@ -28,6 +35,7 @@ usage:
       FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
       STORE is sqlite:PATH, redis://HOST:PORT or memory:
       --now SECONDS and --random HEX replace the clock and the entropy (for tests only)
+  --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
 usage errors exit with status 2.
@@ -38,6 +46,7 @@ usage errors exit with status 2.
 int main(int argc, char** argv) {
     using namespace handoffkit::cli;
     const std::map<std::string, std::function<int(const args&)>> commands{
+        {"card", cmd_card},
         {"link", cmd_link},
         {"token", cmd_token},
     };

@@ -6,6 +6,7 @@
 //   {"ok":true,"value":<result>}  or  {"ok":false,"error":{"code":"UPPER_SNAKE","message":"…"}}
 // Nothing throws: malformed JSON is INVALID_JSON, a field of the wrong type or an unknown field
 // is INVALID_ARGUMENT with the field named in the message.
+// Adaptive Card operations: handoffkit/json_api_cards.hpp.
 #pragma once
 
 #include <string>
