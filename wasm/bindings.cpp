@@ -7,6 +7,7 @@
 #include <string>
 
 #include "handoffkit/json_api.hpp"
+#include "handoffkit/json_api_cards.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/replay_guard.hpp"
 
@@ -73,6 +74,10 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("buildHandoffLink", &bind1<&api::build_handoff_link>);
     emscripten::function("buildDeepLink", &bind1<&api::build_deep_link>);
     emscripten::function("validateDeepLink", &bind2<&api::validate_deep_link>);
+    emscripten::function("buildOpenUrlAction", &bind1<&api::build_open_url_action>);
+    emscripten::function("buildCard", &bind1<&api::build_card>);
+    emscripten::function("buildHandoffCard", &bind1<&api::build_handoff_card>);
+    emscripten::function("validateCard", &bind2<&api::validate_card>);
     emscripten::function("issueToken", &bind2<&api::issue_token>);
     emscripten::function("verifyToken", &bind3<&api::verify_token>);
     emscripten::function("inspectToken", &bind1<&api::inspect_token>);

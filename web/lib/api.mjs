@@ -52,6 +52,18 @@ function randomHex(bytes) {
   return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// A card to validate: its JSON text as given, or an object (any value JSON can carry).
+function cardText(card) {
+  if (typeof card === 'string') return card;
+  try {
+    const text = JSON.stringify(card);
+    if (text === undefined) throw new Error('not a JSON value');
+    return text;
+  } catch (e) {
+    throw argumentError(`card cannot be serialized to JSON: ${e.message}`);
+  }
+}
+
 function unwrap(envelope) {
   const parsed = JSON.parse(envelope);
   if (parsed.ok) return parsed.value;
@@ -67,6 +79,11 @@ export function wrap(module) {
     validateDeepLink: (url, options) =>
       unwrap(module.validateDeepLink(requireString(url, 'url'), toJson(options, 'options'))),
 
+    buildOpenUrlAction: (options) => unwrap(module.buildOpenUrlAction(toJson(options, 'options'))),
+    buildCard: (options) => unwrap(module.buildCard(toJson(options, 'options'))),
+    buildHandoffCard: (options) => unwrap(module.buildHandoffCard(toJson(options, 'options'))),
+    validateCard: (card, options) => unwrap(module.validateCard(cardText(card), toJson(options, 'options'))),
+
     issueToken: (options, keys) =>
       unwrap(module.issueToken(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
     verifyToken: (token, keys, options) =>
@@ -80,6 +97,11 @@ export function wrap(module) {
 // Exactly-once redemption within this JS realm. dispose() frees the wasm memory it holds.
 function replayGuard(guard) {
   return Object.freeze({
+    buildOpenUrlAction: (options) => unwrap(module.buildOpenUrlAction(toJson(options, 'options'))),
+    buildCard: (options) => unwrap(module.buildCard(toJson(options, 'options'))),
+    buildHandoffCard: (options) => unwrap(module.buildHandoffCard(toJson(options, 'options'))),
+    validateCard: (card, options) => unwrap(module.validateCard(cardText(card), toJson(options, 'options'))),
+
     issueToken: (options, keys) =>
       unwrap(guard.issue(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
     redeemToken: (token, keys, options) =>

@@ -64,6 +64,60 @@ export interface ValidateLinkOptions {
   expectKind?: Exclude<LinkKind, 'unknown'>;
 }
 
+export type CardVersion = '1.0' | '1.1' | '1.2' | '1.3' | '1.4' | '1.5' | '1.6';
+
+/** Action.OpenUrl properties; each is allowed only from the card version that introduced it. */
+export interface OpenUrlActionOptions {
+  url: string;
+  title?: string;
+  id?: string;
+  /** 1.1+ */
+  iconUrl?: string;
+  /** 1.2+: default | positive | destructive (Teams renders only default). */
+  style?: string;
+  /** 1.2+ */
+  fallback?: 'drop' | Record<string, unknown>;
+  /** 1.2+ */
+  requires?: Record<string, string>;
+  /** 1.5+ */
+  tooltip?: string;
+  /** 1.5+ */
+  isEnabled?: boolean;
+  /** 1.5+: primary | secondary */
+  mode?: string;
+}
+
+/** An Adaptive Card as JSON (keys sorted at every level). */
+export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; [property: string]: unknown };
+
+export interface HandoffCardOptions extends HandoffLinkOptions {
+  title?: string;
+  text?: string;
+  /** Default "Continue in Teams". */
+  buttonTitle?: string;
+  /** Default 1.5, the highest Teams supports for bots. */
+  version?: CardVersion;
+}
+
+export interface ValidateCardOptions {
+  /** The version the host renders; default 1.5. */
+  version?: CardVersion;
+  /** bot: 100 KB limit (warning above 80 KB); webhook: 28 KB (incoming webhooks, connectors). */
+  target?: 'bot' | 'webhook';
+  /** Default ["https", "msteams"]; javascript:, vbscript:, file: and data: are always refused. */
+  allowedSchemes?: string[];
+}
+
+export interface CardProblem extends Problem {
+  /** JSON pointer into the card ("" = the whole card). */
+  path: string;
+}
+
+export interface CardReport {
+  valid: boolean;
+  problems: CardProblem[];
+}
+
 /** A JWK Set of `"kty":"oct"` keys (>= 256 bits each), as an object or its JSON text. */
 export type KeySet =
   | { keys: Array<{ kty: 'oct'; kid: string; k: string; [extra: string]: unknown }>; activeKid?: string }
@@ -153,6 +207,14 @@ export interface HandoffKit {
   buildDeepLink(options: DeepLinkOptions): string;
   /** Reports every problem of `url`; never throws for a bad URL (only for bad options: INVALID_ARGUMENT). */
   validateDeepLink(url: string, options?: ValidateLinkOptions): LinkReport;
+  /** @throws HandoffKitError UNSUPPORTED_PROPERTY, URL_SCHEME_FORBIDDEN, PROPERTY_MISSING, VERSION_UNKNOWN, INVALID_ARGUMENT, … */
+  buildOpenUrlAction(options: OpenUrlActionOptions & { version?: CardVersion }): Record<string, unknown>;
+  /** A card with text blocks and several Action.OpenUrl. */
+  buildCard(options: { version?: CardVersion; title?: string; text?: string; actions?: OpenUrlActionOptions[] }): AdaptiveCard;
+  /** The handoff card: title, text and one button opening the handoff deep link. */
+  buildHandoffCard(options: HandoffCardOptions): AdaptiveCard;
+  /** Reports every problem of a card (object or JSON text); never throws for a bad card, only for bad options. */
+  validateCard(card: unknown, options?: ValidateCardOptions): CardReport;
   /**
    * Signs a continuation token (JWS compact, HS256, typ `handoff+jwt`).
    * @throws HandoffKitError KEYS_INVALID, KEY_TOO_SHORT, CONTEXT_INVALID, CONTEXT_TOO_LARGE, INVALID_ARGUMENT
