@@ -10,4 +10,7 @@ namespace handoffkit::cli {
 /// handoffkit link validate URL [--allow-host H]… [--expect KIND] [--pretty]
 int cmd_link(const args& a);
 
+/// handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
+int cmd_eligibility(const args& a);
+
 }  // namespace handoffkit::cli

@@ -18,6 +18,10 @@ usage:
   handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
   handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
                                                         JSON report; exit 0 valid, 1 invalid
+  handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
+                                                        which Copilot features each representative of an
+                                                        environment can use, in which stage, and what to
+                                                        change; --ruleset replaces the embedded rules
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
 usage errors exit with status 2.
@@ -28,6 +32,7 @@ usage errors exit with status 2.
 int main(int argc, char** argv) {
     using namespace handoffkit::cli;
     const std::map<std::string, std::function<int(const args&)>> commands{
+        {"eligibility", cmd_eligibility},
         {"link", cmd_link},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {

@@ -12,10 +12,12 @@
 
 namespace handoffkit {
 
-/// A failed operation: `code` is stable (part of the contract), `message` is for humans.
+/// A failed operation: `code` is stable (part of the contract), `message` is for humans, and
+/// `field`, when not empty, is the JSON Pointer (RFC 6901) of the offending part of the input.
 struct error {
     std::string code;
     std::string message;
+    std::string field = {};
 };
 
 /// Either a `T` or an `error`. Deliberately small: no exceptions, no implicit throwing access.
