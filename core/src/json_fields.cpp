@@ -74,7 +74,7 @@ std::string ok_envelope(nlohmann::json value) {
 
 std::string error_envelope(const error& e) {
     nlohmann::json body{{"code", e.code}, {"message", e.message}};
-    if (!e.field.empty()) body["field"] = e.field;
+    if (e.field) body["field"] = *e.field;
     return nlohmann::json{{"ok", false}, {"error", std::move(body)}}.dump(-1, ' ', false,
                                                                           nlohmann::json::error_handler_t::replace);
 }

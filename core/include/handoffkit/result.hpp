@@ -6,6 +6,7 @@
 // tests/vectors/, so callers can branch on them in any runtime.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -13,11 +14,12 @@
 namespace handoffkit {
 
 /// A failed operation: `code` is stable (part of the contract), `message` is for humans, and
-/// `field`, when not empty, is the JSON Pointer (RFC 6901) of the offending part of the input.
+/// `field`, when set, is the JSON Pointer (RFC 6901) of the offending part of the input ("" is the
+/// whole document).
 struct error {
     std::string code;
     std::string message;
-    std::string field = {};
+    std::optional<std::string> field = {};
 };
 
 /// Either a `T` or an `error`. Deliberately small: no exceptions, no implicit throwing access.
