@@ -129,8 +129,10 @@ std::string ok_envelope(nlohmann::json value) {
 }
 
 std::string error_envelope(const error& e) {
-    return nlohmann::json{{"ok", false}, {"error", {{"code", e.code}, {"message", e.message}}}}.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    nlohmann::json body{{"code", e.code}, {"message", e.message}};
+    if (e.field) body["field"] = *e.field;
+    return nlohmann::json{{"ok", false}, {"error", std::move(body)}}.dump(-1, ' ', false,
+                                                                          nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace handoffkit::detail

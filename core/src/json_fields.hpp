@@ -63,7 +63,7 @@ private:
 
 /// {"ok":true,"value":…}
 std::string ok_envelope(nlohmann::json value);
-/// {"ok":false,"error":{"code":…,"message":…}}
+/// {"ok":false,"error":{"code":…,"message":…}} (+ "field":"<JSON Pointer>" when the error names one)
 std::string error_envelope(const error& e);
 
 }  // namespace handoffkit::detail

@@ -23,4 +23,7 @@ int cmd_token(const args& a);
 /// handoffkit card validate FILE|- [--card-version V] [--target bot|webhook] [--allow-scheme S]… [--pretty]
 int cmd_card(const args& a);
 
+/// handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
+int cmd_eligibility(const args& a);
+
 }  // namespace handoffkit::cli

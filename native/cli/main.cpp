@@ -35,6 +35,10 @@ usage:
       FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
       STORE is sqlite:PATH, redis://HOST:PORT or memory:
       --now SECONDS and --random HEX replace the clock and the entropy (for tests only)
+  handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
+                                                        which Copilot features each representative of an
+                                                        environment can use, in which stage, and what to
+                                                        change; --ruleset replaces the embedded rules
   --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
@@ -47,6 +51,7 @@ int main(int argc, char** argv) {
     using namespace handoffkit::cli;
     const std::map<std::string, std::function<int(const args&)>> commands{
         {"card", cmd_card},
+        {"eligibility", cmd_eligibility},
         {"link", cmd_link},
         {"token", cmd_token},
     };

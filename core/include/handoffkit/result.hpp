@@ -6,16 +6,20 @@
 // tests/vectors/, so callers can branch on them in any runtime.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace handoffkit {
 
-/// A failed operation: `code` is stable (part of the contract), `message` is for humans.
+/// A failed operation: `code` is stable (part of the contract), `message` is for humans, and
+/// `field`, when set, is the JSON Pointer (RFC 6901) of the offending part of the input ("" is the
+/// whole document).
 struct error {
     std::string code;
     std::string message;
+    std::optional<std::string> field = {};
 };
 
 /// Either a `T` or an `error`. Deliberately small: no exceptions, no implicit throwing access.

@@ -1,0 +1,315 @@
+// Evaluating an environment against a compiled ruleset: three-valued rule logic, one evaluation
+// per distinct (surface, licenses, roles, profile) combination, and a canonical JSON report.
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "eligibility_model.hpp"
+#include "json_fields.hpp"
+
+namespace handoffkit::eligibility {
+namespace detail {
+namespace {
+
+using nlohmann::json;
+
+enum class tri : std::uint8_t { no, yes, unknown };
+
+enum status : std::size_t { available, available_with_warnings, not_applicable, unavailable, unknown, status_count };
+constexpr std::string_view status_names[status_count] = {"available", "available_with_warnings", "not_applicable",
+                                                          "unavailable", "unknown"};
+
+std::string_view value_for(const std::string& value, std::string_view feature) {
+    return value == feature_placeholder ? feature : std::string_view(value);
+}
+
+bool holds_item(const input_value& v, std::string_view item) {
+    return std::binary_search(v.items.begin(), v.items.end(), item, std::less<>());
+}
+
+tri test(const condition& c, const input_values& in, std::string_view feature);
+
+tri test_parts(const condition& c, const input_values& in, std::string_view feature) {
+    if (c.kind == op::negate) {
+        const tri t = test(c.parts[0], in, feature);
+        return t == tri::unknown ? t : (t == tri::yes ? tri::no : tri::yes);
+    }
+    // all: false wins, else unknown, else true; any: true wins, else unknown, else false.
+    const tri decisive = c.kind == op::all ? tri::no : tri::yes;
+    tri outcome = c.kind == op::all ? tri::yes : tri::no;
+    for (const auto& part : c.parts) {
+        const tri t = test(part, in, feature);
+        if (t == decisive) return t;
+        if (t == tri::unknown) outcome = tri::unknown;
+    }
+    return outcome;
+}
+
+tri test(const condition& c, const input_values& in, std::string_view feature) {
+    if (c.kind == op::all || c.kind == op::any || c.kind == op::negate) return test_parts(c, in, feature);
+    const input_value& v = in[static_cast<std::size_t>(c.input)];
+    if (!v.present) return tri::unknown;
+    const auto yes_if = [](bool b) { return b ? tri::yes : tri::no; };
+    switch (c.kind) {
+        case op::eq:
+            return yes_if(spec_of(c.input).kind == input_kind::boolean ? v.flag == c.flag : v.text == c.values[0]);
+        case op::in: return yes_if(std::find(c.values.begin(), c.values.end(), v.text) != c.values.end());
+        case op::contains_all: {
+            bool undecided = false;
+            for (const auto& value : c.values) {
+                if (holds_item(v, value_for(value, feature))) continue;
+                if (v.complete) return tri::no;
+                undecided = true;
+            }
+            return undecided ? tri::unknown : tri::yes;
+        }
+        case op::contains_any:
+            for (const auto& value : c.values)
+                if (holds_item(v, value_for(value, feature))) return tri::yes;
+            return v.complete ? tri::no : tri::unknown;
+        default: return tri::unknown;
+    }
+}
+
+/// A rule holds unless its `when` holds and its `require` fails (Kleene implication).
+tri holds(const rule& r, const input_values& in, std::string_view feature) {
+    const tri when = r.when ? test(*r.when, in, feature) : tri::yes;
+    if (when == tri::no) return tri::yes;
+    const tri require = test(*r.require, in, feature);
+    if (require == tri::yes) return tri::yes;
+    return when == tri::yes ? require : tri::unknown;
+}
+
+/// For a failed condition: the values absent from containsAll sets that made it fail.
+void collect_missing(const condition& c, const input_values& in, std::string_view feature,
+                     std::vector<std::string_view>& out) {
+    if (c.kind == op::all || c.kind == op::any) {
+        for (const auto& part : c.parts)
+            if (test(part, in, feature) == tri::no) collect_missing(part, in, feature, out);
+        return;
+    }
+    if (c.kind != op::contains_all) return;
+    const input_value& v = in[static_cast<std::size_t>(c.input)];
+    for (const auto& value : c.values) {
+        const std::string_view item = value_for(value, feature);
+        if (!holds_item(v, item) && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+    }
+}
+
+/// For an undecided condition: the inputs whose absence (or partly known set) left it undecided.
+void collect_unknown_inputs(const condition& c, const input_values& in, std::string_view feature,
+                            std::set<std::string_view>& out) {
+    if (test(c, in, feature) != tri::unknown) return;
+    if (c.kind == op::all || c.kind == op::any || c.kind == op::negate) {
+        for (const auto& part : c.parts) collect_unknown_inputs(part, in, feature, out);
+        return;
+    }
+    out.insert(spec_of(c.input).name);
+}
+
+std::string_view stage_of(const ruleset::compiled& rs, std::size_t feature, const input_values& in) {
+    const std::string_view id = rs.features[feature].id;
+    for (std::size_t index : rs.rules_by_feature[feature]) {
+        const rule& r = rs.rules[index];
+        if (r.kind != effect::stage) continue;
+        const tri when = r.when ? test(*r.when, in, id) : tri::yes;
+        if (when == tri::yes) return r.stage;
+        if (when == tri::unknown) return "unknown";
+    }
+    return "unspecified";
+}
+
+/// A failed gate names its rule; the rule's remediation and source are in the report's `rules`
+/// once, instead of once per representative and feature (a 10,000-representative report stays small).
+json gate(const rule& r) { return {{"code", r.code}, {"rule", r.id}}; }
+
+/// One cell of the report: every rule of `rule_indices` (stage rules aside) for one feature.
+json evaluate_cell(const ruleset::compiled& rs, const std::vector<std::size_t>& rule_indices,
+                   const input_values& in, std::string_view feature, status& out) {
+    json failed = json::array(), warnings = json::array(), undecided = json::array();
+    bool blocked = false, inapplicable = false;
+    for (std::size_t index : rule_indices) {
+        const rule& r = rs.rules[index];
+        if (r.kind == effect::stage) continue;
+        const tri outcome = holds(r, in, feature);
+        if (outcome == tri::yes) continue;
+        if (outcome == tri::unknown) {
+            std::set<std::string_view> inputs;
+            if (r.when) collect_unknown_inputs(*r.when, in, feature, inputs);
+            collect_unknown_inputs(*r.require, in, feature, inputs);
+            undecided.push_back({{"code", r.code}, {"missingInputs", inputs}, {"rule", r.id}});
+            continue;
+        }
+        if (r.kind == effect::warn) {
+            warnings.push_back(gate(r));
+            continue;
+        }
+        json entry = gate(r);
+        std::vector<std::string_view> missing;
+        collect_missing(*r.require, in, feature, missing);
+        if (!missing.empty()) entry["missing"] = missing;
+        failed.push_back(std::move(entry));
+        (r.kind == effect::not_applicable ? inapplicable : blocked) = true;
+    }
+    out = inapplicable         ? not_applicable
+          : blocked            ? unavailable
+          : !undecided.empty() ? unknown
+          : !warnings.empty()  ? available_with_warnings
+                               : available;
+    return {{"failed", std::move(failed)},
+            {"status", status_names[out]},
+            {"unknown", std::move(undecided)},
+            {"warnings", std::move(warnings)}};
+}
+
+// ---- representatives ------------------------------------------------------------------------
+
+input_value& at(input_values& in, input_id id) { return in[static_cast<std::size_t>(id)]; }
+
+/// The organization's inputs plus those of one representative.
+input_values representative_inputs(const ruleset::compiled& rs, const environment& env, const representative& rep) {
+    input_values in = env.organization;
+    if (rep.surface) {
+        at(in, input_id::surface).present = true;
+        at(in, input_id::surface).text = *rep.surface;
+    }
+    if (rep.licenses) {
+        at(in, input_id::licenses).present = true;
+        at(in, input_id::licenses).items = *rep.licenses;
+    }
+    if (rep.roles) {
+        at(in, input_id::role_names).present = true;
+        at(in, input_id::role_names).items = *rep.roles;
+        // Privileges are the union over the roles; a role whose privileges are not given leaves
+        // the set only partly known.
+        input_value& privileges = at(in, input_id::privileges);
+        privileges.present = true;
+        for (const auto& name : *rep.roles) {
+            auto it = std::lower_bound(env.roles.begin(), env.roles.end(), name,
+                                       [](const role& r, const std::string& n) { return r.name < n; });
+            if (it == env.roles.end() || it->name != name || !it->privileges) {
+                privileges.complete = false;
+                continue;
+            }
+            privileges.items.insert(privileges.items.end(), it->privileges->begin(), it->privileges->end());
+        }
+        std::sort(privileges.items.begin(), privileges.items.end());
+        privileges.items.erase(std::unique(privileges.items.begin(), privileges.items.end()), privileges.items.end());
+    }
+    if (rep.profile) {
+        const profile& p = env.profiles[*rep.profile];
+        at(in, input_id::profile_out_of_the_box) = {true, p.out_of_the_box, {}, {}, true};
+        // An out-of-the-box profile has, for what the environment leaves out, what the ruleset says it ships with.
+        const auto toggle = p.copilot_toggle ? p.copilot_toggle : (p.out_of_the_box ? rs.out_of_the_box_toggle : std::nullopt);
+        if (toggle) at(in, input_id::profile_copilot_toggle) = {true, *toggle, {}, {}, true};
+        const auto& features = p.features ? p.features : (p.out_of_the_box ? rs.out_of_the_box_features : p.features);
+        if (features) at(in, input_id::profile_features) = {true, false, {}, *features, true};
+    }
+    return in;
+}
+
+/// Representatives with the same key get the same cells.
+std::string group_key(const representative& rep) {
+    std::string key;
+    const auto add_list = [&](const std::optional<std::vector<std::string>>& list) {
+        key += list ? '+' : '-';
+        if (list)
+            for (const auto& item : *list) key.append(item).push_back('\x1f');
+        key.push_back('\x1e');
+    };
+    key += rep.surface ? "+" + *rep.surface : std::string("-");
+    key.push_back('\x1e');
+    add_list(rep.licenses);
+    add_list(rep.roles);
+    key += rep.profile ? std::to_string(*rep.profile) : std::string("-");
+    return key;
+}
+
+struct group {
+    std::string features_json;
+    std::vector<status> statuses;  ///< per feature
+};
+
+group evaluate_group(const ruleset::compiled& rs, const environment& env, const representative& rep) {
+    const input_values in = representative_inputs(rs, env, rep);
+    group g;
+    json cells = json::object();
+    for (std::size_t f = 0; f < rs.features.size(); ++f) {
+        status s = available;
+        json cell = evaluate_cell(rs, rs.rules_by_feature[f], in, rs.features[f].id, s);
+        cell["stage"] = stage_of(rs, f, in);
+        cells[rs.features[f].id] = std::move(cell);
+        g.statuses.push_back(s);
+    }
+    g.features_json = cells.dump(-1, ' ', false, json::error_handler_t::replace);
+    return g;
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+/// Assembles the report by hand, keys in sorted order, so the text equals what dumping the whole
+/// document would give while each distinct group is serialized only once.
+std::string report(const ruleset::compiled& rs, const environment& env) {
+    status admin_status = available;
+    const json administrator = evaluate_cell(rs, rs.administrator_rules, env.organization, "", admin_status);
+
+    std::unordered_map<std::string, std::size_t> group_of_key;
+    std::vector<group> groups;
+    std::vector<std::size_t> group_of_rep;
+    group_of_rep.reserve(env.representatives.size());
+    for (const auto& rep : env.representatives) {
+        auto [it, fresh] = group_of_key.emplace(group_key(rep), groups.size());
+        if (fresh) groups.push_back(evaluate_group(rs, env, rep));
+        group_of_rep.push_back(it->second);
+    }
+
+    std::vector<std::array<std::size_t, status_count>> counts(rs.features.size(), std::array<std::size_t, status_count>{});
+    for (std::size_t g : group_of_rep)
+        for (std::size_t f = 0; f < rs.features.size(); ++f) ++counts[f][groups[g].statuses[f]];
+    json summary = json::object();
+    for (std::size_t f = 0; f < rs.features.size(); ++f) {
+        json per_status = json::object();
+        for (std::size_t s = 0; s < status_count; ++s) per_status[std::string(status_names[s])] = counts[f][s];
+        summary[rs.features[f].id] = std::move(per_status);
+    }
+
+    std::string out;
+    std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size();
+    for (std::size_t g : group_of_rep) estimate += groups[g].features_json.size() + 64;
+    out.reserve(estimate);
+    out += "{\"administrator\":" + dump(administrator);
+    out += ",\"features\":" + rs.features_json;
+    out += ",\"representatives\":[";
+    for (std::size_t i = 0; i < env.representatives.size(); ++i) {
+        if (i) out += ',';
+        out += "{\"features\":";
+        out += groups[group_of_rep[i]].features_json;
+        out += ",\"id\":";
+        out += dump(env.representatives[i].id);
+        out += '}';
+    }
+    out += "],\"rules\":" + rs.rules_json;
+    out += ",\"ruleset\":" + rs.ruleset_json;
+    out += ",\"summary\":" + dump(summary) + "}";
+    return out;
+}
+
+}  // namespace
+}  // namespace detail
+
+result<std::string> evaluate(const ruleset& rules, std::string_view environment_json) {
+    const ruleset::compiled& rs = rules.get();
+    if (rs.schema.empty()) return fail("RULESET_INVALID", "the ruleset did not compile");
+    if (environment_json.size() > max_environment_bytes)
+        return fail("INPUT_TOO_LARGE", "the environment is larger than " + std::to_string(max_environment_bytes >> 20) + " MiB");
+    auto parsed = handoffkit::detail::parse_object(environment_json, "the environment");
+    if (!parsed) {
+        if (parsed.err().code == "INVALID_JSON") return parsed.err();
+        return error{"ENVIRONMENT_INVALID", "(document): must be a JSON object", ""};
+    }
+    auto env = detail::read_environment(*parsed, rs);
+    if (!env) return env.err();
+    return detail::report(rs, *env);
+}
+
+}  // namespace handoffkit::eligibility

@@ -1,0 +1,477 @@
+// Ruleset JSON -> ruleset::compiled, refusing anything outside the closed rule language with
+// RULESET_INVALID and the JSON Pointer of the offending part.
+#include <algorithm>
+#include <set>
+
+#include "eligibility_model.hpp"
+#include "json_fields.hpp"
+
+namespace handoffkit::eligibility {
+namespace detail {
+
+using nlohmann::json;
+
+// ---- inputs ---------------------------------------------------------------------------------
+
+const std::array<input_spec, input_count>& input_specs() {
+    using k = input_kind;
+    using s = input_scope;
+    using d = value_domain;
+    // Indexed by input_id.
+    static const std::array<input_spec, input_count> specs{{
+        {"geography", k::enumeration, s::organization, d::geographies},
+        {"dataMovementEnabled", k::boolean, s::organization, d::any},
+        {"capacityScenario", k::enumeration, s::organization, d::capacity},
+        {"questionsAndEmailsOptIn", k::enumeration, s::organization, d::opt_in},
+        {"summariesOptIn", k::enumeration, s::organization, d::opt_in},
+        {"hubEnabledFeatures", k::set, s::organization, d::features},
+        {"customAppEnabledFeatures", k::set, s::organization, d::features},
+        {"administratorRoles", k::set, s::administrator, d::any},
+        {"surface", k::enumeration, s::representative, d::surface},
+        {"licenses", k::set, s::representative, d::any},
+        {"roleNames", k::set, s::representative, d::any},
+        {"privileges", k::set, s::representative, d::any},
+        {"profileOutOfTheBox", k::boolean, s::representative, d::any},
+        {"profileCopilotToggle", k::boolean, s::representative, d::any},
+        {"profileFeatures", k::set, s::representative, d::features},
+    }};
+    return specs;
+}
+
+const input_spec& spec_of(input_id id) { return input_specs()[static_cast<std::size_t>(id)]; }
+
+std::optional<input_id> input_named(std::string_view name) {
+    const auto& specs = input_specs();
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        if (specs[i].name == name) return static_cast<input_id>(i);
+    return std::nullopt;
+}
+
+const std::vector<std::string>& fixed_domain(value_domain domain) {
+    static const std::vector<std::string> capacity{"fallbackToExternal", "outsideTenantRegion", "sameRegion"};
+    static const std::vector<std::string> opt_in{"notOptedIn", "optedIn", "optedOut"};
+    static const std::vector<std::string> surface{"copilotServiceWorkspace", "customApp", "customerServiceHub"};
+    static const std::vector<std::string> none;
+    switch (domain) {
+        case value_domain::capacity: return capacity;
+        case value_domain::opt_in: return opt_in;
+        case value_domain::surface: return surface;
+        default: return none;
+    }
+}
+
+std::string_view effect_name(effect e) {
+    switch (e) {
+        case effect::block: return "block";
+        case effect::warn: return "warn";
+        case effect::not_applicable: return "notApplicable";
+        case effect::stage: return "stage";
+    }
+    return "block";
+}
+
+// ---- pointers and problems ------------------------------------------------------------------
+
+std::string pointer_to(const std::string& parent, std::string_view key) {
+    std::string out = parent + "/";
+    for (char c : key) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+
+std::string pointer_to(const std::string& parent, std::size_t index) {
+    return parent + "/" + std::to_string(index);
+}
+
+bool problem_log::fail(const std::string& at, const std::string& why) {
+    if (!problem_) problem_ = error{code_, (at.empty() ? std::string("(document)") : at) + ": " + why, at};
+    return false;
+}
+
+bool problem_log::object_with(const json& j, const std::string& at, std::initializer_list<std::string_view> allowed) {
+    if (!j.is_object()) return fail(at, "must be an object");
+    for (const auto& item : j.items())
+        if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+            return fail(pointer_to(at, item.key()), "unknown field");
+    return true;
+}
+
+bool problem_log::name(const json& j, const std::string& at, std::string& out, std::size_t max) {
+    if (!j.is_string()) return fail(at, "must be a string");
+    const auto& s = j.get_ref<const std::string&>();
+    if (s.empty()) return fail(at, "must not be empty");
+    if (s.size() > max) return fail(at, "is longer than " + std::to_string(max) + " bytes");
+    out = s;
+    return true;
+}
+
+bool problem_log::names(const json& j, const std::string& at, std::vector<std::string>& out, std::size_t max_items) {
+    if (!j.is_array()) return fail(at, "must be an array of strings");
+    if (j.size() > max_items) return fail(at, "has more than " + std::to_string(max_items) + " items");
+    out.clear();
+    out.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        std::string s;
+        if (!name(j[i], pointer_to(at, i), s)) return false;
+        out.push_back(std::move(s));
+    }
+    return true;
+}
+
+bool problem_log::boolean(const json& j, const std::string& at, bool& out) {
+    if (!j.is_boolean()) return fail(at, "must be true or false");
+    out = j.get<bool>();
+    return true;
+}
+
+bool problem_log::one_of(const std::string& value, const std::vector<std::string>& domain, const std::string& at) {
+    if (std::binary_search(domain.begin(), domain.end(), value)) return true;
+    std::string allowed;
+    for (const auto& d : domain) allowed += (allowed.empty() ? "" : ", ") + d;
+    return fail(at, "'" + value + "' is not one of " + allowed);
+}
+
+namespace {
+
+constexpr std::string_view schema_id = "handoffkit.eligibility.ruleset/1";
+constexpr std::size_t max_text_length = 4096;    // sources and remediations
+constexpr std::size_t max_condition_nodes = 8192;  // over the whole ruleset
+constexpr std::size_t max_features = 64;
+
+bool is_rule_id(const std::string& s) {
+    return s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+           });
+}
+
+bool is_code(const std::string& s) {
+    return s.size() <= 64 && s.front() >= 'A' && s.front() <= 'Z' && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+           });
+}
+
+bool is_feature_id(const std::string& s) {
+    return s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+           });
+}
+
+std::vector<std::string> sorted_unique(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+/// Compiles and checks the parts of a ruleset; stops at the first problem.
+class compiler {
+public:
+    explicit compiler(ruleset::compiled& out) : out_(out) {}
+    problem_log log{"RULESET_INVALID"};
+
+    bool document(const json& j);
+
+private:
+    bool features(const json& j, const std::string& at);
+    bool out_of_the_box(const json& j, const std::string& at);
+    bool rule_at(const json& j, const std::string& at, std::set<std::string>& ids);
+    bool feature_list(const json& j, const std::string& at, std::vector<std::size_t>& out);
+    bool condition_at(const json& j, const std::string& at, bool administrator, std::size_t depth, condition& out);
+    bool operand(const json& body, const std::string& at, op kind, bool administrator, condition& out);
+    bool domain_value(const std::string& value, const input_spec& spec, bool administrator, const std::string& at);
+    bool text(const json& j, const char* key, const std::string& at, std::string& out, bool required);
+
+    ruleset::compiled& out_;
+    std::size_t nodes_ = 0;
+};
+
+bool compiler::text(const json& j, const char* key, const std::string& at, std::string& out, bool required) {
+    auto it = j.find(key);
+    if (it == j.end()) return required ? log.fail(pointer_to(at, key), "is required") : true;
+    return log.name(*it, pointer_to(at, key), out, max_text_length);
+}
+
+bool compiler::document(const json& j) {
+    if (!log.object_with(j, "", {"$comment", "schema", "name", "version", "document", "geographies", "features",
+                                 "outOfTheBoxProfile", "rules"}))
+        return false;
+    if (!text(j, "schema", "", out_.schema, true)) return false;
+    if (out_.schema != schema_id) return log.fail("/schema", "must be \"" + std::string(schema_id) + "\"");
+    if (!text(j, "version", "", out_.version, true) || !text(j, "name", "", out_.name, false)) return false;
+    std::string document;
+    if (!text(j, "document", "", document, false)) return false;
+    if (!j.contains("geographies")) return log.fail("/geographies", "is required");
+    if (!log.names(j["geographies"], "/geographies", out_.geographies)) return false;
+    out_.geographies = sorted_unique(out_.geographies);
+    if (!j.contains("features")) return log.fail("/features", "is required");
+    if (!features(j["features"], "/features")) return false;
+    if (j.contains("outOfTheBoxProfile") && !out_of_the_box(j["outOfTheBoxProfile"], "/outOfTheBoxProfile"))
+        return false;
+    if (!j.contains("rules")) return log.fail("/rules", "is required");
+    const json& rules = j["rules"];
+    if (!rules.is_array()) return log.fail("/rules", "must be an array");
+    if (rules.size() > max_rules) return log.fail("/rules", "has more than " + std::to_string(max_rules) + " rules");
+    out_.rules_by_feature.assign(out_.features.size(), {});
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < rules.size(); ++i)
+        if (!rule_at(rules[i], pointer_to("/rules", i), ids)) return false;
+    return true;
+}
+
+bool compiler::features(const json& j, const std::string& at) {
+    if (!j.is_array() || j.empty()) return log.fail(at, "must be a non-empty array");
+    if (j.size() > max_features) return log.fail(at, "has more than " + std::to_string(max_features) + " features");
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const std::string here = pointer_to(at, i);
+        if (!log.object_with(j[i], here, {"$comment", "id", "name", "alsoCalled", "source"})) return false;
+        feature f;
+        std::string source;
+        if (!text(j[i], "id", here, f.id, true) || !text(j[i], "name", here, f.name, true) ||
+            !text(j[i], "source", here, source, true))
+            return false;
+        if (!is_feature_id(f.id)) return log.fail(pointer_to(here, "id"), "must be letters and digits only");
+        for (const auto& seen : out_.features)
+            if (seen.id == f.id) return log.fail(pointer_to(here, "id"), "duplicates feature '" + f.id + "'");
+        std::vector<std::string> also;
+        if (j[i].contains("alsoCalled") && !log.names(j[i]["alsoCalled"], pointer_to(here, "alsoCalled"), also))
+            return false;
+        out_.features.push_back(std::move(f));
+        out_.feature_ids.push_back(out_.features.back().id);
+    }
+    out_.feature_ids = sorted_unique(out_.feature_ids);
+    return true;
+}
+
+bool compiler::out_of_the_box(const json& j, const std::string& at) {
+    if (!log.object_with(j, at, {"$comment", "features", "copilotToggle", "source"})) return false;
+    std::string source;
+    if (!text(j, "source", at, source, true)) return false;
+    if (j.contains("features")) {
+        std::vector<std::string> ids;
+        if (!log.names(j["features"], pointer_to(at, "features"), ids)) return false;
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            if (!log.one_of(ids[i], out_.feature_ids, pointer_to(pointer_to(at, "features"), i))) return false;
+        out_.out_of_the_box_features = sorted_unique(std::move(ids));
+    }
+    if (j.contains("copilotToggle")) {
+        bool on = false;
+        if (!log.boolean(j["copilotToggle"], pointer_to(at, "copilotToggle"), on)) return false;
+        out_.out_of_the_box_toggle = on;
+    }
+    return true;
+}
+
+bool compiler::feature_list(const json& j, const std::string& at, std::vector<std::size_t>& out) {
+    std::vector<std::string> ids;
+    if (!log.names(j, at, ids)) return false;
+    if (ids.empty()) return log.fail(at, "must name at least one feature");
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!log.one_of(ids[i], out_.feature_ids, pointer_to(at, i))) return false;
+        for (std::size_t f = 0; f < out_.features.size(); ++f) {
+            if (out_.features[f].id != ids[i]) continue;
+            if (std::find(out.begin(), out.end(), f) != out.end())
+                return log.fail(pointer_to(at, i), "names '" + ids[i] + "' twice");
+            out.push_back(f);
+        }
+    }
+    return true;
+}
+
+bool compiler::rule_at(const json& j, const std::string& at, std::set<std::string>& ids) {
+    if (!log.object_with(j, at, {"$comment", "id", "scope", "effect", "features", "when", "require", "stage", "code",
+                                 "remediation", "source"}))
+        return false;
+    rule r;
+    if (!text(j, "id", at, r.id, true)) return false;
+    if (!is_rule_id(r.id)) return log.fail(pointer_to(at, "id"), "must be lower-case letters, digits and '-'");
+    if (!ids.insert(r.id).second) return log.fail(pointer_to(at, "id"), "duplicates rule '" + r.id + "'");
+
+    std::string scope = "representative", kind;
+    if (!text(j, "scope", at, scope, false) || !text(j, "effect", at, kind, true)) return false;
+    if (scope != "representative" && scope != "administrator")
+        return log.fail(pointer_to(at, "scope"), "must be representative or administrator");
+    r.administrator = scope == "administrator";
+    if (kind == "block") r.kind = effect::block;
+    else if (kind == "warn") r.kind = effect::warn;
+    else if (kind == "notApplicable") r.kind = effect::not_applicable;
+    else if (kind == "stage") r.kind = effect::stage;
+    else return log.fail(pointer_to(at, "effect"), "must be block, warn, notApplicable or stage");
+    if (r.administrator && (r.kind == effect::stage || r.kind == effect::not_applicable))
+        return log.fail(pointer_to(at, "effect"), "an administrator rule must block or warn");
+
+    if (r.administrator && j.contains("features"))
+        return log.fail(pointer_to(at, "features"), "an administrator rule applies to no feature");
+    if (!r.administrator) {
+        if (!j.contains("features")) return log.fail(pointer_to(at, "features"), "is required");
+        if (!feature_list(j["features"], pointer_to(at, "features"), r.features)) return false;
+    }
+
+    const bool staged = r.kind == effect::stage;
+    if (!staged && j.contains("stage")) return log.fail(pointer_to(at, "stage"), "is only for stage rules");
+    for (const char* key : {"require", "code", "remediation"})
+        if (staged && j.contains(key)) return log.fail(pointer_to(at, key), "is not allowed in a stage rule");
+    if (staged) {
+        if (!text(j, "stage", at, r.stage, true)) return false;
+        if (r.stage != "ga" && r.stage != "preview") return log.fail(pointer_to(at, "stage"), "must be ga or preview");
+    } else {
+        if (!text(j, "code", at, r.code, true) || !text(j, "remediation", at, r.remediation, true)) return false;
+        if (!is_code(r.code)) return log.fail(pointer_to(at, "code"), "must be UPPER_SNAKE_CASE");
+        if (!j.contains("require")) return log.fail(pointer_to(at, "require"), "is required");
+        r.require.emplace();
+        if (!condition_at(j["require"], pointer_to(at, "require"), r.administrator, 1, *r.require)) return false;
+    }
+    if (j.contains("when")) {
+        r.when.emplace();
+        if (!condition_at(j["when"], pointer_to(at, "when"), r.administrator, 1, *r.when)) return false;
+    }
+    if (!text(j, "source", at, r.source, true)) return false;
+
+    const std::size_t index = out_.rules.size();
+    if (r.administrator) out_.administrator_rules.push_back(index);
+    for (std::size_t f : r.features) out_.rules_by_feature[f].push_back(index);
+    out_.rules.push_back(std::move(r));
+    return true;
+}
+
+bool compiler::condition_at(const json& j, const std::string& at, bool administrator, std::size_t depth,
+                            condition& out) {
+    if (depth > max_condition_depth)
+        return log.fail(at, "nests deeper than " + std::to_string(max_condition_depth) + " levels");
+    if (++nodes_ > max_condition_nodes)
+        return log.fail(at, "the ruleset has more than " + std::to_string(max_condition_nodes) + " conditions");
+    if (!j.is_object() || j.size() != 1)
+        return log.fail(at, "must be an object with exactly one of eq, in, containsAny, containsAll, all, any, not");
+    const std::string& key = j.begin().key();
+    const json& body = j.begin().value();
+    const std::string here = pointer_to(at, key);
+    if (key == "all" || key == "any") {
+        out.kind = key == "all" ? op::all : op::any;
+        if (!body.is_array() || body.empty()) return log.fail(here, "must be a non-empty array of conditions");
+        if (body.size() > max_list_items) return log.fail(here, "has more than " + std::to_string(max_list_items) + " parts");
+        out.parts.resize(body.size());
+        for (std::size_t i = 0; i < body.size(); ++i)
+            if (!condition_at(body[i], pointer_to(here, i), administrator, depth + 1, out.parts[i])) return false;
+        return true;
+    }
+    if (key == "not") {
+        out.kind = op::negate;
+        out.parts.resize(1);
+        return condition_at(body, here, administrator, depth + 1, out.parts[0]);
+    }
+    if (key == "eq") return operand(body, here, op::eq, administrator, out);
+    if (key == "in") return operand(body, here, op::in, administrator, out);
+    if (key == "containsAny") return operand(body, here, op::contains_any, administrator, out);
+    if (key == "containsAll") return operand(body, here, op::contains_all, administrator, out);
+    return log.fail(here, "is not an operator (eq, in, containsAny, containsAll, all, any, not)");
+}
+
+bool compiler::operand(const json& body, const std::string& at, op kind, bool administrator, condition& out) {
+    out.kind = kind;
+    const bool single = kind == op::eq;
+    if (!log.object_with(body, at, {"input", single ? "value" : "values"})) return false;
+    std::string name;
+    if (!text(body, "input", at, name, true)) return false;
+    const auto id = input_named(name);
+    if (!id) return log.fail(pointer_to(at, "input"), "'" + name + "' is not an input");
+    const input_spec& spec = spec_of(*id);
+    const bool readable = spec.scope == input_scope::organization ||
+                          (spec.scope == input_scope::administrator) == administrator;
+    if (!readable)
+        return log.fail(pointer_to(at, "input"), "'" + name + "' cannot be read by a" +
+                                                     (administrator ? "n administrator" : " representative") + " rule");
+    out.input = *id;
+
+    const bool wants_set = kind == op::contains_any || kind == op::contains_all;
+    if (wants_set != (spec.kind == input_kind::set) || (kind == op::in && spec.kind != input_kind::enumeration))
+        return log.fail(pointer_to(at, "input"), "'" + name + "' has the wrong kind for this operator");
+
+    if (single) {
+        if (!body.contains("value")) return log.fail(pointer_to(at, "value"), "is required");
+        const json& v = body["value"];
+        if (spec.kind == input_kind::boolean) return log.boolean(v, pointer_to(at, "value"), out.flag);
+        out.values.resize(1);
+        return log.name(v, pointer_to(at, "value"), out.values[0]) &&
+               domain_value(out.values[0], spec, administrator, pointer_to(at, "value"));
+    }
+    const std::string values_at = pointer_to(at, "values");
+    if (!body.contains("values")) return log.fail(values_at, "is required");
+    if (!log.names(body["values"], values_at, out.values)) return false;
+    if (out.values.empty()) return log.fail(values_at, "must not be empty");
+    for (std::size_t i = 0; i < out.values.size(); ++i)
+        if (!domain_value(out.values[i], spec, administrator, pointer_to(values_at, i))) return false;
+    return true;
+}
+
+bool compiler::domain_value(const std::string& value, const input_spec& spec, bool administrator,
+                            const std::string& at) {
+    if (spec.domain == value_domain::any) return true;
+    if (spec.domain == value_domain::features && value == feature_placeholder)
+        return administrator ? log.fail(at, "$feature has no meaning in an administrator rule") : true;
+    return log.one_of(value, out_.domain(spec.domain), at);
+}
+
+// The ruleset-only parts of every report, serialized once per compiled ruleset.
+void serialize_fixed_parts(ruleset::compiled& c) {
+    json features = json::array();
+    for (const auto& f : c.features) features.push_back({{"id", f.id}, {"name", f.name}});
+    json rules = json::object();
+    for (const auto& r : c.rules) {
+        json entry{{"effect", effect_name(r.kind)}, {"source", r.source}};
+        if (r.kind == effect::stage) entry["stage"] = r.stage;
+        else entry.update({{"code", r.code}, {"remediation", r.remediation}});
+        if (r.administrator) entry["scope"] = "administrator";
+        json ids = json::array();
+        for (std::size_t f : r.features) ids.push_back(c.features[f].id);
+        if (!r.administrator) entry["features"] = std::move(ids);
+        rules[r.id] = std::move(entry);
+    }
+    const auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
+    c.features_json = dump(features);
+    c.rules_json = dump(rules);
+    c.ruleset_json = dump(json{{"name", c.name}, {"schema", c.schema}, {"version", c.version}});
+}
+
+}  // namespace
+
+result<std::shared_ptr<const ruleset::compiled>> compile_ruleset(std::string_view text) {
+    if (text.size() > max_ruleset_bytes)
+        return error{"RULESET_INVALID", "the ruleset is larger than " + std::to_string(max_ruleset_bytes) + " bytes", ""};
+    auto parsed = handoffkit::detail::parse_object(text, "the ruleset");
+    if (!parsed) return error{"RULESET_INVALID", parsed.err().message, ""};
+    auto out = std::make_shared<ruleset::compiled>();
+    compiler c(*out);
+    if (!c.document(*parsed)) return c.log.problem();
+    serialize_fixed_parts(*out);
+    return std::shared_ptr<const ruleset::compiled>(std::move(out));
+}
+
+}  // namespace detail
+
+const std::vector<std::string>& ruleset::compiled::domain(detail::value_domain d) const {
+    if (d == detail::value_domain::geographies) return geographies;
+    if (d == detail::value_domain::features) return feature_ids;
+    return detail::fixed_domain(d);
+}
+
+result<ruleset> ruleset::parse(std::string_view json) {
+    auto compiled = detail::compile_ruleset(json);
+    if (!compiled) return compiled.err();
+    return ruleset(std::move(compiled).value());
+}
+
+const ruleset& ruleset::builtin() {
+    // The embedded text is checked by the test suite; should it ever fail to compile, evaluation
+    // reports RULESET_INVALID instead of crashing (an empty ruleset never matches a valid schema).
+    static const ruleset instance = [] {
+        auto r = detail::compile_ruleset(default_ruleset_json());
+        return ruleset(r ? std::move(r).value() : std::make_shared<const compiled>());
+    }();
+    return instance;
+}
+
+const std::string& ruleset::name() const { return impl_->name; }
+const std::string& ruleset::version() const { return impl_->version; }
+
+}  // namespace handoffkit::eligibility
