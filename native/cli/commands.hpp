@@ -10,4 +10,8 @@ namespace handoffkit::cli {
 /// handoffkit link validate URL [--allow-host H]… [--expect KIND] [--pretty]
 int cmd_link(const args& a);
 
+/// handoffkit serve [--listen HOST:PORT] [--web-root DIR] [--app-id ID] [--openid-config URL|FILE] …
+/// Runs until SIGTERM/SIGINT, then finishes in-flight requests and exits 0.
+int cmd_serve(const args& a);
+
 }  // namespace handoffkit::cli

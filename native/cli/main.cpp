@@ -18,6 +18,16 @@ usage:
   handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
   handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
                                                         JSON report; exit 0 valid, 1 invalid
+  handoffkit serve [--listen 127.0.0.1:3978] [--web-root DIR] [--app-id ID]
+                   [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth]
+                   [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
+                   [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
+                   --dev-accept-tokens FILE             the bot host: POST /api/messages, GET /healthz,
+                                                        /metrics and the web pages; SIGTERM stops it
+                                                        gracefully. --dev-accept-tokens (development only)
+                                                        accepts the listed tokens once each until the
+                                                        token store is wired in (--keys/--store then
+                                                        fail with TOKENS_NOT_AVAILABLE).
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
 usage errors exit with status 2.
@@ -29,6 +39,7 @@ int main(int argc, char** argv) {
     using namespace handoffkit::cli;
     const std::map<std::string, std::function<int(const args&)>> commands{
         {"link", cmd_link},
+        {"serve", cmd_serve},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
         std::cout << help_text;
@@ -36,5 +47,5 @@ int main(int argc, char** argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
-    return it->second(parse_args(argc, argv, 2, {"pretty"}));
+    return it->second(parse_args(argc, argv, 2, {"pretty", "insecure-no-auth"}));
 }

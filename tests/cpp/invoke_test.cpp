@@ -43,7 +43,7 @@ TEST_CASE("invoke: the malformed-field message names the field") {
     CHECK(a.err().message.find("from.aadObjectId") != std::string::npos);
 }
 
-TEST_CASE("invoke: the redeemer gets the token and who presents it, once; never for refused activities") {
+TEST_CASE("invoke: the redeemer gets the token and who presents it, once, never for refused activities") {
     int calls = 0;
     iv::redeem_request seen;
     auto redeem = [&](const iv::redeem_request& r) {
