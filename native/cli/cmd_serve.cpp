@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot_auth.hpp"
 #include "commands.hpp"
 #include "dev_redeemer.hpp"
 #include "host.hpp"
@@ -121,7 +122,18 @@ int cmd_serve(const args& a) {
         std::cerr << "\n*** WARNING: handoffkit serve runs WITHOUT inbound authentication (--insecure-no-auth). ***\n"
                      "*** Anyone who can reach this port can post activities. Local development only.   ***\n\n";
     } else {
-        return coded_error("AUTH_NOT_CONFIGURED", "inbound authentication needs --openid-config (or --insecure-no-auth for local development)");
+        auto openid = a.get("openid-config");
+        if (!openid || config.app_id.empty())
+            return coded_error("AUTH_NOT_CONFIGURED",
+                               "inbound authentication needs --openid-config URL|FILE and --app-id "
+                               "(or --insecure-no-auth for local development)");
+        host::bot_auth_config auth;
+        auth.openid_config = *openid;
+        auth.audience = config.app_id;
+        if (auto issuer = a.get("issuer")) auth.issuer = *issuer;
+        auto authenticator = host::bot_authenticator::create(auth);
+        if (!authenticator) return coded_error(authenticator.err().code, authenticator.err().message);
+        config.authenticate = host::make_authenticator(*authenticator);
     }
 
     auto created = host::server::create(std::move(config));
