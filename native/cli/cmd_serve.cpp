@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "dev_redeemer.hpp"
 #include "host.hpp"
+#include "outbound.hpp"
 #include "output.hpp"
 
 namespace handoffkit::cli {
@@ -63,15 +64,24 @@ bool read_ms(const args& a, const char* name, std::chrono::milliseconds& out) {
     return true;
 }
 
-// Blocks SIGINT/SIGTERM in every thread (the server's threads inherit the mask) and turns them
-// into a graceful stop on a thread of their own.
-std::thread stop_on_signals(host::server& s) {
+sigset_t stop_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    return set;
+}
+
+// Blocks SIGINT/SIGTERM in this thread and so in every thread created afterwards (they inherit
+// the mask): must run before any thread exists, or the default action kills the process.
+void block_stop_signals() {
+    const sigset_t set = stop_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    return std::thread([set, &s] {
+}
+
+// Turns SIGINT/SIGTERM into a graceful stop, on a thread of their own.
+std::thread stop_on_signals(host::server& s) {
+    return std::thread([set = stop_signals(), &s] {
         int sig = 0;
         sigwait(&set, &sig);
         host::log_to_stderr(nlohmann::json{{"event", "signal"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}}.dump());
@@ -82,6 +92,7 @@ std::thread stop_on_signals(host::server& s) {
 }  // namespace
 
 int cmd_serve(const args& a) {
+    block_stop_signals();
     host::host_config config;
     if (auto listen = a.get("listen"); listen && !parse_listen(*listen, config))
         return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:3978");
@@ -136,12 +147,36 @@ int cmd_serve(const args& a) {
         config.authenticate = host::make_authenticator(*authenticator);
     }
 
+    // Follow-ups need the bot's credentials; without them the host still answers, and says so.
+    std::unique_ptr<host::outbound_sender> sender;
+    host::server* counting = nullptr;  // set once the server exists; the sender only counts later
+    std::string password = a.get("app-password").value_or("");
+    if (password.empty())
+        if (const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD")) password = env;
+    if (!password.empty()) {
+        host::outbound_config out;
+        out.app_id = config.app_id;
+        out.app_password = password;
+        if (auto url = a.get("oauth-token-url")) out.token_url = *url;
+        out.count = [&counting](const std::string& outcome) {
+            if (counting) counting->count_outbound(outcome);
+        };
+        auto created = host::outbound_sender::create(std::move(out));
+        if (!created) return coded_error(created.err().code, created.err().message);
+        sender = std::move(created).value();
+        config.send = sender->sink();
+    } else {
+        host::log_to_stderr(R"({"event":"warning","message":"no --app-password (or HANDOFFKIT_APP_PASSWORD): follow-up messages to users are not sent"})");
+    }
+
     auto created = host::server::create(std::move(config));
     if (!created) return coded_error(created.err().code, created.err().message);
     auto& server = **created;
+    counting = &server;
     std::thread signals = stop_on_signals(server);
     host::log_to_stderr(nlohmann::json{{"event", "listening"}, {"port", server.port()}}.dump());
     server.run();
+    if (sender) sender->drain_and_stop(std::chrono::seconds(10));
     host::log_to_stderr(R"({"event":"stopped"})");
     signals.detach();  // still in sigwait when stopped by other means; the process exits now
     return exit_ok;

@@ -71,6 +71,8 @@ public:
     void run();
     /// Graceful stop; safe from any thread and from a signal-handling thread (not a signal handler).
     void stop();
+    /// Counts one follow-up activity by outcome ("sent", "failed", "dropped") in /metrics.
+    void count_outbound(const std::string& outcome);
 
     struct impl;
 

@@ -64,6 +64,12 @@ result<http_reply> exchange(net::io_context& ioc, Stream& stream, http::request<
 
 }  // namespace
 
+std::optional<error> check_url(const std::string& url) {
+    auto t = parse_target(url);
+    if (!t) return t.err();
+    return std::nullopt;
+}
+
 result<http_reply> fetch(const http_call& call) {
     auto t = parse_target(call.url);
     if (!t) return t.err();

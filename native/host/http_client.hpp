@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,9 @@ struct http_reply {
 
 /// Larger replies are refused (HTTP_FAILED).
 inline constexpr std::size_t max_reply_bytes = 1024 * 1024;
+
+/// Whether fetch() would call `url` at all: URL_INVALID or URL_NOT_ALLOWED, else nullopt.
+std::optional<error> check_url(const std::string& url);
 
 /// Errors: URL_INVALID, URL_NOT_ALLOWED (http to anything but 127.0.0.1, or another scheme),
 /// HTTP_FAILED (resolve/connect/TLS/read/timeout; the message says which).

@@ -422,6 +422,8 @@ void server::run() {
     for (auto& t : extra) t.join();
 }
 
+void server::count_outbound(const std::string& outcome) { impl_->stats.outbound(outcome); }
+
 void server::stop() {
     // On the acceptor's strand: closing it must not race an accept completing.
     net::post(impl_->acceptor.get_executor(), [p = impl_.get()] { p->begin_stop(); });
