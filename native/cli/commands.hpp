@@ -26,4 +26,8 @@ int cmd_card(const args& a);
 /// handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
 int cmd_eligibility(const args& a);
 
+/// handoffkit serve [--listen HOST:PORT] [--web-root DIR] [--app-id ID] [--openid-config URL|FILE] …
+/// Runs until SIGTERM/SIGINT, then finishes in-flight requests and exits 0.
+int cmd_serve(const args& a);
+
 }  // namespace handoffkit::cli

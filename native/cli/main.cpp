@@ -39,6 +39,16 @@ usage:
                                                         which Copilot features each representative of an
                                                         environment can use, in which stage, and what to
                                                         change; --ruleset replaces the embedded rules
+  handoffkit serve [--listen 127.0.0.1:3978] [--web-root DIR] [--app-id ID]
+                   [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth]
+                   [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
+                   [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
+                   --dev-accept-tokens FILE             the bot host: POST /api/messages, GET /healthz,
+                                                        /metrics and the web pages; SIGTERM stops it
+                                                        gracefully. --dev-accept-tokens (development only)
+                                                        accepts the listed tokens once each until the
+                                                        token store is wired in (--keys/--store then
+                                                        fail with TOKENS_NOT_AVAILABLE).
   --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
@@ -54,6 +64,7 @@ int main(int argc, char** argv) {
         {"eligibility", cmd_eligibility},
         {"link", cmd_link},
         {"token", cmd_token},
+        {"serve", cmd_serve},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
         std::cout << help_text;
@@ -61,5 +72,5 @@ int main(int argc, char** argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
-    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference"}));
+    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference", "insecure-no-auth"}));
 }

@@ -1,0 +1,199 @@
+// The pure handoff/action decision (see invoke.hpp for the status table).
+#include "handoffkit/invoke.hpp"
+
+#include <optional>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace handoffkit::invoke {
+namespace {
+
+using nlohmann::json;
+
+// Reads optional string fields of one object; the first field of the wrong type is reported.
+class reader {
+public:
+    const json* object(const json& parent, const char* key) {
+        auto it = parent.find(key);
+        if (it == parent.end() || it->is_null()) return nullptr;
+        if (!it->is_object()) return wrong(key, "an object"), nullptr;
+        return &*it;
+    }
+    void string(const json* parent, const char* key, std::string& out, const std::string& where = "") {
+        if (!parent) return;
+        auto it = parent->find(key);
+        if (it == parent->end() || it->is_null()) return;
+        if (it->is_string()) out = it->get_ref<const std::string&>();
+        else wrong((where + key).c_str(), "a string");
+    }
+    void wrong(const char* key, const char* expected) {
+        if (!problem_) problem_ = fail("ACTIVITY_MALFORMED", "field '" + std::string(key) + "' must be " + expected);
+    }
+    std::optional<error> problem_;
+};
+
+std::string error_body(const std::string& code, const std::string& message) {
+    return json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false,
+                                                                       json::error_handler_t::replace);
+}
+
+decision refuse(int status, std::string code, const std::string& message) {
+    decision d;
+    d.status = status;
+    d.body = error_body(code, message);
+    d.code = std::move(code);
+    return d;
+}
+
+int status_of_error(const std::string& code) {
+    if (code == "NOT_INVOKE") return 200;
+    if (code == "UNKNOWN_INVOKE") return 501;
+    if (code == "ACTIVITY_TOO_LARGE") return 413;
+    return 400;  // ACTIVITY_MALFORMED, CONTINUATION_*, WRONG_RECIPIENT
+}
+
+}  // namespace
+
+result<activity> parse_activity(std::string_view json_text) {
+    if (json_text.size() > max_activity_bytes)
+        return fail("ACTIVITY_TOO_LARGE", "the activity exceeds " + std::to_string(max_activity_bytes) + " bytes");
+    const json j = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return fail("ACTIVITY_MALFORMED", "the activity is not valid JSON");
+    if (!j.is_object()) return fail("ACTIVITY_MALFORMED", "the activity must be a JSON object");
+
+    activity a;
+    reader r;
+    r.string(&j, "type", a.type);
+    r.string(&j, "name", a.name);
+    r.string(&j, "id", a.id);
+    r.string(&j, "channelId", a.channel_id);
+    r.string(&j, "serviceUrl", a.service_url);
+    r.string(&j, "locale", a.locale);
+    const json* from = r.object(j, "from");
+    r.string(from, "id", a.from.id, "from.");
+    r.string(from, "aadObjectId", a.from.aad_object_id, "from.");
+    r.string(from, "name", a.from.name, "from.");
+    const json* recipient = r.object(j, "recipient");
+    r.string(recipient, "id", a.recipient.id, "recipient.");
+    r.string(recipient, "name", a.recipient.name, "recipient.");
+    const json* conversation = r.object(j, "conversation");
+    r.string(conversation, "id", a.conversation_id, "conversation.");
+    r.string(conversation, "conversationType", a.conversation_type, "conversation.");
+    r.string(conversation, "tenantId", a.tenant_id, "conversation.");
+    // `value` is free-form for most invokes; only handoff/action's continuation is read, and its
+    // absence or wrong type is read_handoff's CONTINUATION_MISSING, not a malformed activity.
+    if (auto v = j.find("value"); v != j.end() && v->is_object()) {
+        if (auto c = v->find("continuation"); c != v->end() && c->is_string()) {
+            a.has_continuation = true;
+            a.continuation = c->get_ref<const std::string&>();
+        }
+    }
+    if (r.problem_) return *r.problem_;
+    if (a.type.empty()) return fail("ACTIVITY_MALFORMED", "field 'type' is required");
+    return a;
+}
+
+result<handoff_invoke> read_handoff(const activity& in, const decide_options& options) {
+    if (in.type != "invoke") return fail("NOT_INVOKE", "activity type '" + in.type + "' needs no invoke response");
+    if (in.name != handoff_action_name)
+        return fail("UNKNOWN_INVOKE", "invoke '" + in.name + "' is not implemented by this bot");
+    if (!in.has_continuation || in.continuation.empty())
+        return fail("CONTINUATION_MISSING", "handoff/action needs a non-empty string value.continuation");
+    if (in.continuation.size() > max_continuation_length)
+        return fail("CONTINUATION_TOO_LONG",
+                    "value.continuation exceeds " + std::to_string(max_continuation_length) + " characters");
+    // Without these the bot cannot answer the user, so the activity is not a usable handoff.
+    for (const auto& [value, field] : {std::pair{&in.from.id, "from.id"}, {&in.recipient.id, "recipient.id"},
+                                       {&in.conversation_id, "conversation.id"}, {&in.service_url, "serviceUrl"}})
+        if (value->empty()) return fail("ACTIVITY_MALFORMED", std::string("handoff/action needs ") + field);
+    constexpr std::string_view bot_prefix = "28:";
+    const bool prefixed = in.recipient.id.compare(0, bot_prefix.size(), bot_prefix) == 0;
+    const std::string bot_id = prefixed ? in.recipient.id.substr(bot_prefix.size()) : in.recipient.id;
+    if (!options.expected_bot_id.empty() && (!prefixed || bot_id != options.expected_bot_id))
+        return fail("WRONG_RECIPIENT", "recipient.id is not this bot (28:<app id>)");
+
+    handoff_invoke h;
+    h.source = in;
+    h.request.continuation = in.continuation;
+    h.request.bot_id = bot_id;
+    h.request.user_id = in.from.id;
+    h.request.user_aad_object_id = in.from.aad_object_id;
+    h.request.tenant_id = in.tenant_id;
+    h.request.conversation_id = in.conversation_id;
+    return h;
+}
+
+std::string_view code_of(redeem_status status) {
+    switch (status) {
+        case redeem_status::ok: return "OK";
+        case redeem_status::malformed: return "TOKEN_MALFORMED";
+        case redeem_status::bad_signature: return "TOKEN_BAD_SIGNATURE";
+        case redeem_status::expired: return "TOKEN_EXPIRED";
+        case redeem_status::wrong_audience: return "TOKEN_WRONG_AUDIENCE";
+        case redeem_status::wrong_user: return "TOKEN_WRONG_USER";
+        case redeem_status::replayed: return "TOKEN_REPLAYED";
+        case redeem_status::store_unavailable: return "STORE_UNAVAILABLE";
+        case redeem_status::failed: break;
+    }
+    return "REDEEM_FAILED";
+}
+
+decision decide_on_error(const error& e) {
+    if (e.code == "NOT_INVOKE") return decision{200, e.code, "", {}};
+    return refuse(status_of_error(e.code), e.code, e.message);
+}
+
+decision decide_after_redeem(const redeem_outcome& outcome) {
+    const std::string code(code_of(outcome.status));
+    switch (outcome.status) {
+        case redeem_status::ok: {
+            decision d{200, code, "", {}};
+            d.followups = {{"message", std::string(continuing_text)},
+                           {"typing", ""},
+                           {"message", outcome.result_text.empty() ? std::string(default_result_text)
+                                                                   : outcome.result_text}};
+            return d;
+        }
+        case redeem_status::malformed: return refuse(400, code, "the continuation token is malformed");
+        case redeem_status::bad_signature: return refuse(401, code, "the continuation token is not valid");
+        case redeem_status::wrong_audience: return refuse(401, code, "the continuation token is for another bot");
+        case redeem_status::wrong_user: return refuse(403, code, "the continuation token is for another user");
+        case redeem_status::replayed:
+        case redeem_status::expired: {
+            decision d = outcome.status == redeem_status::replayed
+                             ? refuse(409, code, "the continuation token was already used")
+                             : refuse(410, code, "the continuation token has expired");
+            d.followups = {{"message", std::string(start_new_conversation_text)}};
+            return d;
+        }
+        case redeem_status::store_unavailable:
+            return refuse(503, code, "the token store cannot answer; retry later");
+        case redeem_status::failed: break;
+    }
+    return refuse(500, code, "the continuation token could not be redeemed");
+}
+
+decision handle(std::string_view json_text, const decide_options& options, const redeemer& redeem) {
+    auto parsed = parse_activity(json_text);
+    if (!parsed) return decide_on_error(parsed.err());
+    auto handoff = read_handoff(*parsed, options);
+    if (!handoff) return decide_on_error(handoff.err());
+    if (!redeem) return decide_after_redeem(redeem_outcome{redeem_status::failed, "", "no redeemer"});
+    return decide_after_redeem(redeem(handoff->request));
+}
+
+std::string followup_json(const followup& f, const activity& in) {
+    json out{{"type", f.type},
+             {"from", {{"id", in.recipient.id}}},
+             {"recipient", {{"id", in.from.id}}},
+             {"conversation", {{"id", in.conversation_id}}}};
+    if (!in.recipient.name.empty()) out["from"]["name"] = in.recipient.name;
+    if (!in.channel_id.empty()) out["channelId"] = in.channel_id;
+    if (!in.id.empty()) out["replyToId"] = in.id;
+    if (!in.locale.empty()) out["locale"] = in.locale;
+    if (!f.text.empty()) out["text"] = f.text;
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace handoffkit::invoke

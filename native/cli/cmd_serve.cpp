@@ -1,0 +1,185 @@
+// handoffkit serve: the native bot host (native/host) configured from the command line.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <pthread.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bot_auth.hpp"
+#include "commands.hpp"
+#include "dev_redeemer.hpp"
+#include "host.hpp"
+#include "outbound.hpp"
+#include "output.hpp"
+
+namespace handoffkit::cli {
+namespace {
+
+int coded_error(const std::string& code, const std::string& message) {
+    std::cerr << nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump() << '\n';
+    return exit_failed;
+}
+
+bool parse_listen(const std::string& s, host::host_config& c) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) return false;
+    const std::string port = s.substr(colon + 1);
+    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) return false;
+    const long p = std::stol(port);
+    if (p > 65535) return false;
+    c.address = s.substr(0, colon);
+    if (c.address.size() > 2 && c.address.front() == '[' && c.address.back() == ']')
+        c.address = c.address.substr(1, c.address.size() - 2);
+    c.port = static_cast<std::uint16_t>(p);
+    return true;
+}
+
+std::string default_web_root() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory("web/pages", ec)) return "web/pages";
+#ifdef HANDOFFKIT_SOURCE_WEB_PAGES
+    if (fs::is_directory(HANDOFFKIT_SOURCE_WEB_PAGES, ec)) return HANDOFFKIT_SOURCE_WEB_PAGES;
+#endif
+    return "";
+}
+
+bool read_size(const args& a, const char* name, std::size_t& out) {
+    auto v = a.get(name);
+    if (!v) return true;
+    if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos || v->size() > 12) return false;
+    out = std::stoull(*v);
+    return out > 0;
+}
+
+bool read_ms(const args& a, const char* name, std::chrono::milliseconds& out) {
+    std::size_t v = 0;
+    if (!a.get(name)) return true;
+    if (!read_size(a, name, v)) return false;
+    out = std::chrono::milliseconds(v);
+    return true;
+}
+
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+// Blocks SIGINT/SIGTERM in this thread and so in every thread created afterwards (they inherit
+// the mask): must run before any thread exists, or the default action kills the process.
+void block_stop_signals() {
+    const sigset_t set = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+// Turns SIGINT/SIGTERM into a graceful stop, on a thread of their own.
+std::thread stop_on_signals(host::server& s) {
+    return std::thread([set = stop_signals(), &s] {
+        int sig = 0;
+        sigwait(&set, &sig);
+        host::log_to_stderr(nlohmann::json{{"event", "signal"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}}.dump());
+        s.stop();
+    });
+}
+
+}  // namespace
+
+int cmd_serve(const args& a) {
+    block_stop_signals();
+    host::host_config config;
+    if (auto listen = a.get("listen"); listen && !parse_listen(*listen, config))
+        return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:3978");
+    if (!read_size(a, "body-limit", config.body_limit)) return usage_error("--body-limit takes a positive byte count");
+    if (!read_ms(a, "header-timeout-ms", config.header_timeout) || !read_ms(a, "idle-timeout-ms", config.idle_timeout) ||
+        !read_ms(a, "body-timeout-ms", config.body_timeout))
+        return usage_error("timeouts take milliseconds");
+    std::size_t threads = 2;
+    if (!read_size(a, "threads", threads) || threads > 64) return usage_error("--threads takes 1..64");
+    config.threads = static_cast<int>(threads);
+    config.app_id = a.get("app-id").value_or("");
+    if (auto root = a.get("web-root")) {
+        if (!std::filesystem::is_directory(*root)) return usage_error("--web-root is not a folder: " + *root);
+        config.web_root = *root;
+    } else {
+        config.web_root = default_web_root();
+    }
+
+    // Token redemption: the continuation-token module is not wired in yet. Until it is, the only
+    // redeemer is the development list, and asking for the real one is a clear, coded failure.
+    if (a.has("keys") || a.has("store"))
+        return coded_error("TOKENS_NOT_AVAILABLE",
+                           "this build has no continuation-token module yet: --keys/--store cannot be used; "
+                           "for local development use --dev-accept-tokens FILE");
+    auto dev_tokens = a.get("dev-accept-tokens");
+    if (!dev_tokens)
+        return coded_error("TOKENS_NOT_AVAILABLE",
+                           "no redeemer: this build has no continuation-token module yet; for local development "
+                           "use --dev-accept-tokens FILE");
+    auto tokens = host::read_token_list(*dev_tokens);
+    if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
+    config.redeem = host::dev_token_list_redeemer(std::move(*tokens));
+    host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
+
+    config.insecure_no_auth = a.has("insecure-no-auth");
+    if (config.insecure_no_auth) {
+        host::log_to_stderr(R"({"event":"warning","message":"INSECURE: --insecure-no-auth accepts unauthenticated requests on /api/messages; for local development only"})");
+        std::cerr << "\n*** WARNING: handoffkit serve runs WITHOUT inbound authentication (--insecure-no-auth). ***\n"
+                     "*** Anyone who can reach this port can post activities. Local development only.   ***\n\n";
+    } else {
+        auto openid = a.get("openid-config");
+        if (!openid || config.app_id.empty())
+            return coded_error("AUTH_NOT_CONFIGURED",
+                               "inbound authentication needs --openid-config URL|FILE and --app-id "
+                               "(or --insecure-no-auth for local development)");
+        host::bot_auth_config auth;
+        auth.openid_config = *openid;
+        auth.audience = config.app_id;
+        if (auto issuer = a.get("issuer")) auth.issuer = *issuer;
+        auto authenticator = host::bot_authenticator::create(auth);
+        if (!authenticator) return coded_error(authenticator.err().code, authenticator.err().message);
+        config.authenticate = host::make_authenticator(*authenticator);
+    }
+
+    // Follow-ups need the bot's credentials; without them the host still answers, and says so.
+    std::unique_ptr<host::outbound_sender> sender;
+    host::server* counting = nullptr;  // set once the server exists; the sender only counts later
+    std::string password = a.get("app-password").value_or("");
+    if (password.empty())
+        if (const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD")) password = env;
+    if (!password.empty()) {
+        host::outbound_config out;
+        out.app_id = config.app_id;
+        out.app_password = password;
+        if (auto url = a.get("oauth-token-url")) out.token_url = *url;
+        out.count = [&counting](const std::string& outcome) {
+            if (counting) counting->count_outbound(outcome);
+        };
+        auto created = host::outbound_sender::create(std::move(out));
+        if (!created) return coded_error(created.err().code, created.err().message);
+        sender = std::move(created).value();
+        config.send = sender->sink();
+    } else {
+        host::log_to_stderr(R"({"event":"warning","message":"no --app-password (or HANDOFFKIT_APP_PASSWORD): follow-up messages to users are not sent"})");
+    }
+
+    auto created = host::server::create(std::move(config));
+    if (!created) return coded_error(created.err().code, created.err().message);
+    auto& server = **created;
+    counting = &server;
+    std::thread signals = stop_on_signals(server);
+    host::log_to_stderr(nlohmann::json{{"event", "listening"}, {"port", server.port()}}.dump());
+    server.run();
+    if (sender) sender->drain_and_stop(std::chrono::seconds(10));
+    host::log_to_stderr(R"({"event":"stopped"})");
+    signals.detach();  // still in sigwait when stopped by other means; the process exits now
+    return exit_ok;
+}
+
+}  // namespace handoffkit::cli

@@ -1,0 +1,212 @@
+#include "bot_auth.hpp"
+
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include "http_client.hpp"
+
+namespace handoffkit::host {
+using nlohmann::json;
+
+namespace {
+
+using pkey_ptr = std::shared_ptr<EVP_PKEY>;
+
+std::optional<std::string> base64url_decode(std::string_view in) {
+    std::string out;
+    unsigned buffer = 0;
+    int bits = 0;
+    for (char c : in) {
+        int v;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') v = c - '0' + 52;
+        else if (c == '-') v = 62;
+        else if (c == '_') v = 63;
+        else return std::nullopt;  // no padding, no standard alphabet: JWS uses base64url only
+        buffer = (buffer << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((buffer >> bits) & 0xFF);
+        }
+    }
+    if (bits >= 6) return std::nullopt;  // a single leftover character cannot encode a byte
+    return out;
+}
+
+// An RSA public key from the JWK's base64url `n` and `e`.
+pkey_ptr rsa_key(const std::string& n_b64, const std::string& e_b64) {
+    auto n = base64url_decode(n_b64), e = base64url_decode(e_b64);
+    if (!n || !e || n->empty() || e->empty()) return nullptr;
+    BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr);
+    BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr);
+    OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM* params = nullptr;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+    EVP_PKEY* key = nullptr;
+    if (bn_n && bn_e && bld && ctx && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) && (params = OSSL_PARAM_BLD_to_param(bld)) &&
+        EVP_PKEY_fromdata_init(ctx) > 0)
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(ctx);
+    BN_free(bn_n);
+    BN_free(bn_e);
+    return key ? pkey_ptr(key, EVP_PKEY_free) : nullptr;
+}
+
+bool rs256_valid(EVP_PKEY* key, std::string_view signed_part, const std::string& signature) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+              EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                               reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+
+// A document from a URL or a file: the OpenID metadata, then its JWKS.
+result<json> load_json(const std::string& where, const char* code) {
+    std::string text;
+    if (is_url(where)) {
+        auto reply = fetch({"GET", where, {{"Accept", "application/json"}}, "", std::chrono::seconds(10)});
+        if (!reply) return fail(code, where + ": " + reply.err().message);
+        if (reply->status != 200) return fail(code, where + ": HTTP " + std::to_string(reply->status));
+        text = std::move(reply->body);
+    } else {
+        std::ifstream in(where);
+        if (!in) return fail(code, "cannot read " + where);
+        std::ostringstream s;
+        s << in.rdbuf();
+        text = s.str();
+    }
+    auto j = json::parse(text, nullptr, false);
+    if (!j.is_object()) return fail(code, where + " is not a JSON object");
+    return j;
+}
+
+}  // namespace
+
+struct bot_authenticator::impl {
+    bot_auth_config config;
+    std::string jwks_uri;
+    std::mutex mutex;
+    std::map<std::string, pkey_ptr> keys;
+    std::chrono::steady_clock::time_point fetched_at;
+
+    std::optional<error> refresh_keys() {
+        auto jwks = load_json(jwks_uri, "JWKS_UNAVAILABLE");
+        if (!jwks) return jwks.err();
+        auto list = jwks->find("keys");
+        if (list == jwks->end() || !list->is_array()) return fail("JWKS_UNAVAILABLE", "the JWKS has no keys array");
+        std::map<std::string, pkey_ptr> fresh;
+        for (const auto& k : *list) {
+            if (!k.is_object() || k.value("kty", "") != "RSA" || !k.contains("kid") || !k["kid"].is_string()) continue;
+            if (!k.contains("n") || !k["n"].is_string() || !k.contains("e") || !k["e"].is_string()) continue;
+            if (auto key = rsa_key(k["n"], k["e"])) fresh[k["kid"]] = key;
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        keys = std::move(fresh);
+        fetched_at = std::chrono::steady_clock::now();
+        return std::nullopt;
+    }
+
+    // The key for `kid`, refetching the set when it is stale or (rate-limited) when the kid is new:
+    // the Bot Framework rotates its keys.
+    pkey_ptr key_for(const std::string& kid) {
+        const auto now = std::chrono::steady_clock::now();
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            auto it = keys.find(kid);
+            const bool stale = now - fetched_at > config.keys_ttl;
+            const bool may_refetch = now - fetched_at > config.unknown_kid_refetch;
+            if (it != keys.end() && !stale) return it->second;
+            if (!stale && !may_refetch) return nullptr;
+            fetched_at = now;  // this thread refreshes; the others meanwhile use what is there
+        }
+        refresh_keys();  // on failure the old keys stay
+        std::lock_guard<std::mutex> lock(mutex);
+        auto it = keys.find(kid);
+        return it == keys.end() ? nullptr : it->second;
+    }
+};
+
+bot_authenticator::bot_authenticator(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+bot_authenticator::~bot_authenticator() = default;
+
+result<std::shared_ptr<bot_authenticator>> bot_authenticator::create(bot_auth_config config) {
+    if (config.audience.empty()) return fail("AUTH_CONFIG_INVALID", "the audience (app id) is required");
+    if (config.openid_config.empty()) return fail("AUTH_CONFIG_INVALID", "the OpenID configuration is required");
+    auto p = std::make_unique<impl>();
+    p->config = std::move(config);
+    auto meta = load_json(p->config.openid_config, "OPENID_CONFIG_UNAVAILABLE");
+    if (!meta) return meta.err();
+    auto uri = meta->find("jwks_uri");
+    if (uri == meta->end() || !uri->is_string())
+        return fail("OPENID_CONFIG_UNAVAILABLE", "the OpenID configuration has no jwks_uri");
+    p->jwks_uri = uri->get<std::string>();
+    if (auto e = p->refresh_keys()) return *e;
+    return std::shared_ptr<bot_authenticator>(new bot_authenticator(std::move(p)));
+}
+
+auth_result bot_authenticator::verify(const std::string& authorization, std::int64_t now) {
+    auto reject = [](const char* code) { return auth_result{false, code, ""}; };
+    constexpr std::string_view scheme = "Bearer ";
+    if (authorization.size() <= scheme.size() || authorization.compare(0, scheme.size(), scheme) != 0)
+        return reject("AUTH_MISSING");
+    const std::string_view token = std::string_view(authorization).substr(scheme.size());
+    const auto dot1 = token.find('.');
+    const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+    if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
+        return reject("AUTH_MALFORMED");
+    auto header_text = base64url_decode(token.substr(0, dot1));
+    auto payload_text = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
+    auto signature = base64url_decode(token.substr(dot2 + 1));
+    if (!header_text || !payload_text || !signature) return reject("AUTH_MALFORMED");
+    const json header = json::parse(*header_text, nullptr, false);
+    const json claims = json::parse(*payload_text, nullptr, false);
+    if (!header.is_object() || !claims.is_object()) return reject("AUTH_MALFORMED");
+    // Only RS256: "none" and HS256-with-the-public-key confusions are refused by construction.
+    if (!header.contains("alg") || header["alg"] != "RS256") return reject("AUTH_ALGORITHM");
+    if (!header.contains("kid") || !header["kid"].is_string()) return reject("AUTH_UNKNOWN_KEY");
+    const pkey_ptr key = impl_->key_for(header["kid"]);
+    if (!key) return reject("AUTH_UNKNOWN_KEY");
+    if (!rs256_valid(key.get(), token.substr(0, dot2), *signature)) return reject("AUTH_BAD_SIGNATURE");
+
+    const auto& c = impl_->config;
+    if (!claims.contains("iss") || claims["iss"] != c.issuer) return reject("AUTH_WRONG_ISSUER");
+    const auto aud = claims.find("aud");
+    const bool aud_ok = aud != claims.end() &&
+                        ((aud->is_string() && *aud == c.audience) ||
+                         (aud->is_array() && std::find(aud->begin(), aud->end(), json(c.audience)) != aud->end()));
+    if (!aud_ok) return reject("AUTH_WRONG_AUDIENCE");
+    const auto exp = claims.find("exp");
+    if (exp == claims.end() || !exp->is_number() || now > exp->get<std::int64_t>() + c.leeway_seconds)
+        return reject("AUTH_EXPIRED");
+    const auto nbf = claims.find("nbf");
+    if (nbf != claims.end() && (!nbf->is_number() || now + c.leeway_seconds < nbf->get<std::int64_t>()))
+        return reject("AUTH_NOT_YET_VALID");
+    auth_result ok{true, "", ""};
+    if (auto su = claims.find("serviceurl"); su != claims.end() && su->is_string()) ok.service_url = *su;
+    return ok;
+}
+
+authenticator make_authenticator(std::shared_ptr<bot_authenticator> a) {
+    return [a = std::move(a)](const std::string& authorization) {
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+        return a->verify(authorization, now);
+    };
+}
+
+}  // namespace handoffkit::host

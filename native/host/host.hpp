@@ -1,0 +1,87 @@
+// handoffkit host: the HTTP/1.1 bot endpoint (Boost.Beast) around the pure invoke decision.
+//
+//   POST /api/messages  Bot Framework activities; handoff/action is decided by handoffkit::invoke
+//   GET  /healthz       {"status":"ok"}
+//   GET  /metrics       Prometheus text: requests by route and status, latency histogram, in flight
+//   GET  /<file>        static files under web_root (when set); no traversal, no dotfiles
+//
+// Limits: body_limit (413), header_timeout (time to receive the headers once the first byte came),
+// idle_timeout (a keep-alive connection with no request), body_timeout. stop() is graceful: it
+// stops accepting, closes idle connections, lets in-flight requests finish (answered with
+// `Connection: close`), then run() returns once outbound sends are drained.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "handoffkit/invoke.hpp"
+
+namespace handoffkit::host {
+
+/// The verdict on a request's Authorization header.
+struct auth_result {
+    bool ok = false;
+    std::string code;         ///< AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED, … (logged; answered 401)
+    std::string service_url;  ///< the token's `serviceurl` claim, when present
+};
+/// Receives the raw Authorization header value (possibly empty). Must not log it.
+using authenticator = std::function<auth_result(const std::string& authorization)>;
+
+/// One batch of follow-up activities for one conversation, in order.
+struct outbound_job {
+    std::string service_url;
+    std::string conversation_id;
+    std::vector<std::string> activities;  ///< Bot Framework activity JSON texts
+};
+/// Queues the job and returns at once (the HTTP answer must not wait for it).
+using outbound_sink = std::function<void(outbound_job)>;
+
+/// One structured log line (a JSON object text, no newline).
+using log_sink = std::function<void(const std::string& line)>;
+
+struct host_config {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 3978;  ///< 0: an ephemeral port (see server::port())
+    std::string web_root;       ///< empty: no static files
+    std::size_t body_limit = 64 * 1024;
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds body_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{30'000};
+    int threads = 2;
+    std::string app_id;  ///< the bot's app id: recipient.id must be 28:<app_id> when set
+    authenticator authenticate;  ///< required unless insecure_no_auth
+    bool insecure_no_auth = false;
+    invoke::redeemer redeem;  ///< required
+    outbound_sink send;       ///< optional: follow-ups are dropped (and logged) without it
+    log_sink log;             ///< optional: stderr by default
+};
+
+class server {
+public:
+    /// Binds and listens; errors: LISTEN_FAILED, CONFIG_INVALID.
+    static result<std::unique_ptr<server>> create(host_config config);
+    ~server();
+
+    std::uint16_t port() const;
+    /// Serves on config.threads threads until stop() completes; returns when all connections closed.
+    void run();
+    /// Graceful stop; safe from any thread and from a signal-handling thread (not a signal handler).
+    void stop();
+    /// Counts one follow-up activity by outcome ("sent", "failed", "dropped") in /metrics.
+    void count_outbound(const std::string& outcome);
+
+    struct impl;
+
+private:
+    explicit server(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> impl_;
+};
+
+/// Writes `line` + '\n' to stderr under a lock.
+void log_to_stderr(const std::string& line);
+
+}  // namespace handoffkit::host

@@ -1,0 +1,36 @@
+// Request metrics for GET /metrics, in the Prometheus text exposition format (version 0.0.4).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+namespace handoffkit::host {
+
+class metrics {
+public:
+    /// Upper bounds of the latency histogram, in seconds (+Inf is implicit).
+    static constexpr std::array<double, 12> bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                   0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+
+    void started() { in_flight_.fetch_add(1); }
+    void finished(const std::string& route, int status, double seconds);
+    /// Counts of follow-up sends by outcome ("sent", "failed", "dropped").
+    void outbound(const std::string& outcome);
+
+    std::string render() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::atomic<std::int64_t> in_flight_{0};
+    std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+    std::map<std::string, std::array<std::uint64_t, bounds.size() + 1>> buckets_;  // per route, not cumulative
+    std::map<std::string, double> sums_;
+    std::map<std::string, std::uint64_t> outbound_;
+};
+
+}  // namespace handoffkit::host

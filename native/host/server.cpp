@@ -1,0 +1,432 @@
+// The HTTP server: one session per connection on its own strand, Beast parsers with explicit
+// limits and deadlines, routes handled synchronously (the redeemer is fast: a store lookup).
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "host.hpp"
+#include "metrics.hpp"
+#include "static_files.hpp"
+
+namespace handoffkit::host {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t header_limit = 16 * 1024;
+constexpr std::size_t drain_limit = 1024 * 1024;
+
+std::string utc_now_iso() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+    return out;
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string error_json(const std::string& code, const std::string& message) {
+    return dump(json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+std::string strip_trailing_slash(std::string s) {
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    return s;
+}
+
+}  // namespace
+
+void log_to_stderr(const std::string& line) {
+    static std::mutex m;
+    std::lock_guard<std::mutex> lock(m);
+    std::cerr << line << '\n' << std::flush;
+}
+
+class session;
+
+struct server::impl {
+    explicit impl(host_config c) : config(std::move(c)), acceptor(net::make_strand(ioc)) {}
+
+    void log(const json& line) {
+        if (config.log) config.log(dump(line));
+        else log_to_stderr(dump(line));
+    }
+    void accept();
+    void begin_stop();
+
+    host_config config;
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    std::uint16_t port = 0;
+    metrics stats;
+    std::atomic<bool> stopping{false};
+    std::mutex sessions_mutex;
+    std::map<session*, std::weak_ptr<session>> sessions;
+};
+
+// What a route answers: the response plus what the log line and metrics need.
+struct answer {
+    http::response<http::string_body> res;
+    std::string route;
+    std::string code;
+    std::optional<outbound_job> followups;
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket socket, server::impl& host) : stream_(std::move(socket)), host_(host) {
+        boost::system::error_code ec;
+        auto ep = stream_.socket().remote_endpoint(ec);
+        if (!ec) remote_ = ep.address().to_string();
+    }
+
+    void start() {
+        {
+            std::lock_guard<std::mutex> lock(host_.sessions_mutex);
+            host_.sessions[this] = weak_from_this();
+        }
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
+    }
+
+    ~session() {
+        std::lock_guard<std::mutex> lock(host_.sessions_mutex);
+        host_.sessions.erase(this);
+    }
+
+    /// Called on stop(): an idle connection is closed now, a busy one after its answer.
+    void close_if_idle() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->idle_) self->stream_.socket().close();
+        });
+    }
+
+private:
+    // Idle phase: a keep-alive connection waits idle_timeout for the first byte of a request.
+    void wait_for_request() {
+        idle_ = true;
+        if (host_.stopping) return close();
+        if (buffer_.size() > 0) return read_header();
+        stream_.expires_after(host_.config.idle_timeout);
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->read_header();
+                                });
+    }
+
+    // Header phase: the whole header must arrive within header_timeout (slowloris-safe).
+    void read_header() {
+        idle_ = false;
+        started_ = clock_type::now();
+        host_.stats.started();
+        parser_.emplace();
+        parser_->header_limit(header_limit);
+        parser_->body_limit(host_.config.body_limit);
+        stream_.expires_after(host_.config.header_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec == beast::error::timeout) return abandon(408, "HEADER_TIMEOUT");
+        if (ec == http::error::header_limit) return refuse(431, "HEADERS_TOO_LARGE", "request headers too large");
+        // Beast checks Content-Length against the body limit as soon as the header is parsed.
+        if (ec == http::error::body_limit)
+            return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
+        if (ec) return abandon(400, "BAD_REQUEST");
+        stream_.expires_after(host_.config.body_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    }
+
+    void on_body(beast::error_code ec) {
+        if (ec == http::error::body_limit)
+            return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
+        if (ec == beast::error::timeout) return abandon(408, "BODY_TIMEOUT");
+        if (ec) return abandon(400, "BAD_REQUEST");
+        request_ = parser_->release();
+        answer a = route(request_);
+        write(std::move(a), request_.keep_alive());
+    }
+
+    answer route(const http::request<http::string_body>& req);
+    answer messages(const http::request<http::string_body>& req);
+
+    // An error answered on a connection that is then closed (the rest of the request is unread).
+    void refuse(int status, const std::string& code, const std::string& message) {
+        answer a;
+        a.route = "other";
+        a.code = code;
+        a.res.result(static_cast<http::status>(status));
+        a.res.set(http::field::content_type, "application/json");
+        a.res.body() = error_json(code, message);
+        request_ = {};
+        if (parser_ && parser_->is_header_done()) request_.base() = parser_->get().base();
+        drain_ = true;
+        write(std::move(a), false);
+    }
+
+    // A request that cannot be answered (timed out or unparsable): counted, logged, closed.
+    void abandon(int status, const std::string& code) {
+        finish_log("other", status, code, "", "");
+        close();
+    }
+
+    void write(answer a, bool keep_alive) {
+        keep_alive = keep_alive && !host_.stopping;
+        answer_ = std::make_shared<answer>(std::move(a));
+        auto& res = answer_->res;
+        res.version(11);
+        res.set(http::field::server, "handoffkit");
+        res.keep_alive(keep_alive);
+        res.prepare_payload();
+        stream_.expires_after(host_.config.body_timeout);
+        http::async_write(stream_, res, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_written(ec);
+        });
+    }
+
+    void on_written(beast::error_code ec) {
+        auto& a = *answer_;
+        const std::string method(request_.method_string());
+        const std::string target(request_.target().substr(0, request_.target().find('?')));
+        finish_log(a.route, a.res.result_int(), a.code, method, a.route == "other" ? "" : target);
+        // Follow-ups leave only after the answer is on the wire: sending never delays it.
+        if (!ec && a.followups) {
+            if (host_.config.send) host_.config.send(std::move(*a.followups));
+            else host_.stats.outbound("dropped");
+        }
+        const bool keep = !ec && a.res.keep_alive();
+        answer_.reset();
+        if (!keep) return drain_ ? drain_then_close() : close();
+        wait_for_request();
+    }
+
+    void finish_log(const std::string& route, int status, const std::string& code, const std::string& method,
+                    const std::string& path) {
+        const double seconds = std::chrono::duration<double>(clock_type::now() - started_).count();
+        host_.stats.finished(route, status, seconds);
+        json line{{"time", utc_now_iso()}, {"event", "request"}, {"route", route}, {"status", status},
+                  {"ms", std::round(seconds * 1e6) / 1e3}, {"remote", remote_}};
+        if (!method.empty()) line["method"] = method;
+        if (!path.empty()) line["path"] = path;
+        if (!code.empty()) line["code"] = code;
+        host_.log(line);
+    }
+
+    // After refusing a request whose body was not read, the unread bytes would make close() send a
+    // TCP reset that can destroy our answer before the client reads it: stop sending, discard
+    // what still arrives for a short, bounded while, then close.
+    void drain_then_close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        drained_budget_ = drain_limit;
+        stream_.expires_after(std::chrono::seconds(1));
+        drain_some();
+    }
+    void drain_some() {
+        stream_.async_read_some(net::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec || n >= self->drained_budget_) return self->close();
+            self->drained_budget_ -= n;
+            self->drain_some();
+        });
+    }
+
+    void close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.socket().close(ec);
+    }
+
+    beast::tcp_stream stream_;
+    server::impl& host_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::request<http::string_body> request_;
+    std::shared_ptr<answer> answer_;
+    std::string remote_;
+    bool idle_ = true;
+    bool drain_ = false;
+    std::size_t drained_budget_ = 0;
+    std::array<char, 4096> drain_buffer_{};
+    clock_type::time_point started_ = clock_type::now();
+};
+
+answer session::route(const http::request<http::string_body>& req) {
+    const std::string target(req.target());
+    const std::string path = target.substr(0, target.find('?'));
+    answer a;
+    a.res.version(11);
+    auto text = [&](int status, const std::string& type, std::string body) {
+        a.res.result(static_cast<http::status>(status));
+        a.res.set(http::field::content_type, type);
+        a.res.body() = std::move(body);
+    };
+    auto method_not_allowed = [&](const char* allow) {
+        a.code = "METHOD_NOT_ALLOWED";
+        text(405, "application/json", error_json(a.code, "method not allowed"));
+        a.res.set(http::field::allow, allow);
+    };
+    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+    if (path == "/api/messages") {
+        a.route = path;
+        if (req.method() != http::verb::post) return method_not_allowed("POST"), a;
+        return messages(req);
+    }
+    if (path == "/healthz") {
+        a.route = path;
+        if (!get) return method_not_allowed("GET, HEAD"), a;
+        if (host_.stopping) text(503, "application/json", R"({"status":"stopping"})");
+        else text(200, "application/json", R"({"status":"ok"})");
+        return a;
+    }
+    if (path == "/metrics") {
+        a.route = path;
+        if (!get) return method_not_allowed("GET, HEAD"), a;
+        text(200, "text/plain; version=0.0.4; charset=utf-8", host_.stats.render());
+        return a;
+    }
+    a.route = "static";
+    if (!get) return method_not_allowed("GET, HEAD"), a;
+    if (auto file = load_static(host_.config.web_root, target)) {
+        text(200, file->content_type, std::move(file->body));
+        a.res.set("X-Content-Type-Options", "nosniff");
+    } else {
+        a.code = "NOT_FOUND";
+        text(404, "application/json", error_json(a.code, "not found"));
+    }
+    return a;
+}
+
+answer session::messages(const http::request<http::string_body>& req) {
+    answer a;
+    a.route = "/api/messages";
+    auto respond = [&](const invoke::decision& d) {
+        a.code = d.code;
+        a.res.result(static_cast<http::status>(d.status));
+        if (!d.body.empty()) a.res.set(http::field::content_type, "application/json");
+        a.res.body() = d.body;
+    };
+    auth_result auth{true, "", ""};
+    if (!host_.config.insecure_no_auth) {
+        auth = host_.config.authenticate(std::string(req[http::field::authorization]));
+        if (!auth.ok) {
+            respond({401, auth.code, error_json(auth.code, "the request is not authenticated"), {}});
+            a.res.set(http::field::www_authenticate, "Bearer");
+            return a;
+        }
+    }
+    auto parsed = invoke::parse_activity(req.body());
+    if (!parsed) return respond(invoke::decide_on_error(parsed.err())), a;
+    // The Bot Connector's token names the serviceUrl it may be answered on; anything else would
+    // let a caller point our authenticated replies at a host of its choosing.
+    if (!auth.service_url.empty() &&
+        strip_trailing_slash(auth.service_url) != strip_trailing_slash(parsed->service_url)) {
+        respond({401, "AUTH_SERVICE_URL_MISMATCH",
+                 error_json("AUTH_SERVICE_URL_MISMATCH", "serviceUrl does not match the token"), {}});
+        return a;
+    }
+    auto handoff = invoke::read_handoff(*parsed, {host_.config.app_id});
+    if (!handoff) return respond(invoke::decide_on_error(handoff.err())), a;
+    invoke::redeem_outcome outcome;
+    try {
+        outcome = host_.config.redeem(handoff->request);
+    } catch (...) {
+        outcome = {invoke::redeem_status::failed, "", "the redeemer threw"};
+    }
+    const auto d = invoke::decide_after_redeem(outcome);
+    respond(d);
+    if (!d.followups.empty()) {
+        outbound_job job{parsed->service_url, parsed->conversation_id, {}};
+        for (const auto& f : d.followups) job.activities.push_back(invoke::followup_json(f, *parsed));
+        a.followups = std::move(job);
+    }
+    return a;
+}
+
+void server::impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec || stopping) return;  // the acceptor was closed by stop()
+        std::make_shared<session>(std::move(socket), *this)->start();
+        accept();
+    });
+}
+
+void server::impl::begin_stop() {
+    if (stopping.exchange(true)) return;
+    beast::error_code ec;
+    acceptor.close(ec);
+    std::vector<std::shared_ptr<session>> open;
+    {
+        std::lock_guard<std::mutex> lock(sessions_mutex);
+        for (auto& [_, weak] : sessions)
+            if (auto s = weak.lock()) open.push_back(s);
+    }
+    for (auto& s : open) s->close_if_idle();
+    log(json{{"time", utc_now_iso()}, {"event", "stopping"}, {"openConnections", open.size()}});
+}
+
+server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+server::~server() = default;
+
+result<std::unique_ptr<server>> server::create(host_config config) {
+    if (!config.redeem) return fail("CONFIG_INVALID", "the host needs a redeemer");
+    if (!config.insecure_no_auth && !config.authenticate)
+        return fail("CONFIG_INVALID", "the host needs an authenticator (or insecure_no_auth for local development)");
+    if (config.threads < 1) config.threads = 1;
+    auto p = std::make_unique<impl>(std::move(config));
+    beast::error_code ec;
+    const auto address = net::ip::make_address(p->config.address, ec);
+    if (ec) return fail("LISTEN_FAILED", "not an IP address: " + p->config.address);
+    const tcp::endpoint endpoint(address, p->config.port);
+    p->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) p->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) p->acceptor.bind(endpoint, ec);
+    if (!ec) p->acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) return fail("LISTEN_FAILED", "cannot listen on " + p->config.address + ":" +
+                                             std::to_string(p->config.port) + ": " + ec.message());
+    p->port = p->acceptor.local_endpoint().port();
+    p->accept();
+    return std::unique_ptr<server>(new server(std::move(p)));
+}
+
+std::uint16_t server::port() const { return impl_->port; }
+
+void server::run() {
+    std::vector<std::thread> extra;
+    for (int i = 1; i < impl_->config.threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto& t : extra) t.join();
+}
+
+void server::count_outbound(const std::string& outcome) { impl_->stats.outbound(outcome); }
+
+void server::stop() {
+    // On the acceptor's strand: closing it must not race an accept completing.
+    net::post(impl_->acceptor.get_executor(), [p = impl_.get()] { p->begin_stop(); });
+}
+
+}  // namespace handoffkit::host

@@ -1,0 +1,172 @@
+// Inbound Bot Framework authentication: JWTs signed here with OpenSSL RSA keys, keys served by a
+// local OpenID/JWKS server, checked by the authenticator alone and through the running host.
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "bot_auth.hpp"
+#include "host_support.hpp"
+#include "local_servers.hpp"
+
+namespace {
+using nlohmann::json;
+using namespace handoffkit::test;
+namespace host = handoffkit::host;
+
+const std::string app_id = "00000000-0000-0000-0000-000000000000";
+constexpr std::int64_t now = 1'800'000'000;
+
+json claims(std::int64_t exp = now + 3600) {
+    return {{"iss", "https://api.botframework.com"}, {"aud", app_id}, {"exp", exp}, {"nbf", now - 10},
+            {"serviceurl", "https://smba.trafficmanager.net/amer/"}};
+}
+
+std::shared_ptr<host::bot_authenticator> authenticator_for(const openid_server& server,
+                                                           std::chrono::seconds refetch = std::chrono::seconds(300)) {
+    host::bot_auth_config c;
+    c.openid_config = server.config_url();
+    c.audience = app_id;
+    c.unknown_kid_refetch = refetch;
+    auto a = host::bot_authenticator::create(c);
+    REQUIRE(a.has_value());
+    return *a;
+}
+
+}  // namespace
+
+TEST_CASE("bot auth: a Bot Connector token is accepted, and every kind of bad token is refused by code") {
+    rsa_signer key("key-1");
+    rsa_signer other("key-1");  // same kid, different key: a forgery
+    openid_server server([&] { return json::array({key.jwk()}); });
+    auto auth = authenticator_for(server);
+
+    const auto ok = auth->verify("Bearer " + key.sign(claims()), now);
+    CHECK(ok.ok);
+    CHECK(ok.service_url == "https://smba.trafficmanager.net/amer/");
+
+    json array_aud = claims();
+    array_aud["aud"] = json::array({"someone-else", app_id});
+    CHECK(auth->verify("Bearer " + key.sign(array_aud), now).ok);
+
+    const std::string good = key.sign(claims());
+    std::string tampered = good;
+    const std::size_t in_signature = good.rfind('.') + 10;
+    tampered[in_signature] = tampered[in_signature] == 'A' ? 'B' : 'A';
+    json wrong_iss = claims(), wrong_aud = claims(), future = claims(), no_exp = claims();
+    wrong_iss["iss"] = "https://evil.example";
+    wrong_aud["aud"] = "another-bot";
+    future["nbf"] = now + 3600;
+    no_exp.erase("exp");
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"", "AUTH_MISSING"},
+        {"Basic dXNlcjpwYXNz", "AUTH_MISSING"},
+        {"Bearer not-a-jwt", "AUTH_MALFORMED"},
+        {"Bearer a.b.c.d", "AUTH_MALFORMED"},
+        {"Bearer " + key.sign(claims(), {{"alg", "none"}, {"kid", "key-1"}}), "AUTH_ALGORITHM"},
+        {"Bearer " + key.sign(claims(), {{"alg", "HS256"}, {"kid", "key-1"}}), "AUTH_ALGORITHM"},
+        {"Bearer " + key.sign(claims(), {{"alg", "RS256"}, {"kid", "nobody"}}), "AUTH_UNKNOWN_KEY"},
+        {"Bearer " + other.sign(claims()), "AUTH_BAD_SIGNATURE"},
+        {"Bearer " + tampered, "AUTH_BAD_SIGNATURE"},
+        {"Bearer " + key.sign(wrong_iss), "AUTH_WRONG_ISSUER"},
+        {"Bearer " + key.sign(wrong_aud), "AUTH_WRONG_AUDIENCE"},
+        {"Bearer " + key.sign(claims(now - 301)), "AUTH_EXPIRED"},
+        {"Bearer " + key.sign(no_exp), "AUTH_EXPIRED"},
+        {"Bearer " + key.sign(future), "AUTH_NOT_YET_VALID"},
+    };
+    for (const auto& [header, code] : cases) {
+        CAPTURE(header);
+        const auto r = auth->verify(header, now);
+        CHECK_FALSE(r.ok);
+        CHECK(r.code == code);
+    }
+    // Within the leeway an expired token still passes (clock skew).
+    CHECK(auth->verify("Bearer " + key.sign(claims(now - 299)), now).ok);
+}
+
+TEST_CASE("bot auth: rotated keys are fetched again for an unknown kid, rate-limited") {
+    auto first = std::make_shared<rsa_signer>("old");
+    rsa_signer second("new");
+    std::mutex m;
+    json published = json::array({first->jwk()});
+    openid_server server([&] {
+        std::lock_guard<std::mutex> lock(m);
+        return published;
+    });
+    auto limited = authenticator_for(server);  // refetch at most every 300 s
+    auto eager = authenticator_for(server, std::chrono::seconds(0));
+    const auto fetches_before = server.key_fetches();
+    {
+        std::lock_guard<std::mutex> lock(m);
+        published = json::array({first->jwk(), second.jwk()});
+    }
+    CHECK(eager->verify("Bearer " + second.sign(claims()), now).ok);
+    CHECK(limited->verify("Bearer " + second.sign(claims()), now).code == "AUTH_UNKNOWN_KEY");
+    CHECK(server.key_fetches() == fetches_before + 1);
+}
+
+TEST_CASE("bot auth: configuration that cannot be loaded is a coded error") {
+    host::bot_auth_config c;
+    c.audience = app_id;
+    c.openid_config = "/nonexistent/openid.json";
+    CHECK(host::bot_authenticator::create(c).err().code == "OPENID_CONFIG_UNAVAILABLE");
+    c.openid_config = "http://example.com/openid";  // plain http off loopback is refused
+    auto r = host::bot_authenticator::create(c);
+    CHECK(r.err().code == "OPENID_CONFIG_UNAVAILABLE");
+    CHECK(r.err().message.find("127.0.0.1") != std::string::npos);
+    c.openid_config = "";
+    CHECK(host::bot_authenticator::create(c).err().code == "AUTH_CONFIG_INVALID");
+}
+
+TEST_CASE("host with auth: 401 without a valid bearer token, 200 with one, serviceUrl bound to the token") {
+    rsa_signer key("key-1");
+    openid_server server([&] { return json::array({key.jwk()}); });
+    host::bot_auth_config c;
+    c.openid_config = server.config_url();
+    c.audience = app_id;
+    auto auth = host::bot_authenticator::create(c);
+    REQUIRE(auth.has_value());
+
+    scripted_redeemer redeemer;
+    redeemer.add("t1", {});
+    redeemer.add("t2", {});
+    host::host_config config;
+    config.authenticate = host::make_authenticator(*auth);
+    config.redeem = redeemer.get();
+    config.app_id = app_id;
+    running_host h(config);
+
+    const auto real_now = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    json valid = claims(real_now + 600);
+    valid["nbf"] = real_now - 10;
+    const std::string bearer = "Authorization: Bearer " + key.sign(valid);
+    json expired = valid;
+    expired["exp"] = real_now - 3600;
+
+    auto none = call(h.port(), "POST", "/api/messages", seed_activity("t1").dump());
+    CHECK(none.status == 401);
+    CHECK(none.headers["www-authenticate"] == "Bearer");
+    CHECK(json::parse(none.body)["error"]["code"] == "AUTH_MISSING");
+    auto old = call(h.port(), "POST", "/api/messages", seed_activity("t1").dump(),
+                    {"Authorization: Bearer " + key.sign(expired)});
+    CHECK(old.status == 401);
+    CHECK(json::parse(old.body)["error"]["code"] == "AUTH_EXPIRED");
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t1").dump(), {"Authorization: Bearer x.y.z"}).status ==
+          401);
+    CHECK(redeemer.calls == 0);  // nothing unauthenticated reaches the redeemer
+
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t1").dump(), {bearer}).status == 200);
+
+    json elsewhere = seed_activity("t2");
+    elsewhere["serviceUrl"] = "https://attacker.example/";
+    auto mismatch = call(h.port(), "POST", "/api/messages", elsewhere.dump(), {bearer});
+    CHECK(mismatch.status == 401);
+    CHECK(json::parse(mismatch.body)["error"]["code"] == "AUTH_SERVICE_URL_MISMATCH");
+    CHECK(redeemer.calls == 1);
+
+    h.stop();
+    for (const auto& line : h.log()) {
+        CHECK(line.find("Bearer") == std::string::npos);
+        CHECK(line.find(bearer.substr(22, 20)) == std::string::npos);
+    }
+}

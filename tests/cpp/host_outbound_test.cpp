@@ -1,0 +1,293 @@
+// Follow-ups to the Bot Connector through a local recording server that also plays the OAuth
+// client-credentials endpoint; and the whole `handoffkit serve` process, stopped by SIGTERM.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "host_support.hpp"
+#include "local_servers.hpp"
+#include "outbound.hpp"
+
+namespace {
+using nlohmann::json;
+using namespace handoffkit::test;
+namespace host = handoffkit::host;
+
+const std::string app_id = "00000000-0000-0000-0000-000000000000";
+
+// The Bot Connector and the token endpoint in one recording server.
+struct bot_connector {
+    std::atomic<int> tokens_issued{0};
+    std::int64_t expires_in = 3600;
+    std::mutex gate_mutex;
+    std::condition_variable gate_cv;
+    bool gate_open = true;
+    recording_server server{[this](const recording_server::request& r) {
+        if (r.target == "/token") {
+            const int n = ++tokens_issued;
+            return recording_server::reply{
+                200, json{{"access_token", "bot-token-" + std::to_string(n)}, {"expires_in", expires_in}}.dump()};
+        }
+        std::unique_lock<std::mutex> lock(gate_mutex);
+        gate_cv.wait_for(lock, std::chrono::seconds(10), [&] { return gate_open; });
+        return recording_server::reply{201, R"({"id":"1"})"};
+    }};
+    void hold() {
+        std::lock_guard<std::mutex> lock(gate_mutex);
+        gate_open = false;
+    }
+    void release() {
+        {
+            std::lock_guard<std::mutex> lock(gate_mutex);
+            gate_open = true;
+        }
+        gate_cv.notify_all();
+    }
+    std::vector<recording_server::request> activities() {
+        std::vector<recording_server::request> out;
+        for (auto& r : server.requests())
+            if (r.target != "/token") out.push_back(r);
+        return out;
+    }
+};
+
+std::unique_ptr<host::outbound_sender> sender_for(bot_connector& connector) {
+    host::outbound_config c;
+    c.token_url = connector.server.url("/token");
+    c.app_id = app_id;
+    c.app_password = "s3cret-password";
+    auto s = host::outbound_sender::create(c);
+    REQUIRE(s.has_value());
+    return std::move(s).value();
+}
+
+json activity_for(const bot_connector& connector, const std::string& token) {
+    json a = seed_activity(token);
+    a["serviceUrl"] = connector.server.url("/amer/");
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("outbound: the seed payload end to end: 200 first, then the three follow-ups with a cached bot token") {
+    bot_connector connector;
+    auto sender = sender_for(connector);
+    scripted_redeemer redeemer;
+    redeemer.add("first", {});
+    redeemer.add("second", {});
+    host::host_config config;
+    config.insecure_no_auth = true;
+    config.redeem = redeemer.get();
+    config.send = sender->sink();
+    running_host h(config);
+
+    connector.hold();  // the connector does not answer until the bot's answer has arrived
+    auto r = call(h.port(), "POST", "/api/messages", activity_for(connector, "first").dump());
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    connector.release();
+    REQUIRE(connector.server.wait_for(4));  // token + 3 activities
+
+    const auto reqs = connector.server.requests();
+    CHECK(reqs[0].target == "/token");
+    CHECK(reqs[0].method == "POST");
+    CHECK(reqs[0].content_type == "application/x-www-form-urlencoded");
+    CHECK(reqs[0].body.find("grant_type=client_credentials") != std::string::npos);
+    CHECK(reqs[0].body.find("client_id=" + app_id) != std::string::npos);
+    CHECK(reqs[0].body.find("client_secret=s3cret-password") != std::string::npos);
+    CHECK(reqs[0].body.find("scope=https%3A%2F%2Fapi.botframework.com%2F.default") != std::string::npos);
+    const auto sent = connector.activities();
+    REQUIRE(sent.size() == 3);
+    const std::string conversation = seed_activity()["conversation"]["id"];
+    for (const auto& s : sent) {
+        CHECK(s.method == "POST");
+        CHECK(s.target == "/amer/v3/conversations/" + conversation.substr(0, 1) + "%3A" + conversation.substr(2) +
+                              "/activities");
+        CHECK(s.authorization == "Bearer bot-token-1");
+        CHECK(json::parse(s.body)["conversation"]["id"] == conversation);
+    }
+    CHECK(json::parse(sent[0].body)["text"] == "Continuing conversation from Copilot\xE2\x80\xA6");
+    CHECK(json::parse(sent[1].body)["type"] == "typing");
+    CHECK(json::parse(sent[2].body)["text"] == "Order 42 is ready to continue.");
+
+    // A replay: 409, and one message asking for a new conversation, with the cached token.
+    CHECK(call(h.port(), "POST", "/api/messages", activity_for(connector, "first").dump()).status == 409);
+    REQUIRE(connector.server.wait_for(5));
+    CHECK(connector.tokens_issued == 1);
+    const auto replay = connector.activities().back();
+    CHECK(json::parse(replay.body)["text"].get<std::string>().find("start a new conversation") != std::string::npos);
+    CHECK(replay.authorization == "Bearer bot-token-1");
+
+    h.stop();
+    sender->drain_and_stop(std::chrono::seconds(10));
+    for (const auto& line : h.log()) CHECK(line.find("s3cret") == std::string::npos);
+}
+
+TEST_CASE("outbound: a token that is about to expire is renewed, and a serviceUrl off loopback over http is never called") {
+    bot_connector connector;
+    connector.expires_in = 0;  // nothing to cache
+    std::vector<std::string> logs;
+    std::mutex m;
+    host::outbound_config c;
+    c.token_url = connector.server.url("/token");
+    c.app_id = app_id;
+    c.app_password = "pw";
+    c.log = [&](const std::string& line) {
+        std::lock_guard<std::mutex> lock(m);
+        logs.push_back(line);
+    };
+    std::vector<std::string> counted;
+    c.count = [&](const std::string& outcome) {
+        std::lock_guard<std::mutex> lock(m);
+        counted.push_back(outcome);
+    };
+    auto sender = host::outbound_sender::create(c);
+    REQUIRE(sender.has_value());
+    auto sink = (*sender)->sink();
+    sink({connector.server.url("/"), "conv-1", {R"({"type":"message","text":"a"})"}});
+    sink({connector.server.url("/"), "conv-1", {R"({"type":"message","text":"b"})"}});
+    sink({"http://example.com/", "conv-2", {R"({"type":"message","text":"never"})"}});
+    (*sender)->drain_and_stop(std::chrono::seconds(10));
+    CHECK(connector.tokens_issued == 2);
+    CHECK(connector.activities().size() == 2);
+    CHECK(counted == std::vector<std::string>{"sent", "sent", "failed"});
+    bool refused = false;
+    for (const auto& line : logs) refused |= line.find("URL_NOT_ALLOWED") != std::string::npos;
+    CHECK(refused);
+    for (const auto& line : logs) CHECK(line.find("bot-token") == std::string::npos);
+
+    c.token_url = "http://example.com/token";
+    CHECK(host::outbound_sender::create(c).err().code == "OUTBOUND_CONFIG_INVALID");
+    c.token_url = "https://login.example/token";
+    c.app_password = "";
+    CHECK(host::outbound_sender::create(c).err().code == "OUTBOUND_CONFIG_INVALID");
+}
+
+TEST_CASE("outbound: the follow-up URL encodes the conversation id") {
+    CHECK(host::activities_url("https://smba.trafficmanager.net/amer/", "a:1b/c?d") ==
+          "https://smba.trafficmanager.net/amer/v3/conversations/a%3A1b%2Fc%3Fd/activities");
+    CHECK(host::activities_url("https://x", "19:abc@thread.v2") == "https://x/v3/conversations/19%3Aabc%40thread.v2/activities");
+}
+
+namespace {
+
+// `handoffkit serve` as a child process; its stderr (the JSON log) goes to a file we poll.
+struct serve_process {
+    pid_t pid = -1;
+    std::string log_path;
+    explicit serve_process(const std::vector<std::string>& args, const std::string& password) {
+        log_path = (std::filesystem::temp_directory_path() / ("hk-serve-" + std::to_string(::getpid()) + ".log")).string();
+        pid = fork();
+        if (pid == 0) {
+            const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            dup2(fd, 2);
+            ::setenv("HANDOFFKIT_APP_PASSWORD", password.c_str(), 1);
+            std::vector<char*> argv{const_cast<char*>(HANDOFFKIT_CLI), const_cast<char*>("serve")};
+            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            execv(HANDOFFKIT_CLI, argv.data());
+            _exit(127);
+        }
+    }
+    ~serve_process() {
+        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+        std::remove(log_path.c_str());
+    }
+    std::string log() const {
+        std::ifstream in(log_path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    /// The port from the "listening" line (polled for at most 10 s), or 0.
+    std::uint16_t port() const {
+        for (int i = 0; i < 1000; ++i) {
+            const std::string text = log();
+            const std::string needle = "\"event\":\"listening\",\"port\":";
+            const auto at = text.find(needle);
+            if (at != std::string::npos) return static_cast<std::uint16_t>(std::stoi(text.substr(at + needle.size())));
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return 0;
+    }
+    /// Exit status after at most 10 s, or -1.
+    int wait_exit() {
+        for (int i = 0; i < 1000; ++i) {
+            int status = 0;
+            if (waitpid(pid, &status, WNOHANG) == pid) {
+                pid = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return -1;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("serve: SIGTERM with a request in flight answers it, sends its follow-ups, then exits 0") {
+    bot_connector connector;
+    const std::string tokens = (std::filesystem::temp_directory_path() / ("hk-tokens-" + std::to_string(::getpid()))).string();
+    std::ofstream(tokens) << "# development tokens\ntest-continuation-token\n";
+    serve_process serve({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--dev-accept-tokens", tokens, "--app-id",
+                         app_id, "--oauth-token-url", connector.server.url("/token")},
+                        "env-password");
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+    CHECK(serve.log().find("WITHOUT inbound authentication") != std::string::npos);
+
+    const std::string body = activity_for(connector, "test-continuation-token").dump();
+    raw_connection busy(port);
+    busy.send("POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+              std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
+    for (int i = 0; i < 500; ++i) {  // until the host has the request's header
+        if (call(port, "GET", "/metrics").body.find("handoffkit_http_requests_in_flight 2\n") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(kill(serve.pid, SIGTERM) == 0);
+    for (int i = 0; i < 1000 && serve.log().find("\"event\":\"stopping\"") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK_THROWS(raw_connection(port));  // no longer accepting
+    busy.send(body.substr(10));
+    auto r = busy.read_response();
+    CHECK(r.status == 200);
+    CHECK(r.headers["connection"] == "close");
+    CHECK(serve.wait_exit() == 0);
+    CHECK(connector.activities().size() == 3);  // drained before exit
+    CHECK(connector.server.requests()[0].body.find("client_secret=env-password") != std::string::npos);
+    const std::string log = serve.log();
+    CHECK(log.find("\"signal\":\"SIGTERM\"") != std::string::npos);
+    CHECK(log.find("test-continuation-token") == std::string::npos);
+    CHECK(log.find("env-password") == std::string::npos);
+    std::remove(tokens.c_str());
+}
+
+TEST_CASE("serve: refuses to start without a redeemer or without authentication, with coded errors") {
+    auto stderr_of = [](const std::string& args) {
+        std::string out;
+        FILE* p = popen((shell_quote(HANDOFFKIT_CLI) + " serve " + args + " 2>&1 >/dev/null").c_str(), "r");
+        char buf[512];
+        while (p && fgets(buf, sizeof buf, p)) out += buf;
+        const int status = p ? pclose(p) : -1;
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    };
+    auto [s1, e1] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth");
+    CHECK(s1 == 1);
+    CHECK(e1.find("TOKENS_NOT_AVAILABLE") != std::string::npos);
+    auto [s2, e2] = stderr_of("--listen 127.0.0.1:0 --keys keys.json --store memory:");
+    CHECK(s2 == 1);
+    CHECK(e2.find("TOKENS_NOT_AVAILABLE") != std::string::npos);
+    auto [s3, e3] = stderr_of("--listen 127.0.0.1:0 --dev-accept-tokens /dev/null");
+    CHECK(s3 == 1);
+    CHECK(e3.find("AUTH_NOT_CONFIGURED") != std::string::npos);
+    auto [s4, e4] = stderr_of("--listen nonsense --insecure-no-auth --dev-accept-tokens /dev/null");
+    CHECK(s4 == 2);
+}

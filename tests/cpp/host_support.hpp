@@ -1,0 +1,198 @@
+// Helpers for the host suites: an in-process host on an ephemeral port, a raw HTTP/1.1 client
+// with bounded waits, and a redeemer scripted per token (tests only).
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "host.hpp"
+#include "vectors.hpp"
+
+namespace handoffkit::test {
+
+/// A connected TCP socket to 127.0.0.1:port whose reads give up after 5 s (no test hangs).
+class raw_connection {
+public:
+    explicit raw_connection(std::uint16_t port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        timeval tv{5, 0};
+        setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+            throw std::runtime_error("cannot connect to the host");
+    }
+    ~raw_connection() { ::close(fd_); }
+    raw_connection(const raw_connection&) = delete;
+
+    void send(const std::string& bytes) {
+        std::size_t off = 0;
+        while (off < bytes.size()) {
+            const auto n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+            if (n <= 0) return;
+            off += static_cast<std::size_t>(n);
+        }
+    }
+
+    struct response {
+        int status = 0;  ///< 0: the connection closed (or timed out) before a response
+        std::map<std::string, std::string> headers;  ///< lower-case names
+        std::string body;
+    };
+
+    /// Reads one response (Content-Length framed).
+    response read_response() {
+        response r;
+        std::size_t header_end;
+        while ((header_end = pending_.find("\r\n\r\n")) == std::string::npos)
+            if (!fill()) return r;
+        std::string head = pending_.substr(0, header_end);
+        pending_.erase(0, header_end + 4);
+        std::size_t line_end = head.find("\r\n");
+        const std::string status_line = head.substr(0, line_end);
+        r.status = std::stoi(status_line.substr(9, 3));
+        while (line_end != std::string::npos) {
+            const std::size_t start = line_end + 2;
+            line_end = head.find("\r\n", start);
+            std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+            const auto colon = line.find(':');
+            if (colon == std::string::npos) continue;
+            std::string name = line.substr(0, colon);
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            std::string value = line.substr(colon + 1);
+            while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+            r.headers[name] = value;
+        }
+        const std::size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+        while (pending_.size() < length)
+            if (!fill()) return r;
+        r.body = pending_.substr(0, length);
+        pending_.erase(0, length);
+        return r;
+    }
+
+    /// True when the peer closed the connection (read gives 0) within the 5 s read timeout.
+    bool closed_by_peer() {
+        char c;
+        return ::recv(fd_, &c, 1, 0) == 0;
+    }
+
+private:
+    bool fill() {
+        char buf[8192];
+        const auto n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) return false;
+        pending_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+
+    int fd_ = -1;
+    std::string pending_;
+};
+
+inline std::string http_request(const std::string& method, const std::string& target, const std::string& body = "",
+                                const std::vector<std::string>& headers = {}) {
+    std::string r = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto& h : headers) r += h + "\r\n";
+    if (!body.empty() || method == "POST") r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    return r + "\r\n" + body;
+}
+
+/// One request on a fresh connection.
+inline raw_connection::response call(std::uint16_t port, const std::string& method, const std::string& target,
+                                     const std::string& body = "", const std::vector<std::string>& headers = {}) {
+    raw_connection c(port);
+    c.send(http_request(method, target, body, headers));
+    return c.read_response();
+}
+
+/// The seed's handoff/action payload with another continuation token (and optional changes).
+inline nlohmann::json seed_activity(const std::string& continuation = "test-continuation-token") {
+    auto a = load_vectors("invoke.json")["seedActivity"];
+    a["value"]["continuation"] = continuation;
+    return a;
+}
+
+/// Tests only: each token behaves as scripted; "ok" tokens work once, then are replayed; tokens
+/// bound to a user are wrong_user for anyone else; unknown tokens have a bad signature.
+class scripted_redeemer {
+public:
+    struct script {
+        invoke::redeem_status status = invoke::redeem_status::ok;
+        std::string bound_user;  ///< aadObjectId, or empty
+    };
+    void add(const std::string& token, script s) { scripts_[token] = s; }
+
+    invoke::redeemer get() {
+        return [this](const invoke::redeem_request& r) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++calls;
+            auto it = scripts_.find(r.continuation);
+            if (it == scripts_.end()) return invoke::redeem_outcome{invoke::redeem_status::bad_signature, "", ""};
+            if (!it->second.bound_user.empty() && it->second.bound_user != r.user_aad_object_id)
+                return invoke::redeem_outcome{invoke::redeem_status::wrong_user, "", ""};
+            if (it->second.status != invoke::redeem_status::ok) return invoke::redeem_outcome{it->second.status, "", ""};
+            if (!used_.insert(r.continuation).second)
+                return invoke::redeem_outcome{invoke::redeem_status::replayed, "", ""};
+            return invoke::redeem_outcome{invoke::redeem_status::ok, "Order 42 is ready to continue.", ""};
+        };
+    }
+    int calls = 0;
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, script> scripts_;
+    std::set<std::string> used_;
+};
+
+/// A host on 127.0.0.1:<ephemeral> served by a thread; stopped (gracefully) and joined on destruction.
+class running_host {
+public:
+    explicit running_host(host::host_config config) {
+        config.address = "127.0.0.1";
+        config.port = 0;
+        if (!config.log) config.log = [this](const std::string& line) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            log_.push_back(line);
+        };
+        auto created = host::server::create(std::move(config));
+        if (!created) throw std::runtime_error(created.err().code + ": " + created.err().message);
+        server_ = std::move(created).value();
+        thread_ = std::thread([this] { server_->run(); });
+    }
+    ~running_host() { stop(); }
+
+    std::uint16_t port() const { return server_->port(); }
+    void stop() {
+        if (!thread_.joinable()) return;
+        server_->stop();
+        thread_.join();
+    }
+    std::vector<std::string> log() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return log_;
+    }
+
+private:
+    std::unique_ptr<host::server> server_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<std::string> log_;
+};
+
+}  // namespace handoffkit::test
