@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <functional>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace handoffkit::bench {
 
@@ -48,5 +51,28 @@ inline void print(const figure& f) {
     std::printf("{\"op\":\"%s\",\"opsPerSec\":%.1f,\"rounds\":%d}\n", f.name.c_str(), f.median_ops_per_s, f.rounds);
     std::fflush(stdout);
 }
+
+/// What every benchmark gets: the shared inputs of tests/bench/workload.json and a filter.
+struct context {
+    const nlohmann::json& workload;
+    std::string only;  // operation-name prefix; empty runs everything
+    bool wanted(const std::string& op) const { return op.compare(0, only.size(), only) == 0; }
+    /// Measures and prints `op` if the filter selects it.
+    template <class Op>
+    void run(const std::string& op, Op&& body) const {
+        if (wanted(op)) print(measure(op, std::forward<Op>(body)));
+    }
+};
+
+/// Each area's benchmark file registers itself (tests/bench/native/<area>.cpp), so areas are added
+/// without touching a central list: `const registration links{"links", [](const context& c) {…}};`
+struct registration {
+    using body = std::function<void(const context&)>;
+    registration(const char* area, body fn) { all().push_back({area, std::move(fn)}); }
+    static std::vector<std::pair<std::string, body>>& all() {
+        static std::vector<std::pair<std::string, body>> areas;
+        return areas;
+    }
+};
 
 }  // namespace handoffkit::bench
