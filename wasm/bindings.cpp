@@ -8,6 +8,7 @@
 
 #include "handoffkit/json_api.hpp"
 #include "handoffkit/json_api_cards.hpp"
+#include "handoffkit/json_api_eligibility.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/replay_guard.hpp"
 
@@ -17,6 +18,15 @@ constexpr const char* internal_error =
     R"({"ok":false,"error":{"code":"INTERNAL","message":"unexpected failure inside handoffkit"}})";
 
 // Embind cannot pass std::string_view; these adapt any json_api function taking N views.
+template <auto F>
+std::string bind0() {
+    try {
+        return F();
+    } catch (...) {
+        return internal_error;
+    }
+}
+
 template <auto F>
 std::string bind1(const std::string& a) {
     try {
@@ -81,6 +91,8 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("issueToken", &bind2<&api::issue_token>);
     emscripten::function("verifyToken", &bind3<&api::verify_token>);
     emscripten::function("inspectToken", &bind1<&api::inspect_token>);
+    emscripten::function("evaluateEligibility", &bind2<&api::evaluate_eligibility>);
+    emscripten::function("defaultEligibilityRuleset", &bind0<&api::default_eligibility_ruleset>);
     emscripten::class_<ReplayGuard>("ReplayGuard")
         .constructor<>()
         .function("issue", &ReplayGuard::issue)

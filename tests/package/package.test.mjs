@@ -97,7 +97,12 @@ const issued = hk.issueToken({ botId: 'x', ctx: { a: 1 } }, { keys: [{ kty: 'oct
 const guard = hk.createReplayGuard();
 const claims: Record<string, unknown> = guard.redeemToken(issued.token, '{}', { botId: 'x' }).claims;
 const exp: number = issued.exp + (claims ? 0 : 1);
-try { hk.buildDeepLink({ kind: 'app', appId: 'x' }); } catch (e) { if (e instanceof HandoffKitError) console.log(e.code, first); }
+try { hk.buildDeepLink({ kind: 'app', appId: 'x' }); } catch (e) { if (e instanceof HandoffKitError) console.log(e.code, first, e.field); }
+const eligibility = hk.evaluateEligibility({ geography: 'europe', representatives: [{ id: 'a', surface: 'customApp' }] });
+const status: 'available' | 'available_with_warnings' | 'unavailable' | 'unknown' | 'not_applicable' =
+  eligibility.representatives[0].features['caseSummary'].status;
+const fix: string | undefined = eligibility.rules[eligibility.representatives[0].features['caseSummary'].failed[0]?.rule]?.remediation;
+console.log(status, fix, hk.defaultEligibilityRuleset().version);
 `), '');
   const bad = check('bad.mts', `import { init } from 'handoffkit';
 const hk = await init();
@@ -105,9 +110,11 @@ hk.buildHandoffLink({ botId: 'x' });
 hk.buildDeepLink({ kind: 'call', users: 'a' });
 hk.validateDeepLink(42);
 hk.verifyToken('t', '{}', { user: 'u' });
+hk.evaluateEligibility({ representatives: [{ id: 'a', surface: 'web' }] });
 `);
   assert.match(bad, /bad\.mts\(3,/);
   assert.match(bad, /bad\.mts\(4,/);
   assert.match(bad, /bad\.mts\(5,/);
   assert.match(bad, /bad\.mts\(6,/);
+  assert.match(bad, /bad\.mts\(7,/);
 });

@@ -4,10 +4,12 @@
 
 /** Every failure handoffkit reports, with a stable UPPER_SNAKE `code`. */
 export class HandoffKitError extends Error {
-  constructor(code, message) {
+  constructor(code, message, field) {
     super(message);
     this.name = 'HandoffKitError';
     this.code = code;
+    // Where the input went wrong (a JSON Pointer), when the core can say; e.g. "/representatives/2/surface".
+    if (field !== undefined) this.field = field;
   }
 }
 
@@ -64,10 +66,25 @@ function cardText(card) {
   }
 }
 
+// An environment (or ruleset): an object, or its JSON text as read from a file.
+function documentText(value, what) {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw argumentError(`${what} must be an object or its JSON text`);
+  return toJson(value, what);
+}
+
+// {ruleset} may be an object or JSON text; the core takes either inside the options object.
+function eligibilityOptions(options) {
+  if (options === undefined || options === null) return '';
+  if (typeof options !== 'object' || Array.isArray(options)) throw argumentError('options must be an object');
+  return toJson(options, 'options');
+}
+
 function unwrap(envelope) {
   const parsed = JSON.parse(envelope);
   if (parsed.ok) return parsed.value;
-  throw new HandoffKitError(parsed.error.code, parsed.error.message);
+  throw new HandoffKitError(parsed.error.code, parsed.error.message, parsed.error.field);
 }
 
 /** Wraps an instantiated wasm module into the public API object. */
@@ -91,17 +108,16 @@ export function wrap(module) {
         toJson(withTimeAndRandom(options, 'options', { random: false }), 'options'))),
     inspectToken: (token) => unwrap(module.inspectToken(requireString(token, 'token'))),
     createReplayGuard: () => replayGuard(new module.ReplayGuard()),
+
+    evaluateEligibility: (environment, options) =>
+      unwrap(module.evaluateEligibility(documentText(environment, 'environment'), eligibilityOptions(options))),
+    defaultEligibilityRuleset: () => unwrap(module.defaultEligibilityRuleset()),
   });
 }
 
 // Exactly-once redemption within this JS realm. dispose() frees the wasm memory it holds.
 function replayGuard(guard) {
   return Object.freeze({
-    buildOpenUrlAction: (options) => unwrap(module.buildOpenUrlAction(toJson(options, 'options'))),
-    buildCard: (options) => unwrap(module.buildCard(toJson(options, 'options'))),
-    buildHandoffCard: (options) => unwrap(module.buildHandoffCard(toJson(options, 'options'))),
-    validateCard: (card, options) => unwrap(module.validateCard(cardText(card), toJson(options, 'options'))),
-
     issueToken: (options, keys) =>
       unwrap(guard.issue(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
     redeemToken: (token, keys, options) =>

@@ -4,7 +4,9 @@
 export declare class HandoffKitError extends Error {
   readonly name: 'HandoffKitError';
   readonly code: string;
-  constructor(code: string, message: string);
+  /** Where the input went wrong, as a JSON Pointer (eligibility errors), e.g. `/representatives/2/surface`. */
+  readonly field?: string;
+  constructor(code: string, message: string, field?: string);
 }
 
 export interface HandoffLinkOptions {
@@ -230,6 +232,74 @@ export interface HandoffKit {
   inspectToken(token: string): InspectedToken;
   /** A new in-memory replay guard. */
   createReplayGuard(): ReplayGuard;
+  /**
+   * Which Copilot features each representative can use, GA or preview, and when not, why and how to fix it.
+   * Never throws for what an environment says; only for what it is.
+   * @throws HandoffKitError INVALID_JSON, INPUT_TOO_LARGE, INVALID_ARGUMENT, ENVIRONMENT_INVALID (with `field`), RULESET_INVALID (with `field`)
+   */
+  evaluateEligibility(environment: EligibilityEnvironment | string, options?: EligibilityOptions): EligibilityReport;
+  /** The embedded default ruleset (versioned; every rule cites its source sentence). */
+  defaultEligibilityRuleset(): { schema: string; name: string; version: string; features: object[]; rules: object[] } & Record<string, unknown>;
+}
+
+/**
+ * An organization's setup for Copilot in Customer Service. Every field but `representatives` may be
+ * omitted: what a rule needs but is missing makes that cell `unknown`, never a guess. Unknown fields
+ * are refused (ENVIRONMENT_INVALID with `field`). See core/include/handoffkit/eligibility.hpp.
+ */
+export interface EligibilityEnvironment {
+  geography?: string;
+  dataMovementEnabled?: boolean;
+  capacityScenario?: 'sameRegion' | 'outsideTenantRegion' | 'fallbackToExternal';
+  optIn?: { questionsAndEmails?: OptInState; summaries?: OptInState };
+  administrator?: { roles?: string[] };
+  surfaces?: { customerServiceHub?: { enabledFeatures?: string[] }; customApps?: { enabledFeatures?: string[] } };
+  experienceProfiles?: { id: string; outOfTheBox?: boolean; copilotToggle?: boolean; features?: string[] }[];
+  roles?: { name: string; privileges?: string[] }[];
+  representatives: EligibilityRepresentative[];
+}
+export type OptInState = 'optedIn' | 'optedOut' | 'notOptedIn';
+export interface EligibilityRepresentative {
+  id: string;
+  surface?: 'copilotServiceWorkspace' | 'customerServiceHub' | 'customApp';
+  licenses?: string[];
+  roles?: string[];
+  experienceProfile?: string;
+}
+export interface EligibilityOptions {
+  /** A replacement ruleset (object or JSON text); default: the embedded, cited one. */
+  ruleset?: object | string;
+}
+export type EligibilityStatus = 'available' | 'available_with_warnings' | 'unavailable' | 'unknown' | 'not_applicable';
+export interface EligibilityCell {
+  status: EligibilityStatus;
+  /** Absent on the administrator cell. `unspecified`: the source names no stage. */
+  stage?: 'ga' | 'preview' | 'unknown' | 'unspecified';
+  /** Every failing gate, in ruleset order; `missing` lists what a containsAll lacked (e.g. privileges). */
+  failed: { code: string; rule: string; missing?: string[] }[];
+  warnings: { code: string; rule: string }[];
+  /** Rules that could not be decided, and the inputs that would decide them. */
+  unknown: { code: string; rule: string; missingInputs: string[] }[];
+}
+export interface EligibilityRule {
+  code?: string;
+  effect: 'block' | 'warn' | 'notApplicable' | 'stage';
+  /** What to change (all effects but stage). */
+  remediation?: string;
+  /** The sentence of the source document this rule encodes. */
+  source: string;
+  stage?: 'ga' | 'preview';
+}
+export interface EligibilityReport {
+  administrator: EligibilityCell;
+  /** The matrix columns, in ruleset order. */
+  features: { id: string; name: string }[];
+  /** The matrix rows, in input order. */
+  representatives: { id: string; features: Record<string, EligibilityCell> }[];
+  /** A gate's remediation and source: `rules[gate.rule]`. */
+  rules: Record<string, EligibilityRule>;
+  ruleset: { name: string; schema: string; version: string };
+  summary: Record<string, Record<EligibilityStatus, number>>;
 }
 
 export interface InitOptions {
