@@ -19,7 +19,7 @@ using nlohmann::json;
 namespace {
 
 json example() {
-    static const json e = handoffkit::test::load_vectors("eligibility-example.json");
+    static const json e = nlohmann::json::parse(std::ifstream(HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json"));
     return e;
 }
 
@@ -260,7 +260,7 @@ TEST_CASE("hostile rulesets never crash and are refused with a field") {
 }
 
 TEST_CASE("the CLI: table format, stdin, usage errors") {
-    const auto table = handoffkit::test::run_cli({"eligibility", HANDOFFKIT_VECTORS_DIR "/eligibility-example.json", "--format", "table"});
+    const auto table = handoffkit::test::run_cli({"eligibility", HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json", "--format", "table"});
     CHECK(table.status == 0);
     CHECK(table.out.find("representative") != std::string::npos);
     CHECK(table.out.find("chiara@contoso.eu") != std::string::npos);
@@ -270,7 +270,7 @@ TEST_CASE("the CLI: table format, stdin, usage errors") {
 
     // "-" reads stdin (run through sh: the file is redirected to it).
     const std::string cmd = handoffkit::test::shell_quote(HANDOFFKIT_CLI) + " eligibility - < " +
-                            handoffkit::test::shell_quote(HANDOFFKIT_VECTORS_DIR "/eligibility-example.json");
+                            handoffkit::test::shell_quote(HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json");
     FILE* pipe = popen(cmd.c_str(), "r");
     REQUIRE(pipe);
     std::string out;
@@ -280,6 +280,6 @@ TEST_CASE("the CLI: table format, stdin, usage errors") {
     CHECK(out == evaluate(example())["value"].dump() + "\n");
 
     CHECK(handoffkit::test::run_cli({"eligibility"}).status == 2);
-    CHECK(handoffkit::test::run_cli({"eligibility", HANDOFFKIT_VECTORS_DIR "/eligibility-example.json", "--format", "xml"}).status == 2);
+    CHECK(handoffkit::test::run_cli({"eligibility", HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json", "--format", "xml"}).status == 2);
     CHECK(handoffkit::test::run_cli({"eligibility", "/nonexistent/environment.json"}).status == 1);
 }

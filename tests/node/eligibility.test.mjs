@@ -10,7 +10,7 @@ import { repoRoot, vectorsDir } from '../support/paths.mjs';
 
 const hk = await init();
 const vectors = JSON.parse(readFileSync(join(vectorsDir, 'eligibility.json'), 'utf8'));
-const examplePath = join(vectorsDir, 'eligibility-example.json');
+const examplePath = join(repoRoot, 'examples', 'eligibility-environment.json');
 const example = JSON.parse(readFileSync(examplePath, 'utf8'));
 
 test('eligibility vectors', () => {
