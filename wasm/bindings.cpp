@@ -1,8 +1,9 @@
-// Embind bindings: flat functions over the core's JSON API, nothing else. Each takes and returns
-// strings (the envelope of json_api.hpp); web/lib/api.mjs turns envelopes into values or typed
+// Embind bindings: flat functions over the core's JSON API, nothing else. Each takes strings and
+// returns the UTF-8 bytes of the envelope of json_api.hpp; web/lib/api.mjs turns envelopes into values or typed
 // errors. Any exception is caught here, at the edge, so nothing ever crosses into JS as a raw
 // C++ exception (which would surface as a number and leak).
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
 #include <string>
 
@@ -17,60 +18,58 @@ namespace {
 constexpr const char* internal_error =
     R"({"ok":false,"error":{"code":"INTERNAL","message":"unexpected failure inside handoffkit"}})";
 
+// Results leave as a view of wasm memory that web/lib/api.mjs decodes at once with TextDecoder:
+// Embind's own std::string return walks every byte in JS, which dominated large results (an
+// eligibility report of 10,000 representatives). The text lives here until the next call; calls
+// are synchronous and the module is single-threaded, so JS has always copied it out by then.
+std::string last_result;
+
+emscripten::val result_view(std::string text) {
+    last_result = std::move(text);
+    return emscripten::val(emscripten::typed_memory_view(last_result.size(),
+                                                         reinterpret_cast<const unsigned char*>(last_result.data())));
+}
+
+// Runs one json_api call; any exception stops here (see the file comment).
+template <class Call>
+emscripten::val guarded(Call&& call) {
+    try {
+        return result_view(call());
+    } catch (...) {
+        return result_view(internal_error);
+    }
+}
+
 // Embind cannot pass std::string_view; these adapt any json_api function taking N views.
 template <auto F>
-std::string bind0() {
-    try {
-        return F();
-    } catch (...) {
-        return internal_error;
-    }
+emscripten::val bind0() {
+    return guarded([] { return F(); });
 }
 
 template <auto F>
-std::string bind1(const std::string& a) {
-    try {
-        return F(a);
-    } catch (...) {
-        return internal_error;
-    }
+emscripten::val bind1(const std::string& a) {
+    return guarded([&] { return F(a); });
 }
 
 template <auto F>
-std::string bind2(const std::string& a, const std::string& b) {
-    try {
-        return F(a, b);
-    } catch (...) {
-        return internal_error;
-    }
+emscripten::val bind2(const std::string& a, const std::string& b) {
+    return guarded([&] { return F(a, b); });
 }
 
 template <auto F>
-std::string bind3(const std::string& a, const std::string& b, const std::string& c) {
-    try {
-        return F(a, b, c);
-    } catch (...) {
-        return internal_error;
-    }
+emscripten::val bind3(const std::string& a, const std::string& b, const std::string& c) {
+    return guarded([&] { return F(a, b, c); });
 }
 
 // The in-memory replay guard as a JS object, so a page or a single Node process can redeem
 // tokens exactly once. (Several processes need the native host's SQLite or Redis stores.)
 class ReplayGuard {
 public:
-    std::string issue(const std::string& request, const std::string& keys) {
-        try {
-            return handoffkit::json_api::issue_token_stored(request, keys, guard_);
-        } catch (...) {
-            return internal_error;
-        }
+    emscripten::val issue(const std::string& request, const std::string& keys) {
+        return guarded([&] { return handoffkit::json_api::issue_token_stored(request, keys, guard_); });
     }
-    std::string redeem(const std::string& token, const std::string& keys, const std::string& options) {
-        try {
-            return handoffkit::json_api::redeem_token(token, keys, options, guard_);
-        } catch (...) {
-            return internal_error;
-        }
+    emscripten::val redeem(const std::string& token, const std::string& keys, const std::string& options) {
+        return guarded([&] { return handoffkit::json_api::redeem_token(token, keys, options, guard_); });
     }
 
 private:

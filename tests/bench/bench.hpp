@@ -30,15 +30,16 @@ template <class Op>
 figure measure(const std::string& name, Op&& op, int rounds = 7, int round_ms = 150) {
     using clock = std::chrono::steady_clock;
     std::vector<double> rates;
-    long batch = 64;
     for (int r = 0; r < rounds; ++r) {
-        long calls = 0;
+        long calls = 0, batch = 1;  // grows while a batch is too short to time, so slow operations run once per check
         const auto start = clock::now();
         auto elapsed = clock::duration::zero();
         while (elapsed < std::chrono::milliseconds(round_ms)) {
+            const auto before = clock::now();
             for (long i = 0; i < batch; ++i) op();
             calls += batch;
             elapsed = clock::now() - start;
+            if (clock::now() - before < std::chrono::milliseconds(2) && batch < 4096) batch *= 2;
         }
         rates.push_back(calls / std::chrono::duration<double>(elapsed).count());
     }

@@ -6,10 +6,13 @@ export function measure(name, op, { rounds = 7, roundMs = 150 } = {}) {
     let calls = 0;
     const start = performance.now();
     let elapsed = 0;
+    let batch = 1; // grows while a batch is too short to time, so slow operations run once per check
     while (elapsed < roundMs) {
-      for (let i = 0; i < 64; i++) sink ^= op() ? 1 : 0;
-      calls += 64;
+      const before = performance.now();
+      for (let i = 0; i < batch; i++) sink ^= op() ? 1 : 0;
+      calls += batch;
       elapsed = performance.now() - start;
+      if (performance.now() - before < 2 && batch < 4096) batch *= 2;
     }
     rates.push(calls / (elapsed / 1000));
   }

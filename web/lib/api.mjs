@@ -81,8 +81,11 @@ function eligibilityOptions(options) {
   return toJson(options, 'options');
 }
 
+// The module returns each envelope as a view of its memory, valid until its next call: decode now.
+const utf8 = new TextDecoder();
+
 function unwrap(envelope) {
-  const parsed = JSON.parse(envelope);
+  const parsed = JSON.parse(utf8.decode(envelope));
   if (parsed.ok) return parsed.value;
   throw new HandoffKitError(parsed.error.code, parsed.error.message, parsed.error.field);
 }
