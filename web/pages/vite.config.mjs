@@ -14,6 +14,6 @@ export default defineConfig({
   build: {
     outDir: here('../../build/pages'),
     emptyOutDir: true,
-    rollupOptions: { input: { index: here('index.html'), readiness: here('readiness.html') } },
+    rollupOptions: { input: { index: here('index.html'), readiness: here('readiness.html'), 'card-preview': here('card-preview.html') } },
   },
 });
