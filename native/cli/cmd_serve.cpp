@@ -12,7 +12,10 @@
 #include "bot_auth.hpp"
 #include "commands.hpp"
 #include "dev_redeemer.hpp"
+#include "handoffkit/native/stores.hpp"
+#include "handoffkit/native/system.hpp"
 #include "host.hpp"
+#include "token_redeemer.hpp"
 #include "outbound.hpp"
 #include "output.hpp"
 
@@ -38,12 +41,14 @@ bool parse_listen(const std::string& s, host::host_config& c) {
     return true;
 }
 
+// The built pages (they need the bundled wasm; web/pages is their source): ./build/pages when
+// run from a checkout, else this checkout's build/pages; none when neither exists.
 std::string default_web_root() {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (fs::is_directory("web/pages", ec)) return "web/pages";
-#ifdef HANDOFFKIT_SOURCE_WEB_PAGES
-    if (fs::is_directory(HANDOFFKIT_SOURCE_WEB_PAGES, ec)) return HANDOFFKIT_SOURCE_WEB_PAGES;
+    if (fs::is_directory("build/pages", ec)) return "build/pages";
+#ifdef HANDOFFKIT_BUILT_PAGES
+    if (fs::is_directory(HANDOFFKIT_BUILT_PAGES, ec)) return HANDOFFKIT_BUILT_PAGES;
 #endif
     return "";
 }
@@ -89,6 +94,36 @@ std::thread stop_on_signals(host::server& s) {
     });
 }
 
+// The embedded default: a durable SQLite file in the working directory, so a redeemed token stays
+// redeemed across restarts (and kill -9) with nothing to install.
+constexpr const char* default_store = "sqlite:handoffkit-tokens.db";
+
+// Continuation tokens are verified with --keys and redeemed once in --store; the development
+// list (--dev-accept-tokens) replaces both, and says so loudly.
+result<invoke::redeemer> choose_redeemer(const args& a) {
+    if (auto dev_tokens = a.get("dev-accept-tokens")) {
+        if (a.has("keys") || a.has("store"))
+            return fail("CONFIG_INVALID", "--dev-accept-tokens replaces --keys and --store; give one or the other");
+        auto tokens = host::read_token_list(*dev_tokens);
+        if (!tokens) return tokens.err();
+        host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
+        return host::dev_token_list_redeemer(std::move(*tokens));
+    }
+    auto keys_path = a.get("keys");
+    if (!keys_path)
+        return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit token`)");
+    auto keys = native::load_key_set(*keys_path);
+    if (!keys) return keys.err();
+    const std::string spec = a.get("store").value_or(default_store);
+    auto store = native::open_store(spec);
+    if (!store) return store.err();
+    host::token_redeemer_config c{std::move(keys).value(), std::shared_ptr<token::replay_guard>(std::move(store).value())};
+    if (auto issuer = a.get("token-issuer")) c.issuer = *issuer;
+    c.now = [] { return native::unix_now(); };
+    host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
+    return host::token_redeemer(std::move(c));
+}
+
 }  // namespace
 
 int cmd_serve(const args& a) {
@@ -111,21 +146,9 @@ int cmd_serve(const args& a) {
         config.web_root = default_web_root();
     }
 
-    // Token redemption: the continuation-token module is not wired in yet. Until it is, the only
-    // redeemer is the development list, and asking for the real one is a clear, coded failure.
-    if (a.has("keys") || a.has("store"))
-        return coded_error("TOKENS_NOT_AVAILABLE",
-                           "this build has no continuation-token module yet: --keys/--store cannot be used; "
-                           "for local development use --dev-accept-tokens FILE");
-    auto dev_tokens = a.get("dev-accept-tokens");
-    if (!dev_tokens)
-        return coded_error("TOKENS_NOT_AVAILABLE",
-                           "no redeemer: this build has no continuation-token module yet; for local development "
-                           "use --dev-accept-tokens FILE");
-    auto tokens = host::read_token_list(*dev_tokens);
-    if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
-    config.redeem = host::dev_token_list_redeemer(std::move(*tokens));
-    host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
+    auto redeem = choose_redeemer(a);
+    if (!redeem) return coded_error(redeem.err().code, redeem.err().message);
+    config.redeem = std::move(*redeem);
 
     config.insecure_no_auth = a.has("insecure-no-auth");
     if (config.insecure_no_auth) {

@@ -39,16 +39,17 @@ usage:
                                                         which Copilot features each representative of an
                                                         environment can use, in which stage, and what to
                                                         change; --ruleset replaces the embedded rules
-  handoffkit serve [--listen 127.0.0.1:3978] [--web-root DIR] [--app-id ID]
-                   [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth]
+  handoffkit serve --keys FILE [--store STORE] [--listen 127.0.0.1:3978] [--app-id ID] [--token-issuer ISS]
+                   [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
                    [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
-                   --dev-accept-tokens FILE             the bot host: POST /api/messages, GET /healthz,
-                                                        /metrics and the web pages; SIGTERM stops it
-                                                        gracefully. --dev-accept-tokens (development only)
-                                                        accepts the listed tokens once each until the
-                                                        token store is wired in (--keys/--store then
-                                                        fail with TOKENS_NOT_AVAILABLE).
+                                                        the bot host: POST /api/messages answers handoff/action
+                                                        (token verified with --keys, redeemed once in STORE,
+                                                        default sqlite:handoffkit-tokens.db), GET /healthz,
+                                                        /metrics and the pages (default build/pages);
+                                                        SIGTERM stops it gracefully. --dev-accept-tokens FILE
+                                                        replaces --keys/--store with a list of tokens
+                                                        accepted once each, unchecked (development only).
   --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;

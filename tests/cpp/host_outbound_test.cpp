@@ -177,59 +177,6 @@ TEST_CASE("outbound: the follow-up URL encodes the conversation id") {
 
 namespace {
 
-// `handoffkit serve` as a child process; its stderr (the JSON log) goes to a file we poll.
-struct serve_process {
-    pid_t pid = -1;
-    std::string log_path;
-    explicit serve_process(const std::vector<std::string>& args, const std::string& password) {
-        log_path = (std::filesystem::temp_directory_path() / ("hk-serve-" + std::to_string(::getpid()) + ".log")).string();
-        pid = fork();
-        if (pid == 0) {
-            const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            dup2(fd, 2);
-            ::setenv("HANDOFFKIT_APP_PASSWORD", password.c_str(), 1);
-            std::vector<char*> argv{const_cast<char*>(HANDOFFKIT_CLI), const_cast<char*>("serve")};
-            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            execv(HANDOFFKIT_CLI, argv.data());
-            _exit(127);
-        }
-    }
-    ~serve_process() {
-        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
-            kill(pid, SIGKILL);
-            waitpid(pid, nullptr, 0);
-        }
-        std::remove(log_path.c_str());
-    }
-    std::string log() const {
-        std::ifstream in(log_path);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }
-    /// The port from the "listening" line (polled for at most 10 s), or 0.
-    std::uint16_t port() const {
-        for (int i = 0; i < 1000; ++i) {
-            const std::string text = log();
-            const std::string needle = "\"event\":\"listening\",\"port\":";
-            const auto at = text.find(needle);
-            if (at != std::string::npos) return static_cast<std::uint16_t>(std::stoi(text.substr(at + needle.size())));
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return 0;
-    }
-    /// Exit status after at most 10 s, or -1.
-    int wait_exit() {
-        for (int i = 0; i < 1000; ++i) {
-            int status = 0;
-            if (waitpid(pid, &status, WNOHANG) == pid) {
-                pid = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return -1;
-    }
-};
 
 }  // namespace
 
@@ -281,10 +228,13 @@ TEST_CASE("serve: refuses to start without a redeemer or without authentication,
     };
     auto [s1, e1] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth");
     CHECK(s1 == 1);
-    CHECK(e1.find("TOKENS_NOT_AVAILABLE") != std::string::npos);
-    auto [s2, e2] = stderr_of("--listen 127.0.0.1:0 --keys keys.json --store memory:");
+    CHECK(e1.find("KEYS_NOT_CONFIGURED") != std::string::npos);
+    auto [s2, e2] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys /nonexistent/keys.json --store memory:");
     CHECK(s2 == 1);
-    CHECK(e2.find("TOKENS_NOT_AVAILABLE") != std::string::npos);
+    CHECK(e2.find("KEYS_UNREADABLE") != std::string::npos);
+    auto [s5, e5] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys k.json --dev-accept-tokens /dev/null");
+    CHECK(s5 == 1);
+    CHECK(e5.find("CONFIG_INVALID") != std::string::npos);
     auto [s3, e3] = stderr_of("--listen 127.0.0.1:0 --dev-accept-tokens /dev/null");
     CHECK(s3 == 1);
     CHECK(e3.find("AUTH_NOT_CONFIGURED") != std::string::npos);

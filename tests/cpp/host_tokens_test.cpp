@@ -1,0 +1,196 @@
+// `handoffkit serve` with real continuation tokens: verified with --keys, redeemed once in
+// --store. The seed's payload end to end, every token error path, a store that cannot answer,
+// two hosts sharing one Redis, and kill -9 of a host on SQLite.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "handoffkit/json_api_token.hpp"
+#include "handoffkit/native/system.hpp"
+#include "host_support.hpp"
+#include "local_servers.hpp"
+#include "redis_server.hpp"
+#include "token_redeemer.hpp"
+
+namespace {
+using nlohmann::json;
+using namespace handoffkit::test;
+namespace fs = std::filesystem;
+
+// The seed activity's bot (recipient.id without 28:) and user (from.aadObjectId).
+const std::string bot = "00000000-0000-0000-0000-000000000000";
+const std::string user = "00000000-0000-0000-0000-000000000000";
+const std::string keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}]})";
+const std::string other_keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI"}]})";
+
+/// A file removed when the test ends.
+struct temp_path {
+    std::string path;
+    explicit temp_path(const std::string& name, const std::string& text = "")
+        : path((fs::temp_directory_path() / ("hk-" + std::to_string(::getpid()) + "-" + name)).string()) {
+        if (!text.empty()) std::ofstream(path) << text;
+    }
+    ~temp_path() {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
+    }
+};
+
+std::string issue(json request, const std::string& with = keys) {
+    static std::atomic<int> n{0};
+    request.merge_patch({{"now", handoffkit::native::unix_now()}});
+    if (!request.contains("random")) {
+        char hex[33];
+        std::snprintf(hex, sizeof hex, "%08x%08x%016x", ::getpid(), n++, static_cast<unsigned>(std::rand()));
+        request["random"] = hex;
+    }
+    const json out = json::parse(handoffkit::json_api::issue_token(request.dump(), with));
+    REQUIRE(out["ok"] == true);
+    return out["value"]["token"];
+}
+
+std::string for_this_user() { return issue({{"botId", "28:" + bot}, {"user", user}, {"ttl", 600}}); }
+
+json activity(const std::string& token) { return seed_activity(token); }
+
+int post(std::uint16_t port, const std::string& token) {
+    return call(port, "POST", "/api/messages", activity(token).dump()).status;
+}
+
+std::vector<std::string> serve_args(const std::string& keys_file, const std::string& store) {
+    return {"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys_file, "--store", store, "--app-id", bot};
+}
+
+}  // namespace
+
+TEST_CASE("token redeemer: every token error code maps to the status the host answers with") {
+    using s = handoffkit::invoke::redeem_status;
+    CHECK(handoffkit::host::status_of_token_error("MALFORMED") == s::malformed);
+    CHECK(handoffkit::host::status_of_token_error("TOKEN_TOO_LONG") == s::malformed);
+    CHECK(handoffkit::host::status_of_token_error("BAD_SIGNATURE") == s::bad_signature);
+    CHECK(handoffkit::host::status_of_token_error("UNKNOWN_KEY") == s::bad_signature);
+    CHECK(handoffkit::host::status_of_token_error("NOT_YET_VALID") == s::bad_signature);
+    CHECK(handoffkit::host::status_of_token_error("EXPIRED") == s::expired);
+    CHECK(handoffkit::host::status_of_token_error("WRONG_AUDIENCE") == s::wrong_audience);
+    CHECK(handoffkit::host::status_of_token_error("WRONG_USER") == s::wrong_user);
+    CHECK(handoffkit::host::status_of_token_error("REPLAYED") == s::replayed);
+    CHECK(handoffkit::host::status_of_token_error("STORE_UNAVAILABLE") == s::store_unavailable);
+    CHECK(handoffkit::host::status_of_token_error("SOMETHING_NEW") == s::failed);
+}
+
+TEST_CASE("serve --keys --store sqlite: the seed payload with a real token, then every refusal") {
+    temp_path keys_file("keys.json", keys), db("tokens.db");
+    serve_process serve(serve_args(keys_file.path, "sqlite:" + db.path));
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+
+    const std::string token = for_this_user();
+    auto ok = call(port, "POST", "/api/messages", activity(token).dump());
+    CHECK(ok.status == 200);
+    CHECK(ok.body.empty());
+    CHECK(post(port, token) == 409);  // replayed
+
+    CHECK(post(port, "not-a-token") == 400);                                                    // malformed
+    CHECK(post(port, issue({{"botId", "28:" + bot}, {"user", user}}, other_keys)) == 401);       // forged
+    CHECK(post(port, issue({{"botId", "28:11111111-1111-1111-1111-111111111111"}})) == 401);      // another bot
+    CHECK(post(port, issue({{"botId", "28:" + bot}, {"user", "someone-else"}})) == 403);         // another user
+    json expired{{"botId", "28:" + bot}, {"ttl", 1}};
+    std::string old = issue(expired);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    CHECK(post(port, old) == 410);
+
+    // A refused token consumed nothing: the right user's token still works once.
+    const std::string fresh = for_this_user();
+    json wrong_user = activity(fresh);
+    wrong_user["from"]["aadObjectId"] = "someone-else";
+    CHECK(call(port, "POST", "/api/messages", wrong_user.dump()).status == 403);
+    CHECK(post(port, fresh) == 200);
+
+    const std::string log = serve.log();
+    CHECK(log.find(token) == std::string::npos);  // tokens are never logged
+    CHECK(log.find("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8") == std::string::npos);  // nor keys
+}
+
+TEST_CASE("serve: a store that cannot answer is 503: fail closed, never accepted") {
+    temp_path keys_file("keys-down.json", keys);
+    redis_server redis;
+    REQUIRE(redis.started());
+    serve_process serve(serve_args(keys_file.path, "redis://127.0.0.1:" + std::to_string(redis.port())));
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+    CHECK(post(port, for_this_user()) == 200);
+    const std::string token = for_this_user();
+    redis.stop();
+    CHECK(post(port, token) == 503);
+}
+
+TEST_CASE("serve: two hosts on one Redis redeem the same token concurrently: exactly one 200") {
+    temp_path keys_file("keys-two.json", keys);
+    redis_server redis;
+    REQUIRE(redis.started());
+    const std::string store = "redis://127.0.0.1:" + std::to_string(redis.port());
+    serve_process a(serve_args(keys_file.path, store)), b(serve_args(keys_file.path, store));
+    const std::uint16_t ports[] = {a.port(), b.port()};
+    REQUIRE(ports[0] != 0);
+    REQUIRE(ports[1] != 0);
+    for (int round = 0; round < 5; ++round) {
+        const std::string token = for_this_user();
+        std::atomic<int> ok{0}, replayed{0}, other{0};
+        std::vector<std::thread> clients;
+        for (int i = 0; i < 8; ++i)
+            clients.emplace_back([&, i] {
+                const int status = post(ports[i % 2], token);
+                (status == 200 ? ok : status == 409 ? replayed : other)++;
+            });
+        for (auto& t : clients) t.join();
+        CHECK(ok == 1);
+        CHECK(replayed == 7);
+        CHECK(other == 0);
+    }
+}
+
+TEST_CASE("serve: kill -9 during redemptions on SQLite, restart: nothing redeemed twice") {
+    temp_path keys_file("keys-kill.json", keys), db("kill.db");
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 200; ++i) tokens.push_back(for_this_user());
+    std::vector<int> first(tokens.size(), 0);
+    {
+        serve_process serve(serve_args(keys_file.path, "sqlite:" + db.path));
+        const auto port = serve.port();
+        REQUIRE(port != 0);
+        std::atomic<bool> killed{false};
+        std::thread killer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            kill(serve.pid, SIGKILL);
+            killed = true;
+        });
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            try {
+                first[i] = post(port, tokens[i]);
+            } catch (const std::exception&) {
+                first[i] = -1;  // the host died under this request
+            }
+        }
+        killer.join();
+        CHECK(killed);
+    }
+    serve_process again(serve_args(keys_file.path, "sqlite:" + db.path));
+    const auto port = again.port();
+    REQUIRE(port != 0);
+    int answered_before = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const int status = post(port, tokens[i]);
+        if (first[i] == 200) {
+            ++answered_before;
+            CHECK(status == 409);  // what was redeemed before the kill stays redeemed
+        } else {
+            CHECK((status == 200 || status == 409));  // in flight at the kill: at most one success overall
+        }
+        CHECK(post(port, tokens[i]) == 409);
+    }
+    CHECK(answered_before > 0);
+    CHECK(answered_before < static_cast<int>(tokens.size()));  // the kill really landed mid-run
+}
