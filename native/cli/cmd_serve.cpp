@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "handoffkit/native/stores.hpp"
 #include "handoffkit/native/system.hpp"
 #include "host.hpp"
+#include "sidecar.hpp"
 #include "token_redeemer.hpp"
 #include "outbound.hpp"
 #include "output.hpp"
@@ -98,30 +100,69 @@ std::thread stop_on_signals(host::server& s) {
 // redeemed across restarts (and kill -9) with nothing to install.
 constexpr const char* default_store = "sqlite:handoffkit-tokens.db";
 
+// What verifying and redeeming tokens needs; the sidecar signs with the same keys and store.
+struct token_setup {
+    invoke::redeemer redeem;
+    std::string keys;  // JWK Set text; empty with --dev-accept-tokens
+    std::shared_ptr<token::replay_guard> store;
+};
+
 // Continuation tokens are verified with --keys and redeemed once in --store; the development
 // list (--dev-accept-tokens) replaces both, and says so loudly.
-result<invoke::redeemer> choose_redeemer(const args& a) {
+result<token_setup> setup_tokens(const args& a) {
     if (auto dev_tokens = a.get("dev-accept-tokens")) {
         if (a.has("keys") || a.has("store"))
             return fail("CONFIG_INVALID", "--dev-accept-tokens replaces --keys and --store; give one or the other");
         auto tokens = host::read_token_list(*dev_tokens);
         if (!tokens) return tokens.err();
         host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
-        return host::dev_token_list_redeemer(std::move(*tokens));
+        return token_setup{host::dev_token_list_redeemer(std::move(*tokens)), "", nullptr};
     }
     auto keys_path = a.get("keys");
     if (!keys_path)
         return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit token`)");
-    auto keys = native::load_key_set(*keys_path);
+    auto keys_text = native::read_key_file(*keys_path);
+    if (!keys_text) return keys_text.err();
+    auto keys = token::key_set::parse(*keys_text);
     if (!keys) return keys.err();
     const std::string spec = a.get("store").value_or(default_store);
-    auto store = native::open_store(spec);
-    if (!store) return store.err();
-    host::token_redeemer_config c{std::move(keys).value(), std::shared_ptr<token::replay_guard>(std::move(store).value())};
+    auto opened = native::open_store(spec);
+    if (!opened) return opened.err();
+    std::shared_ptr<token::replay_guard> store(std::move(opened).value());
+    host::token_redeemer_config c{std::move(keys).value(), store};
     if (auto issuer = a.get("token-issuer")) c.issuer = *issuer;
     c.now = [] { return native::unix_now(); };
     host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
-    return host::token_redeemer(std::move(c));
+    return token_setup{host::token_redeemer(std::move(c)), *keys_text, store};
+}
+
+std::string to_hex(const std::string& bytes) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) out += {digits[b >> 4], digits[b & 15]};
+    return out;
+}
+
+// The sidecar endpoints, on when --api-key-file names a key (>= 32 characters, first line).
+result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_config& config) {
+    auto key_file = a.get("api-key-file");
+    if (!key_file) return false;
+    if (tokens.keys.empty()) return fail("CONFIG_INVALID", "the sidecar signs tokens: it needs --keys, not --dev-accept-tokens");
+    if (config.app_id.empty()) return fail("CONFIG_INVALID", "the sidecar issues tokens for this bot: it needs --app-id");
+    std::ifstream in(*key_file);
+    std::string key;
+    if (!in || !std::getline(in, key)) return fail("API_KEY_UNREADABLE", "cannot read --api-key-file " + *key_file);
+    while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
+    if (key.size() < 32) return fail("API_KEY_TOO_SHORT", "the API key must be at least 32 characters");
+    host::sidecar_config c{tokens.keys, config.app_id, a.get("token-issuer").value_or(""), tokens.store,
+                           [] { return native::unix_now(); }, []() -> result<std::string> {
+                               auto bytes = native::random_bytes(16);
+                               if (!bytes) return bytes.err();
+                               return to_hex(*bytes);
+                           }};
+    config.sidecar = host::sidecar_endpoints(std::move(c));
+    config.api_key = std::move(key);
+    return true;
 }
 
 }  // namespace
@@ -146,9 +187,11 @@ int cmd_serve(const args& a) {
         config.web_root = default_web_root();
     }
 
-    auto redeem = choose_redeemer(a);
-    if (!redeem) return coded_error(redeem.err().code, redeem.err().message);
-    config.redeem = std::move(*redeem);
+    auto tokens = setup_tokens(a);
+    if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
+    config.redeem = tokens->redeem;
+    auto sidecar = setup_sidecar(a, *tokens, config);
+    if (!sidecar) return coded_error(sidecar.err().code, sidecar.err().message);
 
     config.insecure_no_auth = a.has("insecure-no-auth");
     if (config.insecure_no_auth) {

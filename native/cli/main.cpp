@@ -43,6 +43,7 @@ usage:
                    [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
                    [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
+                   [--api-key-file FILE]
                                                         the bot host: POST /api/messages answers handoff/action
                                                         (token verified with --keys, redeemed once in STORE,
                                                         default sqlite:handoffkit-tokens.db), GET /healthz,
@@ -50,6 +51,9 @@ usage:
                                                         SIGTERM stops it gracefully. --dev-accept-tokens FILE
                                                         replaces --keys/--store with a list of tokens
                                                         accepted once each, unchecked (development only).
+                                                        --api-key-file turns on POST /v1/handoffs (token +
+                                                        link + card) and /v1/eligibility for callers that
+                                                        send Authorization: Bearer <key>.
   --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;

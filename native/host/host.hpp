@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,14 @@ using outbound_sink = std::function<void(outbound_job)>;
 /// One structured log line (a JSON object text, no newline).
 using log_sink = std::function<void(const std::string& line)>;
 
+/// A sidecar endpoint (/v1/…, for bots not written in C++): the JSON body in, an answer out.
+struct sidecar_reply {
+    int status = 200;
+    std::string code;  ///< for the log and metrics; empty on success
+    std::string body;  ///< JSON
+};
+using sidecar_handler = std::function<sidecar_reply(const std::string& body)>;
+
 struct host_config {
     std::string address = "127.0.0.1";
     std::uint16_t port = 3978;  ///< 0: an ephemeral port (see server::port())
@@ -58,6 +67,10 @@ struct host_config {
     invoke::redeemer redeem;  ///< required
     outbound_sink send;       ///< optional: follow-ups are dropped (and logged) without it
     log_sink log;             ///< optional: stderr by default
+    /// Sidecar endpoints by path ("/v1/handoffs"); they answer only requests carrying
+    /// "Authorization: Bearer <api_key>". Without an api_key they do not exist (404).
+    std::map<std::string, sidecar_handler> sidecar;
+    std::string api_key;
 };
 
 class server {

@@ -1,5 +1,6 @@
 // The HTTP server: one session per connection on its own strand, Beast parsers with explicit
 // limits and deadlines, routes handled synchronously (the redeemer is fast: a store lookup).
+#include <openssl/crypto.h>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -275,6 +276,11 @@ private:
     clock_type::time_point started_ = clock_type::now();
 };
 
+// Compares a presented secret with the expected one in time independent of where they differ.
+static bool same_secret(std::string_view presented, const std::string& expected) {
+    return presented.size() == expected.size() && CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
+}
+
 answer session::route(const http::request<http::string_body>& req) {
     const std::string target(req.target());
     const std::string path = target.substr(0, target.find('?'));
@@ -295,6 +301,20 @@ answer session::route(const http::request<http::string_body>& req) {
         a.route = path;
         if (req.method() != http::verb::post) return method_not_allowed("POST"), a;
         return messages(req);
+    }
+    if (auto sidecar = host_.config.sidecar.find(path); sidecar != host_.config.sidecar.end() && !host_.config.api_key.empty()) {
+        a.route = path;
+        if (req.method() != http::verb::post) return method_not_allowed("POST"), a;
+        if (!same_secret(req[http::field::authorization], "Bearer " + host_.config.api_key)) {
+            a.code = "API_KEY_INVALID";
+            text(401, "application/json", error_json(a.code, "this endpoint needs Authorization: Bearer <api key>"));
+            a.res.set(http::field::www_authenticate, "Bearer");
+            return a;
+        }
+        auto reply = sidecar->second(req.body());
+        a.code = reply.code;
+        text(reply.status, "application/json", std::move(reply.body));
+        return a;
     }
     if (path == "/healthz") {
         a.route = path;

@@ -9,6 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "handoffkit/json_api.hpp"
+#include "handoffkit/json_api_cards.hpp"
+#include "handoffkit/json_api_eligibility.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/native/system.hpp"
 #include "host_support.hpp"
@@ -193,4 +196,62 @@ TEST_CASE("serve: kill -9 during redemptions on SQLite, restart: nothing redeeme
     }
     CHECK(answered_before > 0);
     CHECK(answered_before < static_cast<int>(tokens.size()));  // the kill really landed mid-run
+}
+
+TEST_CASE("serve --api-key-file: the sidecar issues token + link + card and evaluates eligibility, for the key only") {
+    const std::string api_key = "sidecar-key-0123456789abcdef0123456789";
+    temp_path keys_file("keys-sidecar.json", keys), key_file("api-key", api_key + "\n"), db("sidecar.db");
+    auto args = serve_args(keys_file.path, "sqlite:" + db.path);
+    args.insert(args.end(), {"--api-key-file", key_file.path});
+    serve_process serve(args);
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+    auto sidecar = [&](const std::string& path, const std::string& body, const std::string& key) {
+        raw_connection c(port);
+        c.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+               (key.empty() ? "" : "Authorization: Bearer " + key + "\r\n") + "Content-Length: " +
+               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        return c.read_response();
+    };
+
+    CHECK(sidecar("/v1/handoffs", "{}", "").status == 401);
+    CHECK(sidecar("/v1/handoffs", "{}", api_key + "x").status == 401);
+    CHECK(sidecar("/v1/handoffs", "{}", api_key.substr(1)).status == 401);
+    CHECK(call(port, "GET", "/v1/handoffs").status == 405);
+
+    auto r = sidecar("/v1/handoffs", json{{"user", user}, {"ttl", 300}, {"ctx", {{"case", "CAS-7"}}}, {"title", "Hi"}}.dump(), api_key);
+    REQUIRE(r.status == 200);
+    const json issued = json::parse(r.body);
+    const std::string token = issued["token"];
+    CHECK(issued["card"]["actions"][0]["url"] == issued["link"]);
+    const json report = json::parse(handoffkit::json_api::validate_deep_link(issued["link"].get<std::string>(), R"({"expectKind":"handoff"})"));
+    CHECK(report["value"]["valid"] == true);
+    const json card_report = json::parse(handoffkit::json_api::validate_card(issued["card"].dump(), ""));
+    CHECK(card_report["value"]["valid"] == true);
+    CHECK(post(port, token) == 200);  // the host redeems what its sidecar issued, once
+    CHECK(post(port, token) == 409);
+
+    auto bad = sidecar("/v1/handoffs", R"({"usr":"typo"})", api_key);
+    CHECK(bad.status == 400);
+    CHECK(json::parse(bad.body)["error"]["code"] == "INVALID_ARGUMENT");
+    CHECK(json::parse(sidecar("/v1/handoffs", R"({"ttl":0})", api_key).body)["error"]["code"] == "INVALID_ARGUMENT");
+
+    const std::string environment = R"({"geography":"unitedStates","representatives":[{"id":"a","licenses":["customerServiceEnterprise"]}]})";
+    auto e = sidecar("/v1/eligibility", environment, api_key);
+    CHECK(e.status == 200);
+    CHECK(e.body == json::parse(handoffkit::json_api::evaluate_eligibility(environment, ""))["value"].dump());
+    auto invalid = sidecar("/v1/eligibility", R"({"representatives":[{"id":"a","surface":"web"}]})", api_key);
+    CHECK(invalid.status == 400);
+    CHECK(json::parse(invalid.body)["error"]["field"] == "/representatives/0/surface");
+    CHECK(serve.log().find(api_key) == std::string::npos);
+}
+
+TEST_CASE("serve: without --api-key-file the sidecar does not exist") {
+    temp_path keys_file("keys-nosidecar.json", keys);
+    serve_process serve(serve_args(keys_file.path, "memory:"));
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+    // Just another path of the static route: GET finds nothing, POST is not allowed there.
+    CHECK(call(port, "GET", "/v1/handoffs").status == 404);
+    CHECK(call(port, "POST", "/v1/handoffs", "{}").status == 405);
 }
