@@ -4,7 +4,8 @@
 // Each area is a module in tests/bench/suites/ exporting `peer` (its name) and
 // `operations(hk, workload)` → { op: { wasm: fn, peer: fn } } or { op: { wasm, peers: { name: fn } } }
 // (the fastest peer is the one compared against; all are listed below the table). Any function
-// may return a promise; it is then awaited per call. Missing functions print as —.
+// may return a promise; it is then awaited per call. Missing functions print as —. A suite that
+// measures as a whole (the host under wrk) exports `rows(prefix)` → [{op, native, peer, peerName, note}].
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { init } from '../../web/lib/node.mjs';
@@ -35,7 +36,12 @@ async function rate(op, fn) {
 }
 for (const file of readdirSync(suitesDir).filter((f) => f.endsWith('.mjs')).sort()) {
   const suite = await import(new URL(file, suitesDir));
-  const operations = await suite.operations(hk, workload);
+  // A suite measured as a whole (the host under wrk) gives its rows, with notes.
+  for (const row of (await suite.rows?.(only)) ?? []) {
+    rows.push(row);
+    notes.push(row.note);
+  }
+  const operations = (await suite.operations?.(hk, workload)) ?? {};
   for (const [op, { wasm, peer, peers }] of Object.entries(operations)) {
     if (!op.startsWith(only)) continue;
     const measured = [];
@@ -60,4 +66,4 @@ console.log('| operation | native | wasm (Node) | peer (Node) | peer | native/pe
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(`| ${r.op} | ${fmt(r.native)} | ${fmt(r.wasm)} | ${fmt(r.peer)} | ${r.peerName} | ${ratio(r.native, r.peer)} | ${ratio(r.wasm, r.peer)} |`);
-for (const n of notes) console.log(`peers, ${n}`);
+for (const n of notes) console.log(`- ${n}`);

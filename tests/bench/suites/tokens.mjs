@@ -26,7 +26,8 @@ export async function operations(hk, workload) {
   const header = { alg: 'HS256', typ: 'handoff+jwt', kid: key.kid };
   const clockTimestamp = (t.now + 1) * 1000;
 
-  const fastSign = createSigner({ key: secret, algorithm: 'HS256', kid: key.kid, header: { typ: 'handoff+jwt' }, noTimestamp: true });
+  // clockTimestamp pins iat (noTimestamp would drop the iat claim altogether).
+  const fastSign = createSigner({ key: secret, algorithm: 'HS256', kid: key.kid, header: { typ: 'handoff+jwt' }, clockTimestamp: t.now * 1000 });
   const fastVerify = createVerifier({ key: secret, algorithms: ['HS256'], allowedAud: botId, allowedIss: t.issuer,
     allowedSub: t.user, clockTimestamp, cache: false });
   const fastToken = fastSign(claims);
