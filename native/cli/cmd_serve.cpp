@@ -108,8 +108,10 @@ struct token_setup {
 };
 
 // Continuation tokens are verified with --keys and redeemed once in --store; the development
-// list (--dev-accept-tokens) replaces both, and says so loudly.
-result<token_setup> setup_tokens(const args& a) {
+// list (--dev-accept-tokens) replaces both, and says so loudly. Real tokens need --app-id: the
+// token's audience is the activity's recipient, so without a pinned recipient a token our keys
+// signed for another bot would be accepted by posting the activity to that bot's id.
+result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     if (auto dev_tokens = a.get("dev-accept-tokens")) {
         if (a.has("keys") || a.has("store"))
             return fail("CONFIG_INVALID", "--dev-accept-tokens replaces --keys and --store; give one or the other");
@@ -121,6 +123,8 @@ result<token_setup> setup_tokens(const args& a) {
     auto keys_path = a.get("keys");
     if (!keys_path)
         return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit token`)");
+    if (app_id.empty())
+        return fail("APP_ID_NOT_CONFIGURED", "continuation tokens are for one bot: give its app id with --app-id GUID");
     auto keys_text = native::read_key_file(*keys_path);
     if (!keys_text) return keys_text.err();
     auto keys = token::key_set::parse(*keys_text);
@@ -180,6 +184,8 @@ int cmd_serve(const args& a) {
     if (!read_size(a, "threads", threads) || threads > 64) return usage_error("--threads takes 1..64");
     config.threads = static_cast<int>(threads);
     config.app_id = a.get("app-id").value_or("");
+    // The bot id as the token and link commands write it (28:<GUID>) names the same app.
+    if (config.app_id.rfind("28:", 0) == 0) config.app_id.erase(0, 3);
     if (auto root = a.get("web-root")) {
         if (!std::filesystem::is_directory(*root)) return usage_error("--web-root is not a folder: " + *root);
         config.web_root = *root;
@@ -187,7 +193,7 @@ int cmd_serve(const args& a) {
         config.web_root = default_web_root();
     }
 
-    auto tokens = setup_tokens(a);
+    auto tokens = setup_tokens(a, config.app_id);
     if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
     config.redeem = tokens->redeem;
     auto sidecar = setup_sidecar(a, *tokens, config);

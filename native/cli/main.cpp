@@ -39,13 +39,14 @@ usage:
                                                         which Copilot features each representative of an
                                                         environment can use, in which stage, and what to
                                                         change; --ruleset replaces the embedded rules
-  handoffkit serve --keys FILE [--store STORE] [--listen 127.0.0.1:3978] [--app-id ID] [--token-issuer ISS]
+  handoffkit serve --keys FILE --app-id ID [--store STORE] [--listen 127.0.0.1:3978] [--token-issuer ISS]
                    [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
                    [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
                    [--api-key-file FILE]
                                                         the bot host: POST /api/messages answers handoff/action
-                                                        (token verified with --keys, redeemed once in STORE,
+                                                        for the bot 28:<app id> (--app-id takes the GUID or
+                                                        28:GUID; token verified with --keys, redeemed once in STORE,
                                                         default sqlite:handoffkit-tokens.db), GET /healthz,
                                                         /metrics and the pages (default build/pages);
                                                         SIGTERM stops it gracefully. --dev-accept-tokens FILE

@@ -229,7 +229,7 @@ TEST_CASE("serve: refuses to start without a redeemer or without authentication,
     auto [s1, e1] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth");
     CHECK(s1 == 1);
     CHECK(e1.find("KEYS_NOT_CONFIGURED") != std::string::npos);
-    auto [s2, e2] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys /nonexistent/keys.json --store memory:");
+    auto [s2, e2] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys /nonexistent/keys.json --store memory: --app-id " + app_id);
     CHECK(s2 == 1);
     CHECK(e2.find("KEYS_UNREADABLE") != std::string::npos);
     auto [s5, e5] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys k.json --dev-accept-tokens /dev/null");

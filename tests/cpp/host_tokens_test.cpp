@@ -63,6 +63,15 @@ int post(std::uint16_t port, const std::string& token) {
     return call(port, "POST", "/api/messages", activity(token).dump()).status;
 }
 
+/// Status and error code ("" on an empty body) of posting `body` to /api/messages.
+std::pair<int, std::string> answer(std::uint16_t port, const std::string& body) {
+    const auto r = call(port, "POST", "/api/messages", body);
+    if (r.body.empty()) return {r.status, ""};
+    const json j = json::parse(r.body, nullptr, false);
+    return {r.status, j.is_object() && j.contains("error") ? j["error"].value("code", "?") : "?"};
+}
+std::pair<int, std::string> answer(std::uint16_t port, const json& a) { return answer(port, a.dump()); }
+
 std::vector<std::string> serve_args(const std::string& keys_file, const std::string& store) {
     return {"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys_file, "--store", store, "--app-id", bot};
 }
@@ -254,4 +263,34 @@ TEST_CASE("serve: without --api-key-file the sidecar does not exist") {
     // Just another path of the static route: GET finds nothing, POST is not allowed there.
     CHECK(call(port, "GET", "/v1/handoffs").status == 404);
     CHECK(call(port, "POST", "/v1/handoffs", "{}").status == 405);
+}
+
+TEST_CASE("serve: real tokens need this bot's app id; a bad store or keys file is a coded error at start") {
+    temp_path keys_file("keys-config.json", keys);
+    auto start = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "serve");
+        return run_cli(args);
+    };
+    auto no_app_id = start({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys_file.path, "--store", "memory:"});
+    CHECK(no_app_id.status == 1);
+    CHECK(cli_error_code(no_app_id) == "APP_ID_NOT_CONFIGURED");
+    auto bad_store = start({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys_file.path, "--app-id", bot,
+                            "--store", "postgres://db"});
+    CHECK(bad_store.status == 1);
+    CHECK(cli_error_code(bad_store) == "INVALID_ARGUMENT");
+    temp_path bad_keys("keys-bad.json", R"({"keys":[{"kty":"oct","kid":"k1","k":"c2hvcnQ"}]})");
+    auto short_key = start({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", bad_keys.path, "--app-id", bot});
+    CHECK(short_key.status == 1);
+    CHECK(cli_error_code(short_key) == "KEY_TOO_SHORT");
+    CHECK(short_key.err.find("c2hvcnQ") == std::string::npos);  // keys are never printed
+
+    // --app-id as the token and link commands write it (28:<GUID>) is the same bot.
+    serve_process serve({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys_file.path, "--store", "memory:",
+                         "--app-id", "28:" + bot});
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+    CHECK(post(port, for_this_user()) == 200);
+    json other_bot = activity(for_this_user());
+    other_bot["recipient"]["id"] = "28:11111111-1111-1111-1111-111111111111";
+    CHECK(answer(port, other_bot).second == "WRONG_RECIPIENT");
 }
