@@ -44,7 +44,7 @@ struct temp_path {
 
 std::string issue(json request, const std::string& with = keys) {
     static std::atomic<int> n{0};
-    request.merge_patch({{"now", handoffkit::native::unix_now()}});
+    if (!request.contains("now")) request["now"] = handoffkit::native::unix_now();
     if (!request.contains("random")) {
         char hex[33];
         std::snprintf(hex, sizeof hex, "%08x%08x%016x", ::getpid(), n++, static_cast<unsigned>(std::rand()));
@@ -93,37 +93,125 @@ TEST_CASE("token redeemer: every token error code maps to the status the host an
     CHECK(handoffkit::host::status_of_token_error("SOMETHING_NEW") == s::failed);
 }
 
-TEST_CASE("serve --keys --store sqlite: the seed payload with a real token, then every refusal") {
+TEST_CASE("serve --keys --store sqlite: the seed payload with a real token, then every refusal with its own code") {
     temp_path keys_file("keys.json", keys), db("tokens.db");
     serve_process serve(serve_args(keys_file.path, "sqlite:" + db.path));
     const auto port = serve.port();
     REQUIRE(port != 0);
+    using answered = std::pair<int, std::string>;
 
     const std::string token = for_this_user();
     auto ok = call(port, "POST", "/api/messages", activity(token).dump());
     CHECK(ok.status == 200);
     CHECK(ok.body.empty());
-    CHECK(post(port, token) == 409);  // replayed
+    CHECK(answer(port, activity(token)) == answered{409, "TOKEN_REPLAYED"});
 
-    CHECK(post(port, "not-a-token") == 400);                                                    // malformed
-    CHECK(post(port, issue({{"botId", "28:" + bot}, {"user", user}}, other_keys)) == 401);       // forged
-    CHECK(post(port, issue({{"botId", "28:11111111-1111-1111-1111-111111111111"}})) == 401);      // another bot
-    CHECK(post(port, issue({{"botId", "28:" + bot}, {"user", "someone-else"}})) == 403);         // another user
-    json expired{{"botId", "28:" + bot}, {"ttl", 1}};
-    std::string old = issue(expired);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-    CHECK(post(port, old) == 410);
+    // The activity itself is wrong: refused before any token is looked at.
+    CHECK(answer(port, std::string("{not json")) == answered{400, "ACTIVITY_MALFORMED"});
+    json no_continuation = activity(for_this_user());
+    no_continuation["value"].erase("continuation");
+    CHECK(answer(port, no_continuation) == answered{400, "CONTINUATION_MISSING"});
+    json other_bot = activity(for_this_user());
+    other_bot["recipient"]["id"] = "28:11111111-1111-1111-1111-111111111111";
+    CHECK(answer(port, other_bot) == answered{400, "WRONG_RECIPIENT"});
+    json other_invoke = activity(for_this_user());
+    other_invoke["name"] = "composeExtension/query";
+    CHECK(answer(port, other_invoke) == answered{501, "UNKNOWN_INVOKE"});
 
-    // A refused token consumed nothing: the right user's token still works once.
+    // The token is wrong.
+    CHECK(answer(port, activity("not-a-token")) == answered{400, "TOKEN_MALFORMED"});
+    CHECK(answer(port, activity(issue({{"botId", "28:" + bot}, {"user", user}}, other_keys))) ==
+          answered{401, "TOKEN_BAD_SIGNATURE"});
+    CHECK(answer(port, activity(issue({{"botId", "28:11111111-1111-1111-1111-111111111111"}}))) ==
+          answered{401, "TOKEN_WRONG_AUDIENCE"});
+    CHECK(answer(port, activity(issue({{"botId", "28:" + bot}, {"user", "someone-else"}}))) ==
+          answered{403, "TOKEN_WRONG_USER"});
+    const auto long_ago = handoffkit::native::unix_now() - 3600;
+    CHECK(answer(port, activity(issue({{"botId", "28:" + bot}, {"ttl", 600}, {"now", long_ago}}))) ==
+          answered{410, "TOKEN_EXPIRED"});
+
+    // A refused token consumed nothing: the right user's token still works, once.
     const std::string fresh = for_this_user();
     json wrong_user = activity(fresh);
     wrong_user["from"]["aadObjectId"] = "someone-else";
-    CHECK(call(port, "POST", "/api/messages", wrong_user.dump()).status == 403);
+    CHECK(answer(port, wrong_user) == answered{403, "TOKEN_WRONG_USER"});
+    json anonymous = activity(fresh);
+    anonymous["from"].erase("aadObjectId");
+    CHECK(answer(port, anonymous) == answered{403, "TOKEN_WRONG_USER"});  // bound tokens need their user
     CHECK(post(port, fresh) == 200);
+    CHECK(answer(port, activity(fresh)) == answered{409, "TOKEN_REPLAYED"});
 
     const std::string log = serve.log();
     CHECK(log.find(token) == std::string::npos);  // tokens are never logged
+    CHECK(log.find(fresh) == std::string::npos);
     CHECK(log.find("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8") == std::string::npos);  // nor keys
+}
+
+TEST_CASE("serve --keys: the seed payload end to end, with the follow-ups the Bot Connector receives") {
+    // The Bot Connector and the OAuth client-credentials endpoint, recording what they receive.
+    recording_server connector([](const recording_server::request& r) {
+        if (r.target == "/token")
+            return recording_server::reply{200, json{{"access_token", "bot-token"}, {"expires_in", 3600}}.dump()};
+        return recording_server::reply{201, R"({"id":"1"})"};
+    });
+    temp_path keys_file("keys-e2e.json", keys);
+    auto args = serve_args(keys_file.path, "memory:");
+    args.insert(args.end(), {"--oauth-token-url", connector.url("/token")});
+    serve_process serve(args, "app-password-e2e");
+    const auto port = serve.port();
+    REQUIRE(port != 0);
+    auto seed = [&](const std::string& token) {
+        json a = activity(token);
+        a["serviceUrl"] = connector.url("/amer/");
+        return a;
+    };
+    auto sent = [&] {
+        std::vector<json> out;
+        for (const auto& r : connector.requests())
+            if (r.target != "/token") out.push_back(json::parse(r.body));
+        return out;
+    };
+
+    const std::string token = for_this_user();
+    auto r = call(port, "POST", "/api/messages", seed(token).dump());
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    REQUIRE(connector.wait_for(4));  // the bot's token, then three activities
+    auto activities = sent();
+    REQUIRE(activities.size() == 3);
+    CHECK(activities[0]["type"] == "message");
+    CHECK(activities[0]["text"] == "Continuing conversation from Copilot\xE2\x80\xA6");
+    CHECK(activities[1]["type"] == "typing");
+    CHECK(activities[2]["type"] == "message");
+    CHECK(activities[2]["text"] == "You're all set: the conversation continues here.");
+    const json in = seed(token);
+    for (const auto& a : activities) {
+        CHECK(a["conversation"]["id"] == in["conversation"]["id"]);
+        CHECK(a["from"]["id"] == in["recipient"]["id"]);
+        CHECK(a["recipient"]["id"] == in["from"]["id"]);
+        CHECK(a.dump().find(token) == std::string::npos);
+    }
+    for (const auto& req : connector.requests())
+        if (req.target != "/token") CHECK(req.authorization == "Bearer bot-token");
+
+    // Replayed and expired: 409 and 410, each followed by one message asking for a new conversation.
+    CHECK(call(port, "POST", "/api/messages", seed(token).dump()).status == 409);
+    REQUIRE(connector.wait_for(5));
+    const auto expired = issue({{"botId", "28:" + bot}, {"ttl", 60}, {"now", handoffkit::native::unix_now() - 600}});
+    CHECK(call(port, "POST", "/api/messages", seed(expired).dump()).status == 410);
+    REQUIRE(connector.wait_for(6));
+    activities = sent();
+    REQUIRE(activities.size() == 5);
+    for (int i : {3, 4}) CHECK(activities[i]["text"].get<std::string>().find("start a new conversation") != std::string::npos);
+
+    // A refusal before redemption (another bot's activity) tells nobody anything.
+    json foreign = seed(for_this_user());
+    foreign["recipient"]["id"] = "28:11111111-1111-1111-1111-111111111111";
+    CHECK(call(port, "POST", "/api/messages", foreign.dump()).status == 400);
+    CHECK(kill(serve.pid, SIGTERM) == 0);
+    CHECK(serve.wait_exit() == 0);  // drains the follow-ups first
+    CHECK(sent().size() == 5);
+    CHECK(serve.log().find("app-password-e2e") == std::string::npos);
 }
 
 TEST_CASE("serve: a store that cannot answer is 503: fail closed, never accepted") {
@@ -226,6 +314,10 @@ TEST_CASE("serve --api-key-file: the sidecar issues token + link + card and eval
     CHECK(sidecar("/v1/handoffs", "{}", "").status == 401);
     CHECK(sidecar("/v1/handoffs", "{}", api_key + "x").status == 401);
     CHECK(sidecar("/v1/handoffs", "{}", api_key.substr(1)).status == 401);
+    CHECK(call(port, "POST", "/v1/handoffs", "{}", {"Authorization: " + api_key}).status == 401);  // Bearer only
+    CHECK(call(port, "POST", "/v1/handoffs", "{}", {"Authorization: Basic " + api_key}).status == 401);
+    CHECK(call(port, "POST", "/v1/eligibility", "{}", {"X-Api-Key: " + api_key}).status == 401);
+    CHECK(json::parse(sidecar("/v1/eligibility", "{}", "wrong").body)["error"]["code"] == "API_KEY_INVALID");
     CHECK(call(port, "GET", "/v1/handoffs").status == 405);
 
     auto r = sidecar("/v1/handoffs", json{{"user", user}, {"ttl", 300}, {"ctx", {{"case", "CAS-7"}}}, {"title", "Hi"}}.dump(), api_key);
@@ -237,8 +329,21 @@ TEST_CASE("serve --api-key-file: the sidecar issues token + link + card and eval
     CHECK(report["value"]["valid"] == true);
     const json card_report = json::parse(handoffkit::json_api::validate_card(issued["card"].dump(), ""));
     CHECK(card_report["value"]["valid"] == true);
+    const json verify_as = {{"botId", "28:" + bot}, {"user", user}, {"now", handoffkit::native::unix_now()}};
+    const json verified = json::parse(handoffkit::json_api::verify_token(token, keys, verify_as.dump()));
+    REQUIRE(verified["ok"] == true);
+    CHECK(verified["value"]["claims"]["aud"] == "28:" + bot);
+    CHECK(verified["value"]["claims"]["sub"] == user);
+    CHECK(verified["value"]["claims"]["jti"] == issued["jti"]);
+    CHECK(verified["value"]["ctx"] == json{{"case", "CAS-7"}});
+    json as_other = verify_as;
+    as_other["user"] = "someone-else";
+    CHECK(json::parse(handoffkit::json_api::verify_token(token, keys, as_other.dump()))["error"]["code"] == "WRONG_USER");
+    CHECK(json::parse(handoffkit::json_api::verify_token(token, other_keys, verify_as.dump()))["ok"] == false);
     CHECK(post(port, token) == 200);  // the host redeems what its sidecar issued, once
     CHECK(post(port, token) == 409);
+    CHECK(sidecar("/v1/handoffs", std::string(70 * 1024, ' '), api_key).status == 413);  // the body cap applies
+    CHECK(sidecar("/v1/handoffs", "{", api_key).status == 400);
 
     auto bad = sidecar("/v1/handoffs", R"({"usr":"typo"})", api_key);
     CHECK(bad.status == 400);
@@ -248,7 +353,10 @@ TEST_CASE("serve --api-key-file: the sidecar issues token + link + card and eval
     const std::string environment = R"({"geography":"unitedStates","representatives":[{"id":"a","licenses":["customerServiceEnterprise"]}]})";
     auto e = sidecar("/v1/eligibility", environment, api_key);
     CHECK(e.status == 200);
-    CHECK(e.body == json::parse(handoffkit::json_api::evaluate_eligibility(environment, ""))["value"].dump());
+    temp_path environment_file("environment.json", environment);
+    const auto cli = run_cli({"eligibility", environment_file.path});
+    REQUIRE(cli.status == 0);
+    CHECK(e.body + "\n" == cli.out);  // byte for byte what `handoffkit eligibility` prints
     auto invalid = sidecar("/v1/eligibility", R"({"representatives":[{"id":"a","surface":"web"}]})", api_key);
     CHECK(invalid.status == 400);
     CHECK(json::parse(invalid.body)["error"]["field"] == "/representatives/0/surface");
