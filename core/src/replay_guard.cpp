@@ -1,5 +1,8 @@
 #include "handoffkit/replay_guard.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace handoffkit::token {
 namespace {
 
@@ -13,10 +16,15 @@ error store_full() { return fail("STORE_UNAVAILABLE", "the in-memory replay guar
 
 }  // namespace
 
-// Sweeps now and then (amortized), and always before refusing for lack of room.
+// A sweep visits every entry, so it runs after a number of writes proportional to the size
+// (amortized O(1) per write: a fixed period made redemption O(n) under load), and when full, at
+// most once per second of the caller's clock before refusing.
 bool memory_replay_guard::make_room(std::int64_t now) {
-    if (++writes_since_sweep_ >= sweep_every || size() >= max_entries_) {
+    const bool due = ++writes_since_sweep_ >= std::max(sweep_every, size() / 2);
+    const bool full = size() >= max_entries_ && now > last_full_sweep_;
+    if (due || full) {
         writes_since_sweep_ = 0;
+        if (full) last_full_sweep_ = now;
         erase_expired(markers_, now, [](std::int64_t k) { return k; });
         erase_expired(contexts_, now, [](const context_entry& e) { return e.keep_until; });
     }

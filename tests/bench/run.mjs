@@ -5,7 +5,8 @@
 // `operations(hk, workload)` → { op: { wasm: fn, peer: fn } } or { op: { wasm, peers: { name: fn } } }
 // (the fastest peer is the one compared against; all are listed below the table). Any function
 // may return a promise; it is then awaited per call. Missing functions print as —. A suite that
-// measures as a whole (the host under wrk) exports `rows(prefix)` → [{op, native, peer, peerName, note}].
+// measures as a whole (the host under wrk) exports `rows(prefix)` → [{op, native, peer, peerName, note}]
+// (or {op, cells: [six column texts]} for figures that are not rates: sizes, start-up times).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { init } from '../../web/lib/node.mjs';
@@ -39,7 +40,7 @@ for (const file of readdirSync(suitesDir).filter((f) => f.endsWith('.mjs')).sort
   // A suite measured as a whole (the host under wrk) gives its rows, with notes.
   for (const row of (await suite.rows?.(only)) ?? []) {
     rows.push(row);
-    notes.push(row.note);
+    if (row.note) notes.push(row.note);
   }
   const operations = (await suite.operations?.(hk, workload)) ?? {};
   for (const [op, { wasm, peer, peers }] of Object.entries(operations)) {
@@ -65,5 +66,6 @@ console.log(`handoffkit benchmark ${new Date().toISOString()} node ${process.ver
 console.log('| operation | native | wasm (Node) | peer (Node) | peer | native/peer | wasm/peer |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows)
-  console.log(`| ${r.op} | ${fmt(r.native)} | ${fmt(r.wasm)} | ${fmt(r.peer)} | ${r.peerName} | ${ratio(r.native, r.peer)} | ${ratio(r.wasm, r.peer)} |`);
+  if (r.cells) console.log(`| ${r.op} | ${r.cells.join(' | ')} |`);
+  else console.log(`| ${r.op} | ${fmt(r.native)} | ${fmt(r.wasm)} | ${fmt(r.peer)} | ${r.peerName} | ${ratio(r.native, r.peer)} | ${ratio(r.wasm, r.peer)} |`);
 for (const n of notes) console.log(`- ${n}`);

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,8 +56,9 @@ public:
 
 /// In-memory guard for one thread (no locking: core has no threads). Markers vanish with the
 /// process, so it suits a single process's lifetime: the wasm module, tests, `--store memory:`.
-/// Entries past keep_until are swept on every `sweep_every`-th write; at `max_entries` live
-/// entries it refuses new ones with STORE_UNAVAILABLE rather than forgetting live markers.
+/// Entries past keep_until are swept after max(`sweep_every`, size/2) writes, so a write costs
+/// O(1) amortized; at `max_entries` live entries it sweeps (at most once per second of `now`) and
+/// then refuses new ones with STORE_UNAVAILABLE rather than forgetting live markers.
 class memory_replay_guard final : public replay_guard {
 public:
     static constexpr std::size_t default_max_entries = 1'000'000;
@@ -80,6 +82,7 @@ private:
 
     std::size_t max_entries_;
     std::size_t writes_since_sweep_ = 0;
+    std::int64_t last_full_sweep_ = std::numeric_limits<std::int64_t>::min();
     std::unordered_map<std::string, std::int64_t> markers_;
     std::unordered_map<std::string, context_entry> contexts_;
 };

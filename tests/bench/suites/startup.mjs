@@ -1,0 +1,63 @@
+// Size and start-up of the npm package (issue budget: wasm + JS at most 100 KB gzip; start-up in
+// Chromium under 30 ms). Size: gzip -9 of every file of the package a runtime loads. Start-up:
+// from import to a first call, medians of 7 fresh starts, in Node (a new process each) and in
+// headless Chromium (a new browser context each, over loopback).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { launchChromium } from '../../support/browser.mjs';
+import { serveStatic } from '../../support/server.mjs';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+export function packageSize() {
+  const files = ['dist/handoffkit.wasm', 'dist/handoffkit.mjs',
+    ...readdirSync(join(root, 'web/lib')).filter((f) => /\.(mjs|cjs|js)$/.test(f)).map((f) => `web/lib/${f}`)];
+  const sizes = Object.fromEntries(files.map((f) => [f, gzipSync(readFileSync(join(root, f)), { level: 9 }).length]));
+  return { files: sizes, total: Object.values(sizes).reduce((a, b) => a + b, 0) };
+}
+
+function nodeStartup() {
+  const script = `const t=performance.now(); const {init}=await import(${JSON.stringify(join(root, 'web/lib/node.mjs'))});
+const hk=await init(); hk.buildHandoffLink({botId:'00000000-0000-0000-0000-000000000000',continuation:'x'});
+console.log(performance.now()-t);`;
+  return median(Array.from({ length: 7 }, () =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))));
+}
+
+async function chromiumStartup() {
+  const server = await serveStatic({ '/': join(root, 'tests/bench/startup'), '/web/lib/': join(root, 'web/lib'), '/dist/': join(root, 'dist') });
+  const browser = await launchChromium();
+  try {
+    const runs = [];
+    for (let i = 0; i < 7; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.url}/page.html`);
+      runs.push(await page.waitForFunction(() => window.startupMs, null, { timeout: 20000 }).then((h) => h.jsonValue()));
+      await context.close();
+    }
+    return median(runs);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+export async function rows(only) {
+  if (!('startup'.startsWith(only) || only.startsWith('startup') || 'size'.startsWith(only))) return [];
+  const size = packageSize();
+  const node = nodeStartup();
+  const chromium = await chromiumStartup();
+  const detail = Object.entries(size.files).map(([f, n]) => `${f} ${kb(n)}`).join(', ');
+  return [
+    { op: 'package size, gzip', cells: ['—', kb(size.total), 'budget 100 KB', '—', '—', `${(size.total / 102400).toFixed(2)}x budget`],
+      note: `package size: ${detail}` },
+    { op: 'start-up, Node (import to first call)', cells: ['—', `${node.toFixed(1)} ms`, '—', '—', '—', '—'] },
+    { op: 'start-up, Chromium (import to first call)', cells: ['—', `${chromium.toFixed(1)} ms`, 'target 30 ms', '—', '—', '—'] },
+  ];
+}
