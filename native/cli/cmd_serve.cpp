@@ -133,9 +133,9 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     auto opened = native::open_store(spec);
     if (!opened) return opened.err();
     std::shared_ptr<token::replay_guard> store(std::move(opened).value());
-    host::token_redeemer_config c{std::move(keys).value(), store};
+    host::token_redeemer_config c{std::move(keys).value(), store, std::string(token::default_issuer), 0,
+                                  [] { return native::unix_now(); }};
     if (auto issuer = a.get("token-issuer")) c.issuer = *issuer;
-    c.now = [] { return native::unix_now(); };
     host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
     return token_setup{host::token_redeemer(std::move(c)), *keys_text, store};
 }
