@@ -1,29 +1,16 @@
 // The handoff card preview page (web/pages/card-preview.html, built into build/pages) in headless
 // Chromium: what it shows equals what the npm API builds, the official renderer draws the card,
 // clicking opens exactly the deep link, bad input is a coded error, markup stays text.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, openPage } from '../support/browser.mjs';
-import { serveStatic } from '../support/server.mjs';
-import { artifactsDir, repoRoot } from '../support/paths.mjs';
+import { pagesSite } from '../support/pages.mjs';
+import { artifactsDir } from '../support/paths.mjs';
 import { init } from '../../web/lib/node.mjs';
 
-const server = await serveStatic({ '/': join(repoRoot, 'build', 'pages') });
-const browser = await launchChromium();
-mkdirSync(artifactsDir, { recursive: true });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+const site = await pagesSite();
 const hk = await init();
-
-async function openPreview() {
-  const page = await openPage(browser, `${server.url}/card-preview.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-  return page;
-}
+const openPreview = () => site.open('card-preview.html');
 
 test('card preview: link and JSON as the npm API builds them; the rendered button opens the link', async () => {
   const page = await openPreview();

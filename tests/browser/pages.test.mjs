@@ -1,24 +1,15 @@
 // The pages the host serves (web/pages, built into build/pages), driven in headless Chromium as a
 // person would use them. Screenshots go to artifacts/ (kept by CI, never committed).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, openPage } from '../support/browser.mjs';
-import { serveStatic } from '../support/server.mjs';
-import { artifactsDir, repoRoot } from '../support/paths.mjs';
+import { pagesSite } from '../support/pages.mjs';
+import { artifactsDir } from '../support/paths.mjs';
 
-const server = await serveStatic({ '/': join(repoRoot, 'build', 'pages') });
-const browser = await launchChromium();
-mkdirSync(artifactsDir, { recursive: true });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+const site = await pagesSite();
 
 test('index: checking a deep link explains every problem', async () => {
-  const page = await openPage(browser, `${server.url}/index.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  const page = await site.open('index.html');
   assert.match(await page.textContent('#verdict'), /^Valid handoff link/);
 
   await page.fill('#url', 'http://evil.example/l/chat/0/0?users=28:x&continuation=a+b');

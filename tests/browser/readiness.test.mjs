@@ -1,31 +1,20 @@
 // The readiness report page (web/pages/readiness.html, built into build/pages) in headless
 // Chromium: the example environment's matrix, a cell explaining itself, bad input, and injection.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, openPage } from '../support/browser.mjs';
-import { serveStatic } from '../support/server.mjs';
+import { pagesSite } from '../support/pages.mjs';
 import { artifactsDir, repoRoot } from '../support/paths.mjs';
 import { init } from '../../web/lib/node.mjs';
 
-const server = await serveStatic({ '/': join(repoRoot, 'build', 'pages') });
-const browser = await launchChromium();
-mkdirSync(artifactsDir, { recursive: true });
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+const site = await pagesSite();
 
 const hk = await init();
 const example = JSON.parse(readFileSync(join(repoRoot, 'examples', 'eligibility-environment.json'), 'utf8'));
 const expected = hk.evaluateEligibility(example);
 
-async function openReadiness() {
-  const page = await openPage(browser, `${server.url}/readiness.html`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
-  return page;
-}
+const openReadiness = () => site.open('readiness.html');
 
 test('readiness: the example environment as a matrix whose cells match the report', async () => {
   const page = await openReadiness();

@@ -1,21 +1,15 @@
 // Continuation tokens: issue + verify through the JSON API (as the CLI and wasm do), and
 // exactly-once redemption per store: memory, SQLite (a temporary file) and Redis (a redis-server
 // this benchmark starts on 127.0.0.1 and stops).
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
+#include "../../cpp/redis_server.hpp"
 #include "../bench.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/native/stores.hpp"
@@ -75,43 +69,6 @@ void redeem_rate(const b::context& c, const std::string& op, const token_workloa
     b::print({op, rates[rates.size() / 2], 7});
 }
 
-int free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-}
-
-// A throwaway redis-server on 127.0.0.1 (no persistence), stopped when this goes out of scope.
-struct redis_server {
-    pid_t pid = -1;
-    int port = free_port();
-    redis_server() {
-        pid = fork();
-        if (pid == 0) {
-            // Its log must not mix with the benchmark's JSON lines on stdout.
-            freopen("/dev/null", "w", stdout);
-            freopen("/dev/null", "w", stderr);
-            const std::string p = std::to_string(port);
-            execlp("redis-server", "redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--loglevel", "warning", static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    }
-    ~redis_server() {
-        if (pid > 0) {
-            kill(pid, SIGTERM);
-            waitpid(pid, nullptr, 0);
-        }
-    }
-};
-
 const b::registration tokens{"tokens", [](const b::context& c) {
     const token_workload t = requests(c.workload);
     const std::string token = token_of(api::issue_token(t.issue, t.keys));
@@ -151,8 +108,12 @@ const b::registration tokens{"tokens", [](const b::context& c) {
         for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path.string() + suffix);
     }
     if (c.wanted("redeem.redis")) {
-        redis_server server;
-        auto redis = handoffkit::native::open_store("redis://127.0.0.1:" + std::to_string(server.port));
+        handoffkit::test::redis_server server;  // the test suites' own, on 127.0.0.1
+        if (!server.started()) {
+            std::fprintf(stderr, "redeem.redis: redis-server could not be started\n");
+            return;
+        }
+        auto redis = handoffkit::native::open_store("redis://127.0.0.1:" + std::to_string(server.port()));
         redeem_rate(c, "redeem.redis", t, **redis, 5000);
     }
 }};
