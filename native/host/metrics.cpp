@@ -15,9 +15,9 @@ void metrics::finished(const std::string& route, int status, double seconds) {
     sums_[route] += seconds;
 }
 
-void metrics::outbound(const std::string& outcome) {
+void metrics::outbound(const std::string& outcome, std::uint64_t activities) {
     std::lock_guard<std::mutex> lock(mutex_);
-    ++outbound_[outcome];
+    outbound_[outcome] += activities;
 }
 
 std::string metrics::render() const {

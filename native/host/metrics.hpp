@@ -19,8 +19,8 @@ public:
 
     void started() { in_flight_.fetch_add(1); }
     void finished(const std::string& route, int status, double seconds);
-    /// Counts of follow-up sends by outcome ("sent", "failed", "dropped").
-    void outbound(const std::string& outcome);
+    /// Counts follow-up activities by outcome ("sent", "failed", "dropped").
+    void outbound(const std::string& outcome, std::uint64_t activities = 1);
 
     std::string render() const;
 

@@ -87,13 +87,21 @@ struct server::impl {
     std::map<session*, std::weak_ptr<session>> sessions;
 };
 
-// What a route answers: the response plus what the log line and metrics need.
+// What a route answers: the response plus what the log line and metrics need, and the follow-ups
+// to tell the user afterwards with the activity they answer (rendered to JSON only when sent).
 struct answer {
     http::response<http::string_body> res;
     std::string route;
     std::string code;
-    std::optional<outbound_job> followups;
+    std::vector<invoke::followup> followups;
+    invoke::activity source;
 };
+
+outbound_job followup_job(const answer& a) {
+    outbound_job job{a.source.service_url, a.source.conversation_id, {}};
+    for (const auto& f : a.followups) job.activities.push_back(invoke::followup_json(f, a.source));
+    return job;
+}
 
 class session : public std::enable_shared_from_this<session> {
 public:
@@ -216,9 +224,9 @@ private:
         const std::string target(request_.target().substr(0, request_.target().find('?')));
         finish_log(a.route, a.res.result_int(), a.code, method, a.route == "other" ? "" : target);
         // Follow-ups leave only after the answer is on the wire: sending never delays it.
-        if (!ec && a.followups) {
-            if (host_.config.send) host_.config.send(std::move(*a.followups));
-            else host_.stats.outbound("dropped");
+        if (!ec && !a.followups.empty()) {
+            if (host_.config.send) host_.config.send(followup_job(a));
+            else host_.stats.outbound("dropped", a.followups.size());
         }
         const bool keep = !ec && a.res.keep_alive();
         answer_.reset();
@@ -380,9 +388,8 @@ answer session::messages(const http::request<http::string_body>& req) {
     const auto d = invoke::decide_after_redeem(outcome);
     respond(d);
     if (!d.followups.empty()) {
-        outbound_job job{parsed->service_url, parsed->conversation_id, {}};
-        for (const auto& f : d.followups) job.activities.push_back(invoke::followup_json(f, *parsed));
-        a.followups = std::move(job);
+        a.followups = d.followups;
+        a.source = std::move(*parsed);
     }
     return a;
 }

@@ -176,6 +176,25 @@ TEST_CASE("host: a client that sends its headers too slowly or stays idle is dis
     CHECK(timeout_logged);
 }
 
+TEST_CASE("host: without a sender, each follow-up activity is counted as dropped") {
+    scripted_redeemer redeemer;
+    redeemer.add("t", {});
+    outbox unused;
+    auto config = dev_config(redeemer, unused);
+    config.send = nullptr;
+    running_host h(std::move(config));
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t").dump()).status == 200);
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t").dump()).status == 409);
+    // Counted once the answer is written, which the client may see first: poll, bounded.
+    const std::string dropped = "handoffkit_outbound_activities_total{outcome=\"dropped\"} 4\n";
+    std::string metrics;
+    for (int i = 0; i < 100 && metrics.find(dropped) == std::string::npos; ++i) {
+        if (i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        metrics = call(h.port(), "GET", "/metrics").body;
+    }
+    CHECK_MESSAGE(metrics.find(dropped) != std::string::npos, metrics);  // 3 after the 200, 1 after the 409
+}
+
 TEST_CASE("host: /healthz and /metrics in the Prometheus text format") {
     scripted_redeemer redeemer;
     redeemer.add("t", {});
