@@ -1,11 +1,11 @@
 // The HTTP server: one session per connection on its own strand, Beast parsers with explicit
 // limits and deadlines, routes handled synchronously (the redeemer is fast: a store lookup).
 #include <openssl/crypto.h>
+#include <algorithm>
 #include <array>
 #include <atomic>
-#include <cmath>
+#include <cstdio>
 #include <ctime>
-#include <iostream>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -52,6 +52,21 @@ std::string error_json(const std::string& code, const std::string& message) {
     return dump(json{{"error", {{"code", code}, {"message", message}}}});
 }
 
+// Appends `s` as a JSON string: printable ASCII without quotes or backslashes as is (the common
+// case on the per-request log line), anything else escaped by nlohmann (invalid UTF-8 replaced).
+void append_json_string(std::string& out, std::string_view s) {
+    const bool plain = std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        out += dump(json(std::string(s)));
+        return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
+}
+
 std::string strip_trailing_slash(std::string s) {
     while (!s.empty() && s.back() == '/') s.pop_back();
     return s;
@@ -61,8 +76,10 @@ std::string strip_trailing_slash(std::string s) {
 
 void log_to_stderr(const std::string& line) {
     static std::mutex m;
+    const std::string text = line + '\n';
     std::lock_guard<std::mutex> lock(m);
-    std::cerr << line << '\n' << std::flush;
+    // One write per line (stderr is unbuffered: `<<` would write the line and its newline apart).
+    std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
 class session;
@@ -70,9 +87,10 @@ class session;
 struct server::impl {
     explicit impl(host_config c) : config(std::move(c)), acceptor(net::make_strand(ioc)) {}
 
-    void log(const json& line) {
-        if (config.log) config.log(dump(line));
-        else log_to_stderr(dump(line));
+    void log(const json& line) { log(dump(line)); }
+    void log(const std::string& line) {
+        if (config.log) config.log(line);
+        else log_to_stderr(line);
     }
     void accept();
     void begin_stop();
@@ -238,12 +256,29 @@ private:
                     const std::string& path) {
         const double seconds = std::chrono::duration<double>(clock_type::now() - started_).count();
         host_.stats.finished(route, status, seconds);
-        json line{{"time", utc_now_iso()}, {"event", "request"}, {"route", route}, {"status", status},
-                  {"ms", std::round(seconds * 1e6) / 1e3}, {"remote", remote_}};
-        if (!method.empty()) line["method"] = method;
-        if (!path.empty()) line["path"] = path;
-        if (!code.empty()) line["code"] = code;
-        host_.log(line);
+        host_.log(request_log_line(route, status, seconds, code, method, path));
+    }
+
+    // Written for every request, so built as text rather than through a JSON DOM (a tenth of
+    // the host's time per redemption went to it); the same object, text fields JSON-escaped.
+    std::string request_log_line(const std::string& route, int status, double seconds, const std::string& code,
+                                 const std::string& method, const std::string& path) const {
+        char ms[32];
+        std::snprintf(ms, sizeof ms, "%.3f", seconds * 1e3);
+        std::string line = "{\"time\":\"" + utc_now_iso() + "\",\"event\":\"request\",\"route\":";
+        line.reserve(256);
+        append_json_string(line, route);
+        line += ",\"status\":" + std::to_string(status) + ",\"ms\":" + ms + ",\"remote\":";
+        append_json_string(line, remote_);
+        for (const auto& [key, value] : {std::pair{"method", &method}, {"path", &path}, {"code", &code}}) {
+            if (value->empty()) continue;
+            line += ",\"";
+            line += key;
+            line += "\":";
+            append_json_string(line, *value);
+        }
+        line += '}';
+        return line;
     }
 
     // After refusing a request whose body was not read, the unread bytes would make close() send a

@@ -176,6 +176,36 @@ TEST_CASE("host: a client that sends its headers too slowly or stays idle is dis
     CHECK(timeout_logged);
 }
 
+TEST_CASE("host: one JSON log line per request, text fields escaped, no token") {
+    scripted_redeemer redeemer;
+    redeemer.add("secret-token-in-body", {});
+    outbox out;
+    running_host h(dev_config(redeemer, out));
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("secret-token-in-body").dump()).status == 200);
+    // A target with a quote, a backslash and a byte that is not UTF-8: the line must stay JSON.
+    CHECK(call(h.port(), "GET", "/a\"b\\c\xff?q=1").status == 404);
+    h.stop();
+    std::map<std::string, json> by_route;
+    for (const auto& line : h.log()) {
+        CHECK(line.find("secret-token-in-body") == std::string::npos);
+        const auto j = json::parse(line, nullptr, false);
+        REQUIRE_MESSAGE(j.is_object(), line);
+        if (j["event"] == "request") by_route[j["route"].get<std::string>()] = j;
+    }
+    REQUIRE(by_route.size() == 2);
+    const json& redeemed = by_route["/api/messages"];
+    CHECK(redeemed["status"] == 200);
+    CHECK(redeemed["code"] == "OK");
+    CHECK(redeemed["method"] == "POST");
+    CHECK(redeemed["path"] == "/api/messages");
+    CHECK(redeemed["remote"] == "127.0.0.1");
+    CHECK(redeemed["ms"].is_number());
+    CHECK(redeemed["time"].get<std::string>().back() == 'Z');
+    const json& odd = by_route["static"];
+    CHECK(odd["status"] == 404);
+    CHECK(odd["path"] == "/a\"b\\c\xEF\xBF\xBD");  // the query is not logged; the bad byte is U+FFFD
+}
+
 TEST_CASE("host: without a sender, each follow-up activity is counted as dropped") {
     scripted_redeemer redeemer;
     redeemer.add("t", {});
