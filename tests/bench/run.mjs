@@ -6,7 +6,8 @@
 // (the fastest peer is the one compared against; all are listed below the table). Any function
 // may return a promise; it is then awaited per call. Missing functions print as —. A suite that
 // measures as a whole (the host under wrk) exports `rows(prefix)` → [{op, native, peer, peerName, note}]
-// (or {op, cells: [six column texts]} for figures that are not rates: sizes, start-up times).
+// (or {op, cells: [six column texts]} for figures that are not plain rates: sizes, start-up times,
+// rates with their p99), or {note} alone for a line below the table.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { init } from '../../web/lib/node.mjs';
@@ -39,7 +40,7 @@ for (const file of readdirSync(suitesDir).filter((f) => f.endsWith('.mjs')).sort
   const suite = await import(new URL(file, suitesDir));
   // A suite measured as a whole (the host under wrk) gives its rows, with notes.
   for (const row of (await suite.rows?.(only)) ?? []) {
-    rows.push(row);
+    if (row.op) rows.push(row);
     if (row.note) notes.push(row.note);
   }
   const operations = (await suite.operations?.(hk, workload)) ?? {};

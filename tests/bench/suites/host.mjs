@@ -1,12 +1,18 @@
 // The host under load (wrk on loopback): handoff/action redemptions per second and p50/p99
 // latency for `handoffkit serve` with each store, beside a Node host on Microsoft's Agents SDK
-// doing the same verification and redemption (tests/bench/host/peer-host.mjs), in the same run.
-// Every request carries a distinct valid token (pre-issued), so every 200 is a real redemption.
-// Inbound authentication is off on both sides; neither sends follow-ups. wrk, the host and the
-// peer share this machine's cores.
+// doing the same verification and redemption (tests/bench/host/peer-host.mjs) with the same store
+// where Node has one (a Map for memory:, ioredis for Redis; none for SQLite), in the same run.
+//
+// Every request carries a distinct valid token, issued before the run, so every 200 is a real
+// redemption; every host gets a fresh store (a new process, a new SQLite file, a new Redis server)
+// and must first answer a handful of probes like the native host does (redeemed, replayed, other
+// key, other bot, other user, expired), or the benchmark stops: a host that accepted anything
+// would look fast. Inbound authentication is off on both sides and neither sends follow-ups (see
+// peer-host.mjs). Hosts run one after another, `rounds` times interleaved; figures are medians.
+// wrk, the host and whatever else runs on this machine share its cores.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,9 +22,13 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const cli = here('../../../build/native/native/handoffkit');
-const seconds = Number(process.env.HK_HOST_SECONDS ?? 8);
+const seconds = Number(process.env.HK_HOST_SECONDS ?? 5);
+const rounds = Number(process.env.HK_HOST_ROUNDS ?? 3);
 const connections = Number(process.env.HK_HOST_CONNECTIONS ?? 32);
+// Enough distinct tokens for the fastest host never to run out (a replay would be a 409).
+const tokenCount = Number(process.env.HK_HOST_TOKENS ?? seconds * 50_000);
 const wrkThreads = 2;
+const issuer = 'handoffkit';
 
 export const peer = 'Agents SDK host';
 
@@ -29,25 +39,39 @@ const freePort = () => new Promise((resolve) => {
   });
 });
 
-async function waitFor(url, ms = 15000) {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForHealth(port, child, ms = 15000) {
   const until = Date.now() + ms;
-  while (Date.now() < until) {
+  while (Date.now() < until && child.exitCode === null) {
     try {
-      if ((await fetch(url)).status < 500) return;
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
     } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(50);
   }
-  throw new Error(`${url} did not come up`);
+  throw new Error(`host bench: the host on port ${port} did not come up`);
 }
 
-function start(command, args, port, healthPath) {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-  return waitFor(`http://127.0.0.1:${port}${healthPath}`).then(() => child);
+// Redis answers PING with +PONG once it accepts commands.
+async function waitForPong(port, ms = 10000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const pong = await new Promise((resolve) => {
+      const s = connect(port, '127.0.0.1', () => s.write('PING\r\n'));
+      s.setTimeout(500, () => s.destroy());
+      s.on('data', (d) => { s.destroy(); resolve(d.toString().startsWith('+PONG')); });
+      s.on('error', () => resolve(false));
+      s.on('close', () => resolve(false));
+    });
+    if (pong) return;
+    await sleep(50);
+  }
+  throw new Error(`host bench: redis-server on port ${port} did not answer PING`);
 }
 
 function stop(child) {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', resolve);
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -55,16 +79,48 @@ function stop(child) {
 }
 
 // Tokens as handoffkit issues them (same header, claims and key), signed in bulk with fast-jwt.
-function issueTokens(file, keys, bot, user, count) {
+function signer(key, iat) {
   const { createSigner } = require('fast-jwt');
-  const key = keys.keys[0];
-  const now = Math.floor(Date.now() / 1000);
-  const sign = createSigner({ key: Buffer.from(key.k, 'base64url'), algorithm: 'HS256', kid: key.kid,
-    header: { typ: 'handoff+jwt' }, clockTimestamp: now * 1000 }); // sets iat
-  const lines = [];
-  for (let i = 0; i < count; i++)
-    lines.push(sign({ iss: 'handoffkit', aud: `28:${bot}`, sub: user, exp: now + 3600, jti: randomBytes(16).toString('base64url') }));
-  writeFileSync(file, lines.join('\n') + '\n');
+  return createSigner({ key: Buffer.from(key.k, 'base64url'), algorithm: 'HS256', kid: key.kid,
+    header: { typ: 'handoff+jwt' }, clockTimestamp: iat * 1000 }); // sets iat
+}
+const claims = (aud, sub, exp) => ({ iss: issuer, aud, sub, exp, jti: randomBytes(16).toString('base64url') });
+
+// A fresh store for one host run: a spec both hosts understand, and how to dispose of it.
+async function freshStore(kind, dir, run) {
+  if (kind === 'memory') return { spec: 'memory:', dispose: async () => {} };
+  if (kind === 'sqlite') {
+    const file = join(dir, `tokens-${run}.db`);
+    return { spec: `sqlite:${file}`, dispose: async () => ['', '-wal', '-shm'].forEach((x) => rmSync(file + x, { force: true })) };
+  }
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' });
+  try {
+    await waitForPong(port);
+  } catch (e) {
+    await stop(redis);
+    throw e;
+  }
+  return { spec: `redis://127.0.0.1:${port}`, dispose: () => stop(redis) };
+}
+
+const hosts = {
+  native: (port, spec, keysFile, bot) => spawn(cli, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-no-auth',
+    '--keys', keysFile, '--store', spec, '--app-id', bot, '--threads', '2'], { stdio: 'ignore' }),
+  peer: (port, spec, keysFile, bot) => spawn(process.execPath,
+    [here('../host/peer-host.mjs'), String(port), keysFile, bot, issuer, spec], { stdio: 'ignore' }),
+};
+
+// A host that gets these wrong would measure as fast while doing less: refuse to measure it.
+async function checkAnswers(port, probes, who) {
+  for (const { name, body, status } of probes) {
+    const r = await fetch(`http://127.0.0.1:${port}/api/messages`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await r.text();
+    if (r.status !== status || (status === 200 && text !== ''))
+      throw new Error(`host bench: ${who} answered ${name} with ${r.status} ${text.slice(0, 120)}; expected ${status}`);
+  }
 }
 
 function wrk(port, env) {
@@ -73,68 +129,115 @@ function wrk(port, env) {
   { encoding: 'utf8', env: { ...process.env, ...env, HK_THREADS: String(wrkThreads) } });
   const ms = (text) => {
     const m = text.match(/^([\d.]+)(us|ms|s|m)$/);
-    if (!m) throw new Error(`cannot read a latency from wrk: ${text}\n${out}`);
+    if (!m) throw new Error(`host bench: cannot read a latency from wrk: ${text}\n${out}`);
     return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
   };
+  const total = Number(out.match(/(\d+) requests in/)[1]);
   const rate = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
   const non2xx = Number(out.match(/Non-2xx or 3xx responses:\s+(\d+)/)?.[1] ?? 0);
-  const total = Number(out.match(/(\d+) requests in/)[1]);
-  return { rate: rate * (1 - non2xx / total), p50: ms(out.match(/^\s+50%\s+(\S+)/m)[1]), p99: ms(out.match(/^\s+99%\s+(\S+)/m)[1]), non2xx };
+  const socketErrors = out.match(/Socket errors:.*$/m)?.[0] ?? '';
+  return { rate: rate * (1 - non2xx / total), p50: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
+    p99: ms(out.match(/^\s+99%\s+(\S+)/m)[1]), non2xx, socketErrors };
 }
 
-function redisServer(port) {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' });
-  return new Promise((resolve) => setTimeout(() => resolve(child), 400));
-}
+const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+const rateText = (n) => (n >= 1e3 ? `${(n / 1e3).toFixed(1)} k/s` : `${n.toFixed(0)} /s`);
+const msText = (n) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+
+// The rows: which stores each side runs (SQLite has no Node peer here).
+const stores = [
+  { op: 'host.redeem.memory', kind: 'memory', peerName: 'Agents SDK host (Map)' },
+  { op: 'host.redeem.sqlite', kind: 'sqlite' },
+  { op: 'host.redeem.redis', kind: 'redis', peerName: 'Agents SDK host (ioredis)' },
+];
 
 export async function rows(only) {
-  if (!('host.redeem'.startsWith(only) || only.startsWith('host'))) return [];
+  const wanted = stores.filter((s) => s.op.startsWith(only) || only.startsWith(s.op));
+  if (!wanted.length) return [];
+  const missing = [['wrk', () => execFileSync('which', ['wrk'])], ['redis-server', () => execFileSync('which', ['redis-server'])]]
+    .filter(([, probe]) => { try { probe(); return false; } catch { return true; } }).map(([n]) => n);
+  if (!existsSync(cli)) missing.push(`${cli} (build first)`);
+  if (missing.length)
+    return [{ op: 'host.redeem', cells: ['—', '—', '—', '—', '—', '—'], note: `host: not measured, missing ${missing.join(', ')}` }];
+
   const dir = mkdtempSync(join(tmpdir(), 'handoffkit-host-bench-'));
-  const seed = JSON.parse(readFileSync(here('../../vectors/invoke.json'), 'utf8')).seedActivity;
-  const bot = seed.recipient.id.slice(3);
-  const user = seed.from.aadObjectId;
-  const keys = { keys: [{ kty: 'oct', kid: 'bench', k: Buffer.alloc(32, 7).toString('base64url') }] };
-  const keysFile = join(dir, 'keys.json');
-  writeFileSync(keysFile, JSON.stringify(keys));
-  writeFileSync(join(dir, 'body.json'), JSON.stringify({ ...seed, value: { continuation: '@@TOKEN@@' } }));
-
-  // Enough distinct tokens for the fastest server to never run out (a replay would be a 409).
-  const measure = async (launch) => {
-    const tokens = join(dir, 'tokens.txt');
-    issueTokens(tokens, keys, bot, user, Number(process.env.HK_HOST_TOKENS ?? 300000));
-    const port = await freePort();
-    const child = await launch(port);
-    try {
-      return wrk(port, { HK_TOKENS: tokens, HK_BODY: join(dir, 'body.json') });
-    } finally {
-      await stop(child);
-    }
-  };
-  const native = (store) => (port) => start(cli, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-no-auth',
-    '--keys', keysFile, '--store', store, '--app-id', bot, '--threads', '2'], port, '/healthz');
-  const agentsSdk = (port) => start(process.execPath, [here('../host/peer-host.mjs'), String(port), keysFile, bot, 'handoffkit'],
-    port, '/healthz');
-
-  const out = [];
-  const add = (op, n, p) => out.push({
-    op, native: n?.rate, peer: p?.rate, peerName: p ? peer : '—',
-    note: `${op}: native p50 ${n.p50.toFixed(2)} ms, p99 ${n.p99.toFixed(2)} ms, non-2xx ${n.non2xx}` +
-      (p ? `; ${peer} p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms, non-2xx ${p.non2xx}` : ''),
-  });
   try {
-    const peerMemory = await measure(agentsSdk);
-    add('host.redeem.memory', await measure(native('memory:')), peerMemory);
-    add('host.redeem.sqlite', await measure(native(`sqlite:${join(dir, 'tokens.db')}`)));
-    const redisPort = await freePort();
-    const redis = await redisServer(redisPort);
-    try {
-      add('host.redeem.redis', await measure(native(`redis://127.0.0.1:${redisPort}`)));
-    } finally {
-      await stop(redis);
+    const seed = JSON.parse(readFileSync(here('../../vectors/invoke.json'), 'utf8')).seedActivity;
+    const bot = seed.recipient.id.slice(3);
+    const user = seed.from.aadObjectId;
+    const key = { kty: 'oct', kid: 'bench', k: Buffer.alloc(32, 7).toString('base64url') };
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify({ keys: [key] }));
+    const body = join(dir, 'body.json');
+    writeFileSync(body, JSON.stringify({ ...seed, value: { continuation: '@@TOKEN@@' } }));
+    const now = Math.floor(Date.now() / 1000);
+    const sign = signer(key, now);
+    const tokens = join(dir, 'tokens.txt');
+    const lines = [];
+    for (let i = 0; i < tokenCount; i++) lines.push(sign(claims(`28:${bot}`, user, now + 3600)));
+    writeFileSync(tokens, lines.join('\n') + '\n');
+
+    const activity = (token, patch = {}) => JSON.stringify({ ...seed, ...patch, value: { continuation: token } });
+    const once = sign(claims(`28:${bot}`, user, now + 3600));
+    const probes = [
+      { name: 'a valid token', body: activity(once), status: 200 },
+      { name: 'the same token again', body: activity(once), status: 409 },
+      { name: 'a token of another key', body: activity(signer({ ...key, k: Buffer.alloc(32, 8).toString('base64url') }, now)(
+        claims(`28:${bot}`, user, now + 3600))), status: 401 },
+      { name: 'a token for another bot', body: activity(sign(claims('28:11111111-1111-1111-1111-111111111111', user, now + 3600))), status: 401 },
+      { name: 'a token of another user', body: activity(sign(claims(`28:${bot}`, user, now + 3600)),
+        { from: { ...seed.from, aadObjectId: '22222222-2222-2222-2222-222222222222' } }), status: 403 },
+      { name: 'an expired token', body: activity(signer(key, now - 600)(claims(`28:${bot}`, user, now - 60))), status: 410 },
+    ];
+
+    const results = new Map(); // op -> { native: [..], peer: [..] }
+    let run = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const s of wanted) {
+        for (const side of s.peerName ? ['peer', 'native'] : ['native']) {
+          const store = await freshStore(s.kind, dir, run++);
+          const port = await freePort();
+          const child = hosts[side](port, store.spec, keysFile, bot);
+          try {
+            await waitForHealth(port, child);
+            await checkAnswers(port, probes, `${side} (${s.kind})`);
+            const r = wrk(port, { HK_TOKENS: tokens, HK_BODY: body });
+            const per = results.get(s.op) ?? { native: [], peer: [] };
+            per[side].push(r);
+            results.set(s.op, per);
+          } finally {
+            await stop(child);
+            await store.dispose();
+          }
+        }
+      }
     }
+
+    const summary = (list) => list.length ? { rate: median(list.map((r) => r.rate)), p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)), non2xx: list.reduce((a, r) => a + r.non2xx, 0),
+      socketErrors: list.map((r) => r.socketErrors).filter(Boolean) } : undefined;
+    const out = [];
+    for (const s of wanted) {
+      const n = summary(results.get(s.op).native);
+      const p = summary(results.get(s.op).peer);
+      const cell = (m) => (m ? `${rateText(m.rate)}, p99 ${msText(m.p99)}` : '—');
+      const ratio = p ? n.rate / p.rate : undefined;
+      let note = `${s.op}: native p50 ${msText(n.p50)}, non-2xx ${n.non2xx}`;
+      if (p) {
+        const met = ratio >= 5 && n.p99 < p.p99;
+        note += `; ${s.peerName} p50 ${msText(p.p50)}, non-2xx ${p.non2xx}; target (5x throughput, lower p99) ${met ? 'met' : 'NOT met'}`;
+      }
+      const errors = [...n.socketErrors, ...(p?.socketErrors ?? [])];
+      if (errors.length) note += `; wrk ${errors.join('; ')}`;
+      out.push({ op: s.op, cells: [cell(n), '—', cell(p), p ? s.peerName : '—', ratio ? `${ratio.toFixed(2)}x` : '—', '—'], note });
+    }
+    // A note without a row: how the host rows were measured.
+    out.unshift({ note: `host: wrk -t${wrkThreads} -c${connections}, ${rounds} round(s) of ${seconds} s per host, ` +
+      'interleaved, medians; each request a distinct valid token; inbound auth OFF on both (--insecure-no-auth; ' +
+      'CloudAdapter without auth configuration); no follow-ups on both (no --app-password; the peer posts none); ' +
+      'wrk and the hosts share the cores' });
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return out;
 }
