@@ -20,30 +20,46 @@ std::string ttl_ms(std::int64_t keep_until, std::int64_t now) {
 
 void redis_replay_guard::reply_deleter::operator()(redisReply* r) const { freeReplyObject(r); }
 
-redis_replay_guard::~redis_replay_guard() { disconnect(); }
-
-void redis_replay_guard::disconnect() {
-    if (context_) redisFree(context_);
-    context_ = nullptr;
+redis_replay_guard::~redis_replay_guard() {
+    for (redisContext* c : idle_) redisFree(c);
 }
 
-result<token::done> redis_replay_guard::connect() {
-    if (context_) return token::done{};
-    context_ = redisConnectWithTimeout(options_.host.c_str(), options_.port, to_timeval(options_.timeout_ms));
-    if (!context_ || context_->err) {
-        const std::string why = context_ ? context_->errstr : "out of memory";
-        disconnect();
+result<redisContext*> redis_replay_guard::borrow() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_.empty()) {
+            redisContext* c = idle_.back();
+            idle_.pop_back();
+            return c;
+        }
+    }
+    redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port, to_timeval(options_.timeout_ms));
+    if (!c || c->err) {
+        const std::string why = c ? c->errstr : "out of memory";
+        if (c) redisFree(c);
         return unavailable("cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": " + why);
     }
-    if (redisSetTimeout(context_, to_timeval(options_.timeout_ms)) != REDIS_OK) {
-        disconnect();
+    if (redisSetTimeout(c, to_timeval(options_.timeout_ms)) != REDIS_OK) {
+        redisFree(c);
         return unavailable("cannot set the command timeout");
     }
-    return token::done{};
+    return c;
+}
+
+void redis_replay_guard::give_back(redisContext* c) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (idle_.size() < options_.max_idle) {
+        idle_.push_back(c);
+        return;
+    }
+    lock.unlock();
+    redisFree(c);
 }
 
 result<redis_replay_guard::reply_ptr> redis_replay_guard::command(std::initializer_list<std::string_view> argv) {
-    if (auto connected = connect(); !connected) return connected.err();
+    auto borrowed = borrow();
+    if (!borrowed) return borrowed.err();
+    redisContext* c = *borrowed;
     std::vector<const char*> pointers;
     std::vector<size_t> lengths;
     for (auto a : argv) {
@@ -51,20 +67,20 @@ result<redis_replay_guard::reply_ptr> redis_replay_guard::command(std::initializ
         lengths.push_back(a.size());
     }
     reply_ptr reply(static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(argv.size()), pointers.data(), lengths.data())));
+        redisCommandArgv(c, static_cast<int>(argv.size()), pointers.data(), lengths.data())));
     if (!reply) {
-        // The connection is unusable after an I/O error or timeout: start afresh next time.
-        const std::string why = context_->errstr;
-        disconnect();
+        // The connection is unusable after an I/O error or timeout: it is closed, not given back.
+        const std::string why = c->errstr;
+        redisFree(c);
         return unavailable(why);
     }
+    give_back(c);
     if (reply->type == REDIS_REPLY_ERROR) return unavailable(std::string(reply->str, reply->len));
     return reply;
 }
 
 result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, std::int64_t keep_until,
                                                          std::int64_t now) {
-    std::lock_guard<std::mutex> lock(mutex_);
     const std::string key = options_.prefix + "jti:" + std::string(jti);
     auto reply = command({"SET", key, "1", "NX", "PX", ttl_ms(keep_until, now)});
     if (!reply) return reply.err();
@@ -75,7 +91,6 @@ result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, s
 
 result<token::done> redis_replay_guard::save_context(std::string_view jti, std::string_view context,
                                                      std::int64_t keep_until, std::int64_t now) {
-    std::lock_guard<std::mutex> lock(mutex_);
     const std::string key = options_.prefix + "ctx:" + std::string(jti);
     auto reply = command({"SET", key, context, "PX", ttl_ms(keep_until, now)});
     if (!reply) return reply.err();
@@ -83,7 +98,6 @@ result<token::done> redis_replay_guard::save_context(std::string_view jti, std::
 }
 
 result<std::optional<std::string>> redis_replay_guard::load_context(std::string_view jti, std::int64_t) {
-    std::lock_guard<std::mutex> lock(mutex_);
     const std::string key = options_.prefix + "ctx:" + std::string(jti);
     auto reply = command({"GET", key});
     if (!reply) return reply.err();

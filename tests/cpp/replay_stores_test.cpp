@@ -327,6 +327,47 @@ TEST_CASE("stores: Redis: several connections redeeming one token: exactly one s
     CHECK(fresh.save_context("x", "{}", now + 10, now).err().code == "STORE_UNAVAILABLE");
 }
 
+TEST_CASE("stores: Redis: threads sharing one guard: exactly one success, on connections it reuses") {
+    redis_server server;
+    REQUIRE_MESSAGE(server.started(), "redis-server could not be started on 127.0.0.1");
+    auto o = redis_at(server.port());
+    o.max_idle = 3;  // fewer than the threads: the extra connections are closed, not kept
+    redis_replay_guard shared(o);
+    for (std::uint32_t t = 0; t < 20; ++t)
+        check_exactly_one(race_threads(token_number(t), [&](int) -> token::replay_guard& { return shared; }));
+
+    // Connections this guard holds now: at most max_idle, and reused (no new one per call).
+    timeval tv{1, 0};
+    redisContext* raw = redisConnectWithTimeout("127.0.0.1", server.port(), tv);
+    REQUIRE(raw);
+    REQUIRE(!raw->err);
+    auto clients = [&] {
+        auto* r = static_cast<redisReply*>(redisCommand(raw, "INFO clients"));
+        REQUIRE(r);
+        const std::string info(r->str, r->len);
+        freeReplyObject(r);
+        const auto at = info.find("connected_clients:");
+        REQUIRE(at != std::string::npos);
+        return std::stoi(info.substr(at + 18)) - 1;  // not counting this one
+    };
+    CHECK(clients() <= 3);
+    const int before = clients();
+    auto* stats = static_cast<redisReply*>(redisCommand(raw, "INFO stats"));
+    REQUIRE(stats);
+    auto connections_received = [](const std::string& info) {
+        return std::stol(info.substr(info.find("total_connections_received:") + 27));
+    };
+    const long received = connections_received(std::string(stats->str, stats->len));
+    freeReplyObject(stats);
+    for (std::uint32_t t = 100; t < 120; ++t) CHECK(redeem_letter(token_number(t), shared) == 'S');
+    stats = static_cast<redisReply*>(redisCommand(raw, "INFO stats"));
+    REQUIRE(stats);
+    CHECK(connections_received(std::string(stats->str, stats->len)) == received);  // one caller: no new connection
+    freeReplyObject(stats);
+    CHECK(clients() == before);
+    redisFree(raw);
+}
+
 TEST_CASE("stores: open_store specs") {
     scratch_dir dir;
     CHECK(native::open_store("memory:"));

@@ -5,13 +5,16 @@
 // itself once the token can no longer verify. Contexts are `SET <prefix>ctx:<jti> <json> PX …`
 // and `GET`. Connects lazily and reconnects after any failure; a Redis that cannot answer
 // within `timeout_ms` (down, refusing, erroring) is STORE_UNAVAILABLE, never an acceptance.
-// Plain TCP without AUTH or TLS (keep Redis on a private network). Calls are serialized, so one
-// instance may be shared between threads.
+// Plain TCP without AUTH or TLS (keep Redis on a private network). One instance may be shared
+// between threads: each call borrows an idle connection (or opens one) and gives it back, so
+// threads wait for Redis side by side rather than one behind the other; at most `max_idle`
+// connections are kept open between calls.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "handoffkit/replay_guard.hpp"
 
@@ -27,6 +30,7 @@ public:
         int port = 6379;
         int timeout_ms = 2000;  ///< for connecting and for each command
         std::string prefix = "handoffkit:";
+        std::size_t max_idle = 16;  ///< connections kept for reuse (callers at once may open more)
     };
 
     explicit redis_replay_guard(options opts) : options_(std::move(opts)) {}
@@ -45,14 +49,15 @@ private:
     };
     using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
 
-    result<token::done> connect();
-    void disconnect();
+    /// An idle connection, or a new one.
+    result<redisContext*> borrow();
+    void give_back(redisContext* c);
     /// Sends one command (argv form: no quoting issues) and returns a reply that is not an error.
     result<reply_ptr> command(std::initializer_list<std::string_view> argv);
 
     options options_;
-    std::mutex mutex_;
-    redisContext* context_ = nullptr;
+    std::mutex mutex_;                 ///< guards idle_
+    std::vector<redisContext*> idle_;  ///< connected, not in use
 };
 
 }  // namespace handoffkit::native
