@@ -100,9 +100,11 @@ async function handoffStatus(a) {
 }
 
 const adapter = new CloudAdapter();
+// Like the native host: other activities are acknowledged (200), other invokes are 501.
 const logic = async (context) => {
   const a = context.activity;
-  const status = a.type === 'invoke' && a.name === 'handoff/action' ? await handoffStatus(a) : 501;
+  if (a.type !== 'invoke') return;
+  const status = a.name === 'handoff/action' ? await handoffStatus(a) : 501;
   await context.sendActivity({ type: 'invokeResponse', value: { status } });
 };
 

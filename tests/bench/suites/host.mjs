@@ -5,9 +5,9 @@
 //
 // Every request carries a distinct valid token, issued before the run, so every 200 is a real
 // redemption; every host gets a fresh store (a new process, a new SQLite file, a new Redis server)
-// and must first answer a handful of probes like the native host does (redeemed, replayed, other
-// key, other bot, other user, expired), or the benchmark stops: a host that accepted anything
-// would look fast. Inbound authentication is off on both sides and neither sends follow-ups (see
+// and must first answer probes as the native host does (redeemed 200, replayed 409, other key or
+// bot 401, other user 403, expired 410, another invoke 501, a message 200), or the benchmark
+// stops: a host that accepted anything would look fast. Inbound authentication is off on both sides and neither sends follow-ups (see
 // peer-host.mjs). Hosts run one after another, `rounds` times interleaved; figures are medians.
 // wrk, the host and whatever else runs on this machine share its cores.
 import { execFileSync, spawn } from 'node:child_process';
@@ -106,8 +106,9 @@ async function freshStore(kind, dir, run) {
 }
 
 const hosts = {
-  native: (port, spec, keysFile, bot) => spawn(cli, ['serve', '--listen', `127.0.0.1:${port}`, '--insecure-no-auth',
-    '--keys', keysFile, '--store', spec, '--app-id', bot, '--threads', '2'], { stdio: 'ignore' }),
+  native: (port, spec, keysFile, bot, threads) => spawn(cli, ['serve', '--listen', `127.0.0.1:${port}`,
+    '--insecure-no-auth', '--keys', keysFile, '--store', spec, '--app-id', bot, '--threads', String(threads)],
+  { stdio: 'ignore' }),
   peer: (port, spec, keysFile, bot) => spawn(process.execPath,
     [here('../host/peer-host.mjs'), String(port), keysFile, bot, issuer, spec], { stdio: 'ignore' }),
 };
@@ -144,11 +145,13 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
 const rateText = (n) => (n >= 1e3 ? `${(n / 1e3).toFixed(1)} k/s` : `${n.toFixed(0)} /s`);
 const msText = (n) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
 
-// The rows: which stores each side runs (SQLite has no Node peer here).
+// The rows: which stores each side runs (SQLite has no Node peer here), and the native host's
+// --threads as one would deploy it: one per core where handlers compute (memory) or writes
+// serialize on one connection (SQLite); more where each handler waits on a Redis round trip.
 const stores = [
-  { op: 'host.redeem.memory', kind: 'memory', peerName: 'Agents SDK host (Map)' },
-  { op: 'host.redeem.sqlite', kind: 'sqlite' },
-  { op: 'host.redeem.redis', kind: 'redis', peerName: 'Agents SDK host (ioredis)' },
+  { op: 'host.redeem.memory', kind: 'memory', threads: 2, peerName: 'Agents SDK host (Map)' },
+  { op: 'host.redeem.sqlite', kind: 'sqlite', threads: 2 },
+  { op: 'host.redeem.redis', kind: 'redis', threads: 8, peerName: 'Agents SDK host (ioredis)' },
 ];
 
 export async function rows(only) {
@@ -188,6 +191,8 @@ export async function rows(only) {
       { name: 'a token of another user', body: activity(sign(claims(`28:${bot}`, user, now + 3600)),
         { from: { ...seed.from, aadObjectId: '22222222-2222-2222-2222-222222222222' } }), status: 403 },
       { name: 'an expired token', body: activity(signer(key, now - 600)(claims(`28:${bot}`, user, now - 60))), status: 410 },
+      { name: 'another invoke', body: activity(once, { name: 'composeExtension/query' }), status: 501 },
+      { name: 'a message activity', body: activity(once, { type: 'message', name: undefined }), status: 200 },
     ];
 
     const results = new Map(); // op -> { native: [..], peer: [..] }
@@ -197,7 +202,7 @@ export async function rows(only) {
         for (const side of s.peerName ? ['peer', 'native'] : ['native']) {
           const store = await freshStore(s.kind, dir, run++);
           const port = await freePort();
-          const child = hosts[side](port, store.spec, keysFile, bot);
+          const child = hosts[side](port, store.spec, keysFile, bot, s.threads);
           try {
             await waitForHealth(port, child);
             await checkAnswers(port, probes, `${side} (${s.kind})`);
@@ -233,7 +238,8 @@ export async function rows(only) {
     }
     // A note without a row: how the host rows were measured.
     out.unshift({ note: `host: wrk -t${wrkThreads} -c${connections}, ${rounds} round(s) of ${seconds} s per host, ` +
-      'interleaved, medians; each request a distinct valid token; inbound auth OFF on both (--insecure-no-auth; ' +
+      `interleaved, medians; native --threads ${wanted.map((s) => `${s.threads} (${s.kind})`).join(', ')}, the peer one ` +
+      'Node process; each request a distinct valid token; inbound auth OFF on both (--insecure-no-auth; ' +
       'CloudAdapter without auth configuration); no follow-ups on both (no --app-password; the peer posts none); ' +
       'wrk and the hosts share the cores' });
     return out;
