@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "cards_detail.hpp"
+#include "json_fields.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::cards {
@@ -37,8 +38,7 @@ result<json> fallback_json(const std::string& text) {
     if (text.empty()) return json();
     if (is_drop(text)) return json(text);
     const error invalid = fail("PROPERTY_VALUE_INVALID", "'fallback' must be \"drop\" or the JSON text of an action object");
-    if (handoffkit::detail::json_nesting_exceeds(text, max_json_depth)) return invalid;
-    auto parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto parsed = handoffkit::detail::parse_json(text);  // bounded size and nesting
     if (parsed.is_discarded() || !parsed.is_object()) return invalid;
     return parsed;
 }

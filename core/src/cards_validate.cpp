@@ -10,6 +10,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "cards_detail.hpp"
+#include "json_fields.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::cards {
@@ -528,7 +529,7 @@ std::optional<nlohmann::json> parse_card_text(std::string_view text, std::option
     if (!handoffkit::detail::is_valid_utf8(text)) return fail_with("INVALID_UTF8", "the card is not valid UTF-8");
     if (handoffkit::detail::json_nesting_exceeds(text, max_json_depth))
         return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
-    auto parsed = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    auto parsed = handoffkit::detail::parse_json(text);
     if (parsed.is_discarded()) return fail_with("INVALID_JSON", "the card is not valid JSON");
     return parsed;
 }

@@ -14,12 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-// Requests are parsed like cards: bounded nesting first, so a hostile `fallback` cannot recurse deeply.
-result<json> parse_request(std::string_view text, std::string_view what) {
-    if (handoffkit::detail::json_nesting_exceeds(text, cards::max_json_depth))
-        return fail("INVALID_ARGUMENT", std::string(what) + " nests too deeply");
-    return detail::parse_object(text, what);
-}
+// Requests nest no deeper than cards do (parse_object's limit), so a hostile `fallback` cannot recurse deeply.
+static_assert(detail::max_json_depth == static_cast<std::size_t>(cards::max_json_depth));
+result<json> parse_request(std::string_view text, std::string_view what) { return detail::parse_object(text, what); }
 
 std::optional<error> read_version(const json& j, cards::card_version& out) {
     auto it = j.find("version");

@@ -1,33 +1,11 @@
 #include "json_fields.hpp"
 
+#include "text_checks.hpp"
+
 namespace handoffkit::detail {
 
-namespace {
-
-// Deepest [ / { nesting outside strings; stops counting once past the limit.
-std::size_t nesting_depth(std::string_view text) {
-    std::size_t depth = 0, deepest = 0;
-    bool in_string = false, escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > deepest && (deepest = depth) > max_json_depth) break;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
-}  // namespace
-
 nlohmann::json parse_json(std::string_view text) {
-    if (text.size() > max_json_bytes || nesting_depth(text) > max_json_depth)
+    if (text.size() > max_json_bytes || json_nesting_exceeds(text, static_cast<int>(max_json_depth)))
         return nlohmann::json(nlohmann::json::value_t::discarded);
     return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }

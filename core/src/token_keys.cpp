@@ -3,6 +3,7 @@
 
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
+#include "json_fields.hpp"
 
 namespace handoffkit::token {
 namespace {
@@ -52,9 +53,9 @@ result<key> parse_key(const json& k, std::size_t index) {
 }  // namespace
 
 result<key_set> key_set::parse(std::string_view jwk_set_json) {
-    const json j = json::parse(jwk_set_json.begin(), jwk_set_json.end(), nullptr, /*allow_exceptions=*/false);
+    const json j = handoffkit::detail::parse_json(jwk_set_json);
     // The parser's own message could quote key material: say only that it is not JSON.
-    if (j.is_discarded()) return invalid("not valid JSON");
+    if (j.is_discarded()) return invalid("not valid JSON (or too large or deeply nested)");
     if (!j.is_object()) return invalid("must be a JSON object {\"keys\":[…]}");
     auto keys = j.find("keys");
     if (keys == j.end() || !keys->is_array() || keys->empty()) return invalid("\"keys\" must be a non-empty array");

@@ -3,13 +3,14 @@
 
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
+#include "json_fields.hpp"
 #include "token_parts.hpp"
 
 namespace handoffkit::token {
 namespace detail {
 
 std::optional<nlohmann::json> parse_json_object(std::string_view text) {
-    auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    auto j = handoffkit::detail::parse_json(text);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
     return j;
 }
