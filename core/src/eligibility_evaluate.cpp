@@ -304,7 +304,7 @@ result<std::string> evaluate(const ruleset& rules, std::string_view environment_
         return fail("INPUT_TOO_LARGE", "the environment is larger than " + std::to_string(max_environment_bytes >> 20) + " MiB");
     auto parsed = handoffkit::detail::parse_object(environment_json, "the environment");
     if (!parsed) {
-        if (parsed.err().code == "INVALID_JSON") return parsed.err();
+        if (parsed.err().code != "INVALID_ARGUMENT") return parsed.err();  // not JSON, not UTF-8, a key twice
         return error{"ENVIRONMENT_INVALID", "(document): must be a JSON object", ""};
     }
     auto env = detail::read_environment(*parsed, rs);

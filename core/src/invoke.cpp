@@ -60,10 +60,9 @@ int status_of_error(const std::string& code) {
 result<activity> parse_activity(std::string_view json_text) {
     if (json_text.size() > max_activity_bytes)
         return fail("ACTIVITY_TOO_LARGE", "the activity exceeds " + std::to_string(max_activity_bytes) + " bytes");
-    const json j = handoffkit::detail::parse_json(json_text);
-    if (j.is_discarded())
-        return fail("ACTIVITY_MALFORMED", "the activity is not valid JSON (or nests deeper than " +
-                                              std::to_string(handoffkit::detail::max_json_depth) + " levels)");
+    handoffkit::detail::json_failure why;
+    const json j = handoffkit::detail::parse_json(json_text, &why);
+    if (j.is_discarded()) return fail("ACTIVITY_MALFORMED", handoffkit::detail::json_failure_message(why, "the activity"));
     if (!j.is_object()) return fail("ACTIVITY_MALFORMED", "the activity must be a JSON object");
 
     activity a;

@@ -1,25 +1,107 @@
 #include "json_fields.hpp"
 
+#include <functional>
+
 #include "text_checks.hpp"
 
 namespace handoffkit::detail {
 
-nlohmann::json parse_json(std::string_view text) {
-    if (text.size() > max_json_bytes || json_nesting_exceeds(text, static_cast<int>(max_json_depth)))
-        return nlohmann::json(nlohmann::json::value_t::discarded);
-    return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+namespace {
+
+using nlohmann::json;
+
+// `\uD800`-`\uDFFF` escaped without its partner: valid UTF-8 text that names no character.
+bool escapes_lone_surrogate(std::string_view text) {
+    auto surrogate_at = [&](std::size_t i, char lo, char hi) {  // "\uDx.." with x in [lo, hi]
+        if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u' || (text[i + 2] | 0x20) != 'd')
+            return false;
+        const char x = static_cast<char>(text[i + 3] | 0x20);
+        return x >= lo && x <= hi;
+    };
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '"') {
+            in_string = !in_string;
+        } else if (in_string && text[i] == '\\') {
+            if (surrogate_at(i, '8', 'b')) {
+                if (!surrogate_at(i + 6, 'c', 'f')) return true;
+                i += 11;
+            } else if (surrogate_at(i, 'c', 'f')) {
+                return true;
+            } else {
+                ++i;  // the escaped character, a quote included
+            }
+        }
+    }
+    return false;
+}
+
+// Counts the keys read into each open object; an object that ends with fewer members than keys
+// read had a key twice (nlohmann keeps the last).
+struct duplicate_key_finder {
+    std::vector<std::size_t> keys_read;
+    bool found = false;
+
+    bool operator()(int, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start: keys_read.push_back(0); break;
+            case json::parse_event_t::key: ++keys_read.back(); break;
+            case json::parse_event_t::object_end:
+                found |= keys_read.back() != parsed.size();
+                keys_read.pop_back();
+                break;
+            default: break;
+        }
+        return true;
+    }
+};
+
+json refused(json_failure reason, json_failure* why) {
+    if (why) *why = reason;
+    return json(json::value_t::discarded);
+}
+
+}  // namespace
+
+json parse_json(std::string_view text, json_failure* why) {
+    if (why) *why = json_failure::none;
+    if (text.size() > max_json_bytes) return refused(json_failure::too_large, why);
+    if (json_nesting_exceeds(text, static_cast<int>(max_json_depth))) return refused(json_failure::too_deep, why);
+    duplicate_key_finder duplicates;
+    auto parsed = json::parse(text.begin(), text.end(), std::ref(duplicates), /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+        const bool not_utf8 = !is_valid_utf8(text) || escapes_lone_surrogate(text);
+        return refused(not_utf8 ? json_failure::not_utf8 : json_failure::syntax, why);
+    }
+    if (duplicates.found) return refused(json_failure::duplicate_key, why);
+    return parsed;
+}
+
+std::string json_failure_message(json_failure why, std::string_view what) {
+    const std::string subject(what);
+    switch (why) {
+        case json_failure::too_large: return subject + " is over " + std::to_string(max_json_bytes >> 20) + " MiB";
+        case json_failure::too_deep:
+            return subject + " nests deeper than " + std::to_string(max_json_depth) + " levels";
+        case json_failure::not_utf8: return subject + " is not UTF-8 (or escapes a lone surrogate)";
+        case json_failure::duplicate_key: return subject + " names a key twice in one object";
+        default: return subject + " is not valid JSON";
+    }
 }
 
 bool is_json_object(std::string_view text) { return parse_json(text).is_object(); }
 
 result<nlohmann::json> parse_object(std::string_view text, std::string_view what) {
     if (text.empty()) return nlohmann::json::object();
-    if (text.size() > max_json_bytes)
-        return fail("INPUT_TOO_LARGE", std::string(what) + " is over " + std::to_string(max_json_bytes >> 20) + " MiB");
-    auto parsed = parse_json(text);
-    if (parsed.is_discarded())
-        return fail("INVALID_JSON", std::string(what) + " is not valid JSON (or nests deeper than " +
-                                        std::to_string(max_json_depth) + " levels)");
+    json_failure why;
+    auto parsed = parse_json(text, &why);
+    switch (why) {
+        case json_failure::none: break;
+        case json_failure::too_large: return fail("INPUT_TOO_LARGE", json_failure_message(why, what));
+        case json_failure::not_utf8: return fail("INVALID_UTF8", json_failure_message(why, what));
+        case json_failure::duplicate_key: return fail("DUPLICATE_KEY", json_failure_message(why, what));
+        default: return fail("INVALID_JSON", json_failure_message(why, what));
+    }
     if (!parsed.is_object()) return fail("INVALID_ARGUMENT", std::string(what) + " must be a JSON object");
     return parsed;
 }

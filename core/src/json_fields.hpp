@@ -18,16 +18,25 @@ namespace handoffkit::detail {
 inline constexpr std::size_t max_json_bytes = 32u << 20;
 inline constexpr std::size_t max_json_depth = 64;
 
-/// The one way core parses JSON text: never throws (a failure is a discarded value), and one
-/// instantiation of nlohmann's parser instead of one per input type, which matters for wasm size.
-/// Text over max_json_bytes or nested deeper than max_json_depth is refused before parsing.
-nlohmann::json parse_json(std::string_view text);
+/// Why parse_json refused a text, for callers that say more than "not JSON".
+enum class json_failure { none, too_large, too_deep, not_utf8, duplicate_key, syntax };
+
+/// The one way core parses JSON text: never throws (a failure is a discarded value, the reason in
+/// `why`), and one instantiation of nlohmann's parser instead of one per input type, which matters
+/// for wasm size. Text over max_json_bytes or nested deeper than max_json_depth is refused before
+/// parsing. Refused as well: text that is not UTF-8 or escapes a lone surrogate (no character), and
+/// an object naming a key twice (parsers disagree on which one wins: a token or key set read one
+/// way here and another way elsewhere is how differential attacks work).
+nlohmann::json parse_json(std::string_view text, json_failure* why = nullptr);
+
+/// "the card is not valid JSON" and the like, naming `what` and the reason.
+std::string json_failure_message(json_failure why, std::string_view what);
 
 /// True when `text` is a JSON object (e.g. a deep link's `context`).
 bool is_json_object(std::string_view text);
 
-/// Parses `text` as a JSON object (an empty text is `{}`); INPUT_TOO_LARGE, INVALID_JSON (also for
-/// nesting over the limit) or INVALID_ARGUMENT otherwise.
+/// Parses `text` as a JSON object (an empty text is `{}`); INPUT_TOO_LARGE, INVALID_UTF8,
+/// DUPLICATE_KEY, INVALID_JSON (also for nesting over the limit) or INVALID_ARGUMENT otherwise.
 result<nlohmann::json> parse_object(std::string_view text, std::string_view what);
 
 /// Reads typed fields from one JSON object. The first problem is kept; `finish()` reports it, or

@@ -53,9 +53,10 @@ result<key> parse_key(const json& k, std::size_t index) {
 }  // namespace
 
 result<key_set> key_set::parse(std::string_view jwk_set_json) {
-    const json j = handoffkit::detail::parse_json(jwk_set_json);
-    // The parser's own message could quote key material: say only that it is not JSON.
-    if (j.is_discarded()) return invalid("not valid JSON (or too large or deeply nested)");
+    handoffkit::detail::json_failure why;
+    const json j = handoffkit::detail::parse_json(jwk_set_json, &why);
+    // The parser's own message could quote key material: say only what kind of failure it was.
+    if (j.is_discarded()) return invalid(handoffkit::detail::json_failure_message(why, "the text"));
     if (!j.is_object()) return invalid("must be a JSON object {\"keys\":[…]}");
     auto keys = j.find("keys");
     if (keys == j.end() || !keys->is_array() || keys->empty()) return invalid("\"keys\" must be a non-empty array");

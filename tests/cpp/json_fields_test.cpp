@@ -23,8 +23,23 @@ TEST_CASE("parse_object codes: empty, too large, invalid, not an object") {
     CHECK(parse_object("{\"a\":", "request").err().code == "INVALID_JSON");
     CHECK(parse_object("[1]", "request").err().code == "INVALID_ARGUMENT");
     CHECK(parse_object(std::string(100, '{'), "request").err().code == "INVALID_JSON");
-    // Duplicate keys: the last one wins (RFC 8259 leaves it open); the reader still sees one field.
-    CHECK((*parse_object("{\"a\":1,\"a\":2}", "request"))["a"] == 2);
+    // Duplicate keys are refused (RFC 8259 leaves the winner open; parsers disagree), at any depth.
+    CHECK(parse_object("{\"a\":1,\"a\":2}", "request").err().code == "DUPLICATE_KEY");
+    CHECK(parse_object("{\"l\":[{\"b\":{\"c\":1,\"c\":1}}]}", "request").err().code == "DUPLICATE_KEY");
+    // The same key in sibling or nested objects is not a duplicate.
+    CHECK(parse_object("{\"a\":{\"a\":1},\"l\":[{\"a\":1},{\"a\":2}]}", "request"));
+}
+
+TEST_CASE("parse_object: text that is not UTF-8, raw or as an escaped lone surrogate, is INVALID_UTF8") {
+    CHECK(parse_object("{\"a\":\"\xC3\x28\"}", "request").err().code == "INVALID_UTF8");
+    CHECK(parse_object("{\"a\":\"\xED\xA0\x80\"}", "request").err().code == "INVALID_UTF8");  // a surrogate, raw
+    CHECK(parse_object(R"({"a":"x\ud800"})", "request").err().code == "INVALID_UTF8");
+    CHECK(parse_object(R"({"a":"\uDC00x"})", "request").err().code == "INVALID_UTF8");
+    CHECK(parse_object(R"({"\ud800":1})", "request").err().code == "INVALID_UTF8");
+    CHECK(parse_object(R"({"a":"\ud83d\ude00"})", "request"));                         // a pair is one character
+    CHECK(parse_object(R"({"a":"\\ud800"})", "request"));                              // an escaped backslash, then text
+    CHECK(parse_object(R"({"a":"\ud800)", "request").err().code == "INVALID_UTF8");   // unterminated, still says why
+    CHECK(parse_object(R"({"a":1,})", "request").err().code == "INVALID_JSON");
 }
 
 TEST_CASE("field_reader: wrong types and unknown fields are INVALID_ARGUMENT naming the field") {

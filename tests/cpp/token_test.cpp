@@ -306,3 +306,27 @@ TEST_CASE("inspect says what it decoded and verifies nothing") {
     CHECK(out["value"]["claims"]["aud"] == bot);
     CHECK(verify(forged, keys(), options()).err().code == "BAD_SIGNATURE");
 }
+
+namespace {
+// A token signed with the test key over any header and claims text, as a forger with the key's
+// help (or a careless issuer elsewhere) could produce.
+std::string signed_token(const std::string& header_json, const std::string& claims_json) {
+    const std::string input = base64url::encode(header_json) + "." + base64url::encode(claims_json);
+    const auto tag = crypto::hmac_sha256(key_bytes, input);
+    return input + "." + base64url::encode(std::string_view(reinterpret_cast<const char*>(tag.data()), tag.size()));
+}
+}  // namespace
+
+TEST_CASE("verify: a header or claims naming a key twice is MALFORMED, even correctly signed") {
+    const std::string header = R"({"alg":"HS256","kid":"new","typ":"handoff+jwt"})";
+    const std::string claims = R"({"aud":")" + bot + R"(","exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+                               R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1"})";
+    REQUIRE(verify(signed_token(header, claims), keys(), options()));  // the helper signs what verify accepts
+    // Which "aud" wins differs between JSON parsers: a token read one way here and another way
+    // by a second verifier must not be accepted by either.
+    const std::string two_audiences = claims.substr(0, claims.size() - 1) + R"(,"aud":"28:00000000-0000-0000-0000-000000000000"})";
+    CHECK(verify(signed_token(header, two_audiences), keys(), options()).err().code == "MALFORMED");
+    const std::string two_algs = R"({"alg":"HS256","kid":"new","typ":"handoff+jwt","alg":"none"})";
+    CHECK(verify(signed_token(two_algs, claims), keys(), options()).err().code == "MALFORMED");
+    CHECK(inspect(signed_token(header, two_audiences)).err().code == "MALFORMED");
+}
