@@ -5,6 +5,7 @@
 
 #include "eligibility_model.hpp"
 #include "json_fields.hpp"
+#include "text_checks.hpp"
 
 namespace handoffkit::eligibility {
 namespace detail {
@@ -104,6 +105,9 @@ bool problem_log::name(const json& j, const std::string& at, std::string& out, s
     const auto& s = j.get_ref<const std::string&>();
     if (s.empty()) return fail(at, "must not be empty");
     if (s.size() > max) return fail(at, "is longer than " + std::to_string(max) + " bytes");
+    // Names are identifiers shown in reports and pages; a NUL or line break in one is a mistake or an attack.
+    if (handoffkit::detail::has_control_char(s, /*allow_line_breaks=*/false))
+        return fail(at, "contains a control character");
     out = s;
     return true;
 }
