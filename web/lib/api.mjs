@@ -30,12 +30,37 @@ function toJson(value, what) {
 
 function requireString(value, what) {
   if (typeof value !== 'string') throw argumentError(`${what} must be a string`);
-  return value;
+  return coreText(value);
+}
+
+// Text for the module. Embind writes strings as UTF-8 and would silently turn a lone surrogate (a
+// JS string that is not text) into some other character. Such a string goes in as the bytes an
+// encoder that keeps surrogates writes (WTF-8): the core refuses them as not UTF-8, exactly as it
+// refuses the same bytes from C++. (Inside objects, JSON.stringify escapes them; the core refuses
+// those escapes too.)
+const isWellFormed = String.prototype.isWellFormed
+  ? (s) => s.isWellFormed()
+  : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+
+function coreText(s) {
+  return isWellFormed(s) ? s : surrogatePreservingUtf8(s);
+}
+
+function surrogatePreservingUtf8(s) {
+  const bytes = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0); // a lone surrogate comes out as itself
+    if (c < 0x80) bytes.push(c);
+    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return new Uint8Array(bytes);
 }
 
 // A JWK Set, as an object or its JSON text; the core caches the last set it parsed by text.
 function keysText(keys) {
-  if (typeof keys === 'string') return keys;
+  if (typeof keys === 'string') return coreText(keys);
   return toJson(keys, 'keys') || '{}';
 }
 
@@ -56,7 +81,7 @@ function randomHex(bytes) {
 
 // A card to validate: its JSON text as given, or an object (any value JSON can carry).
 function cardText(card) {
-  if (typeof card === 'string') return card;
+  if (typeof card === 'string') return coreText(card);
   try {
     const text = JSON.stringify(card);
     if (text === undefined) throw new Error('not a JSON value');
@@ -68,7 +93,7 @@ function cardText(card) {
 
 // An environment (or ruleset): an object, or its JSON text as read from a file.
 function documentText(value, what) {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return coreText(value);
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw argumentError(`${what} must be an object or its JSON text`);
   return toJson(value, what);
