@@ -30,5 +30,7 @@ test('shared vectors in Chromium, from the packed package', async () => {
   assert.ok(result.tokens.checks >= 100, `only ${result.tokens.checks} token checks ran`);
   assert.deepEqual(result.eligibility.failures, []);
   assert.ok(result.eligibility.checks >= 400, `only ${result.eligibility.checks} eligibility checks ran`);
+  assert.deepEqual(result.badInputs.failures, []);
+  assert.ok(result.badInputs.checks >= 70, `only ${result.badInputs.checks} bad-input checks ran`);
   assert.equal(result.sample, 'https://teams.microsoft.com/l/chat/0/0?users=28:00000000-0000-0000-0000-000000000000&continuation=a%20b');
 });

@@ -1,0 +1,168 @@
+// The bad-input catalogue (tests/vectors/bad-inputs.json) through every JSON API entry point in
+// C++: the same cases Node and Chromium run through the npm API (tests/support/bad-input-cases.mjs).
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "handoffkit/invoke.hpp"
+#include "handoffkit/json_api.hpp"
+#include "handoffkit/json_api_cards.hpp"
+#include "handoffkit/json_api_eligibility.hpp"
+#include "handoffkit/json_api_token.hpp"
+#include "handoffkit/replay_guard.hpp"
+#include "vectors.hpp"
+
+namespace {
+using nlohmann::json;
+namespace api = handoffkit::json_api;
+
+// $notUtf8 inside an object: nlohmann will not serialize invalid UTF-8, so a marker stands in
+// for the bytes and is replaced in the text.
+const std::string not_utf8_bytes = "\xED\xA0\x80";  // U+D800 encoded: a surrogate, not a character
+const std::string not_utf8_marker = "<<not-utf8>>";
+
+bool is_generator(const json& v) {
+    return v.is_object() && !v.empty() && v.begin().key().front() == '$';
+}
+
+std::string expand_text(const json& v, const std::string& not_utf8) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.contains("$notUtf8")) return not_utf8;
+    if (v.contains("$repeat")) {
+        std::string out;
+        const auto piece = v["$repeat"].get<std::string>();
+        for (int i = 0; i < v["times"].get<int>(); ++i) out += piece;
+        return out;
+    }
+    REQUIRE_MESSAGE(v.contains("$concat"), "unknown generator " << v.dump());
+    std::string out;
+    for (const auto& part : v["$concat"]) out += expand_text(part, not_utf8);
+    return out;
+}
+
+json expand_value(const json& v) {
+    if (v.is_array()) {
+        json out = json::array();
+        for (const auto& x : v) out.push_back(expand_value(x));
+        return out;
+    }
+    if (!v.is_object()) return v;
+    if (v.contains("$array")) return json(std::vector<json>(v["times"].get<std::size_t>(), expand_value(v["$array"])));
+    if (v.contains("$nest")) {
+        json inner = expand_value(v["inner"]);
+        for (int i = 0; i < v["$nest"].get<int>(); ++i) inner = json{{"a", std::move(inner)}};
+        return inner;
+    }
+    if (is_generator(v)) return expand_text(v, not_utf8_marker);
+    json out = json::object();
+    for (const auto& [k, x] : v.items()) out[k] = expand_value(x);
+    return out;
+}
+
+// One argument as the JSON API takes it: text as is, an object as its JSON text.
+std::string argument(const json& v) {
+    if (v.is_string() || is_generator(v) && !v.contains("$nest") && !v.contains("$array"))
+        return expand_text(v, not_utf8_bytes);
+    std::string text = expand_value(v).dump();
+    for (auto at = text.find(not_utf8_marker); at != std::string::npos; at = text.find(not_utf8_marker, at))
+        text.replace(at, not_utf8_marker.size(), not_utf8_bytes);
+    return text;
+}
+
+using entry = std::function<std::string(const std::vector<std::string>&)>;
+
+const std::map<std::string, entry>& entries() {
+    static const std::map<std::string, entry> all{
+        {"buildHandoffLink", [](const auto& a) { return api::build_handoff_link(a[0]); }},
+        {"buildDeepLink", [](const auto& a) { return api::build_deep_link(a[0]); }},
+        {"validateDeepLink", [](const auto& a) { return api::validate_deep_link(a[0], a[1]); }},
+        {"buildOpenUrlAction", [](const auto& a) { return api::build_open_url_action(a[0]); }},
+        {"buildCard", [](const auto& a) { return api::build_card(a[0]); }},
+        {"buildHandoffCard", [](const auto& a) { return api::build_handoff_card(a[0]); }},
+        {"validateCard", [](const auto& a) { return api::validate_card(a[0], a[1]); }},
+        {"issueToken", [](const auto& a) { return api::issue_token(a[0], a[1]); }},
+        {"verifyToken", [](const auto& a) { return api::verify_token(a[0], a[1], a[2]); }},
+        {"inspectToken", [](const auto& a) { return api::inspect_token(a[0]); }},
+        {"evaluateEligibility", [](const auto& a) { return api::evaluate_eligibility(a[0], a[1]); }},
+    };
+    return all;
+}
+
+// The error's code, or the problem codes of a report that is not valid; empty for a success.
+std::vector<std::string> codes_of(const std::string& envelope) {
+    const json j = json::parse(envelope);
+    if (!j["ok"].get<bool>()) return {j["error"]["code"].get<std::string>()};
+    std::vector<std::string> out;
+    if (j["value"].is_object() && j["value"].value("valid", true) == false)
+        for (const auto& p : j["value"]["problems"]) out.push_back(p["code"].get<std::string>());
+    return out;
+}
+
+bool contains(const std::vector<std::string>& codes, const std::string& code) {
+    return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+}  // namespace
+
+TEST_CASE("bad-input catalogue: every case ends in its coded error through the JSON API") {
+    const json catalogue = handoffkit::test::load_vectors("bad-inputs.json");
+    int checked = 0;
+    for (const auto& c : catalogue["cases"]) {
+        std::vector<std::string> args;
+        for (const auto& a : c["args"]) args.push_back(argument(a));
+        args.resize(3);  // absent arguments are empty texts (defaults)
+        const auto name = c["name"].get<std::string>();
+        const auto entry_name = c["entry"].get<std::string>();
+        std::vector<std::string> codes;
+        if (entry_name == "redeemToken") {
+            // A failed redemption consumes nothing: the same guard still redeems a good token.
+            handoffkit::token::memory_replay_guard guard;
+            codes = codes_of(api::redeem_token(args[0], args[1], args[2], guard));
+            const json options = json::parse(args[2]);
+            const json request{{"botId", options["botId"]}, {"now", options["now"]}, {"random", std::string(32, 'a')}};
+            const json issued = json::parse(api::issue_token(request.dump(), args[1]));
+            REQUIRE(issued["ok"] == true);
+            const json after = json::parse(api::redeem_token(issued["value"]["token"].get<std::string>(), args[1], args[2], guard));
+            CHECK_MESSAGE(after["ok"] == true, name << ": the guard refused a good token afterwards: " << after.dump());
+        } else {
+            REQUIRE_MESSAGE(entries().count(entry_name), "unknown entry " << entry_name);
+            codes = codes_of(entries().at(entry_name)(args));
+        }
+        CHECK_MESSAGE(contains(codes, c["code"].get<std::string>()),
+                      name << ": expected " << c["code"] << ", got " << json(codes).dump());
+        ++checked;
+    }
+    CHECK(checked == static_cast<int>(catalogue["cases"].size()));
+    CHECK(checked >= 70);
+}
+
+TEST_CASE("bad-input catalogue: every JSON API entry point that takes input has cases") {
+    const json catalogue = handoffkit::test::load_vectors("bad-inputs.json");
+    std::set<std::string> covered;
+    for (const auto& c : catalogue["cases"]) covered.insert(c["entry"].get<std::string>());
+    for (const auto& [name, run] : entries()) CHECK_MESSAGE(covered.count(name), name << " has no bad inputs");
+    CHECK(covered.count("redeemToken"));
+}
+
+TEST_CASE("bad-input catalogue: native-only entry points (the host's activity parser) refuse before redeeming") {
+    const json catalogue = handoffkit::test::load_vectors("bad-inputs.json");
+    int checked = 0;
+    for (const auto& c : catalogue["nativeCases"]) {
+        REQUIRE(c["entry"] == "handleActivity");
+        bool redeemer_asked = false;
+        const auto decision = handoffkit::invoke::handle(argument(c["args"][0]), {"00000000-0000-0000-0000-000000000000"},
+                                                         [&](const handoffkit::invoke::redeem_request&) {
+                                                             redeemer_asked = true;
+                                                             return handoffkit::invoke::redeem_outcome{};
+                                                         });
+        const auto name = c["name"].get<std::string>();
+        CHECK_MESSAGE(decision.code == c["code"].get<std::string>(), name << ": got " << decision.code);
+        CHECK_MESSAGE(decision.status >= 400, name << ": status " << decision.status);
+        CHECK_MESSAGE(!redeemer_asked, name << ": the token was handed to the redeemer");
+        ++checked;
+    }
+    CHECK(checked >= 10);
+}
