@@ -1,0 +1,25 @@
+// libFuzzer: any bytes as an Adaptive Card, validated directly and through the JSON API.
+// Properties: never crashes, leaks or recurses without bound; `valid` means no error-severity
+// problem; every problem has a code; the JSON API answers one envelope whose report agrees.
+#include "fuzz_support.hpp"
+
+#include "handoffkit/cards.hpp"
+#include "handoffkit/json_api_cards.hpp"
+
+namespace cards = handoffkit::cards;
+using handoffkit::fuzz::require;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string card = handoffkit::fuzz::text_of(data, size);
+    const cards::card_report report = cards::validate(card);
+    bool has_error = false;
+    for (const auto& p : report.problems) {
+        require(!p.code.empty());
+        has_error |= p.level == cards::severity::error;
+    }
+    require(report.valid == !has_error);
+
+    const auto envelope = handoffkit::fuzz::require_envelope(handoffkit::json_api::validate_card(card, ""));
+    require(envelope["ok"] == true && envelope["value"]["valid"] == report.valid);
+    return 0;
+}
