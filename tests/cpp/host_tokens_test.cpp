@@ -15,6 +15,7 @@
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/native/system.hpp"
 #include "host_support.hpp"
+#include "serve_tokens.hpp"
 #include "local_servers.hpp"
 #include "redis_server.hpp"
 #include "token_redeemer.hpp"
@@ -22,60 +23,8 @@
 namespace {
 using nlohmann::json;
 using namespace handoffkit::test;
+using namespace handoffkit::test::serve_tokens;
 namespace fs = std::filesystem;
-
-// The seed activity's bot (recipient.id without 28:) and user (from.aadObjectId).
-const std::string bot = "00000000-0000-0000-0000-000000000000";
-const std::string user = "00000000-0000-0000-0000-000000000000";
-const std::string keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}]})";
-const std::string other_keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI"}]})";
-
-/// A file removed when the test ends.
-struct temp_path {
-    std::string path;
-    explicit temp_path(const std::string& name, const std::string& text = "")
-        : path((fs::temp_directory_path() / ("hk-" + std::to_string(::getpid()) + "-" + name)).string()) {
-        if (!text.empty()) std::ofstream(path) << text;
-    }
-    ~temp_path() {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::remove((path + suffix).c_str());
-    }
-};
-
-std::string issue(json request, const std::string& with = keys) {
-    static std::atomic<int> n{0};
-    if (!request.contains("now")) request["now"] = handoffkit::native::unix_now();
-    if (!request.contains("random")) {
-        char hex[33];
-        std::snprintf(hex, sizeof hex, "%08x%08x%016x", ::getpid(), n++, static_cast<unsigned>(std::rand()));
-        request["random"] = hex;
-    }
-    const json out = json::parse(handoffkit::json_api::issue_token(request.dump(), with));
-    REQUIRE(out["ok"] == true);
-    return out["value"]["token"];
-}
-
-std::string for_this_user() { return issue({{"botId", "28:" + bot}, {"user", user}, {"ttl", 600}}); }
-
-json activity(const std::string& token) { return seed_activity(token); }
-
-int post(std::uint16_t port, const std::string& token) {
-    return call(port, "POST", "/api/messages", activity(token).dump()).status;
-}
-
-/// Status and error code ("" on an empty body) of posting `body` to /api/messages.
-std::pair<int, std::string> answer(std::uint16_t port, const std::string& body) {
-    const auto r = call(port, "POST", "/api/messages", body);
-    if (r.body.empty()) return {r.status, ""};
-    const json j = json::parse(r.body, nullptr, false);
-    return {r.status, j.is_object() && j.contains("error") ? j["error"].value("code", "?") : "?"};
-}
-std::pair<int, std::string> answer(std::uint16_t port, const json& a) { return answer(port, a.dump()); }
-
-std::vector<std::string> serve_args(const std::string& keys_file, const std::string& store) {
-    return {"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys_file, "--store", store, "--app-id", bot};
-}
-
 }  // namespace
 
 TEST_CASE("token redeemer: every token error code maps to the status the host answers with") {

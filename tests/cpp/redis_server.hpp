@@ -1,5 +1,6 @@
 // A redis-server of the test's own on 127.0.0.1 (replay stores, host tests): started at a free
-// port, no persistence, stopped with SIGKILL by stop() or the destructor.
+// port, without persistence unless given a data directory, stopped with SIGKILL by stop() or the
+// destructor; restart() brings it back on the same port.
 #pragma once
 
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace handoffkit::test {
 
@@ -29,12 +31,20 @@ inline int free_port() {
     return ntohs(addr.sin_port);
 }
 
-/// redis-server on 127.0.0.1 at a free port, no persistence; stopped (SIGKILL) by stop() or
-/// the destructor. started() is false when it could not be brought up.
+/// redis-server on 127.0.0.1 at a free port; stopped (SIGKILL) by stop() or the destructor.
+/// started() is false when it could not be brought up. With `data_dir`, every write is appended
+/// and fsynced before the reply (appendfsync always), so what it answered survives SIGKILL.
 class redis_server {
 public:
-    redis_server() {
+    explicit redis_server(std::string data_dir = "") : data_dir_(std::move(data_dir)) {
         for (int attempt = 0; attempt < 3 && !ready_; ++attempt) start(free_port());
+    }
+    /// Stops it (SIGKILL) and starts it again on the same port; true when it answers again.
+    bool restart() {
+        stop();
+        ready_ = false;
+        start(port_);
+        return ready_;
     }
     ~redis_server() { stop(); }
     bool started() const { return ready_; }
@@ -56,8 +66,16 @@ private:
             const std::string p = std::to_string(port);
             const int devnull = open("/dev/null", O_WRONLY);
             dup2(devnull, STDOUT_FILENO);
-            execlp("redis-server", "redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes", static_cast<char*>(nullptr));
+            std::vector<std::string> args{"redis-server", "--port", p, "--bind", "127.0.0.1", "--save", "",
+                                          "--daemonize", "no", "--protected-mode", "yes"};
+            for (const std::string& a : data_dir_.empty() ? std::vector<std::string>{"--appendonly", "no"}
+                                                          : std::vector<std::string>{"--appendonly", "yes", "--appendfsync",
+                                                                                     "always", "--dir", data_dir_})
+                args.push_back(a);
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execvp("redis-server", argv.data());
             _exit(127);
         }
         // Poll until it answers PING (or has exited); bounded so a broken install fails the test.
@@ -80,6 +98,7 @@ private:
         if (!ready_) stop();
     }
 
+    std::string data_dir_;
     pid_t pid_ = -1;
     int port_ = 0;
     bool ready_ = false;
