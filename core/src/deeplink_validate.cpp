@@ -7,7 +7,7 @@
 
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <boost/url/url_view.hpp>
 
 #include "handoffkit/deeplink.hpp"
@@ -82,18 +82,30 @@ struct query_param {
     std::string encoded;  // the value as it stood in the URL
 };
 
-// Decodes the query in a single pass (Boost.URL's parameter iteration is the costly part).
-//
-// The query is re-parsed on its own with parse_query rather than iterated through the url_view:
-// Boost.URL 1.81 reads past the buffer when iterating the parameters of an empty query followed
-// by a fragment ("…/0/0?#x=1"), found by our fuzzer under ASan.
+// Decodes the query in a single pass, splitting it here rather than through Boost.URL 1.81's
+// parameter views: iterating them reads past the end of the URL's memory, both through the
+// url_view (an empty query before a fragment, "…/0/0?#x=1", found by our fuzzer under ASan) and
+// through parse_query (the last value runs on to the next '&' in whatever bytes follow the URL,
+// found when the wasm bindings began passing views into a shared buffer). The URL parsed, so the
+// query's percent-encoding is valid; each piece is decoded by Boost.URL.
+std::string decode_piece(std::string_view encoded) {
+    auto pct = urls::make_pct_string_view(encoded);
+    return pct ? pct->decode() : std::string(encoded);
+}
+
 std::vector<query_param> decode_query(const urls::url_view& u) {
     std::vector<query_param> out;
-    if (!u.has_query() || u.encoded_query().empty()) return out;
-    auto params = urls::parse_query(u.encoded_query());
-    if (!params) return out;  // cannot happen: the URL parsed, so its query did
-    for (auto p : *params)
-        out.push_back({p.key.decode(), p.has_value ? p.value.decode() : std::string(), std::string(p.value)});
+    if (!u.has_query()) return out;
+    const std::string_view query = u.encoded_query();
+    if (query.empty()) return out;
+    for (std::size_t start = 0; start <= query.size();) {
+        const auto end = std::min(query.find('&', start), query.size());
+        const auto piece = query.substr(start, end - start);
+        const auto eq = piece.find('=');
+        const auto value = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+        out.push_back({decode_piece(piece.substr(0, eq)), decode_piece(value), std::string(value)});
+        start = end + 1;
+    }
     return out;
 }
 

@@ -2,10 +2,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "handoffkit/deeplink.hpp"
+#include "handoffkit/json_api.hpp"
 
 namespace dl = handoffkit::deeplink;
 
@@ -111,4 +115,25 @@ TEST_CASE("an empty allow-list accepts no host") {
     auto r = dl::validate("https://teams.microsoft.com/l/app/" + guid, {{}, ""});
     CHECK_FALSE(r.valid);
     CHECK(r.problems.at(0).code == "HOST_NOT_ALLOWED");
+}
+
+TEST_CASE("validate reads only the bytes of its view, not what follows them in memory") {
+    // The wasm bindings pass views into one shared input buffer, with the previous call's bytes
+    // after them and no NUL: nothing may run past the end.
+    const std::string link = "https://teams.microsoft.com/l/chat/0/0?users=28:00000000-0000-0000-0000-000000000000&continuation=abc";
+    const std::string memory = link + "def&users=x%ZZ";
+    const auto report = handoffkit::deeplink::validate(std::string_view(memory.data(), link.size()));
+    CHECK(report.valid);
+    std::map<std::string, std::string> params(report.params.begin(), report.params.end());
+    CHECK(params["continuation"] == "abc");
+    CHECK(params["users"] == "28:00000000-0000-0000-0000-000000000000");
+    const auto envelope = nlohmann::json::parse(handoffkit::json_api::validate_deep_link(std::string_view(memory.data(), link.size()), ""));
+    CHECK(envelope["value"]["params"]["continuation"] == "abc");
+
+    // A link that ends in its path, followed in memory by more path.
+    const std::string app = "https://teams.microsoft.com/l/app/f47ac10b-58cc-4372-a567-0e02b2c3d479";
+    const std::string app_memory = app + "/more/segments?x=1";
+    const auto app_report = handoffkit::deeplink::validate(std::string_view(app_memory.data(), app.size()));
+    CHECK(app_report.kind == "app");
+    CHECK(app_report.valid);
 }
