@@ -1,11 +1,14 @@
-// Embind bindings: flat functions over the core's JSON API, nothing else. Each takes strings and
-// returns the UTF-8 bytes of the envelope of json_api.hpp; web/lib/api.mjs turns envelopes into values or typed
+// Embind bindings: flat functions over the core's JSON API, nothing else. Each takes the lengths
+// of its text arguments (their bytes already in the input buffer, below) and returns the UTF-8
+// bytes of the envelope of json_api.hpp; web/lib/api.mjs turns envelopes into values or typed
 // errors. Any exception is caught here, at the edge, so nothing ever crosses into JS as a raw
 // C++ exception (which would surface as a number and leak).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "handoffkit/json_api.hpp"
 #include "handoffkit/json_api_cards.hpp"
@@ -30,6 +33,30 @@ emscripten::val result_view(std::string text) {
                                                          reinterpret_cast<const unsigned char*>(last_result.data())));
 }
 
+// Arguments come in the same way, the other direction: api.mjs writes the UTF-8 bytes of a call's
+// text arguments one after another into this buffer (TextEncoder.encodeInto, at native speed) and
+// passes their byte lengths. Embind's own std::string parameters encode in a JS loop and malloc
+// each argument; for a token or a link that was a fifth of a call. The buffer only grows.
+std::string input;
+
+emscripten::val input_view(std::size_t size) {
+    if (input.size() < size) input.resize(size);
+    return emscripten::val(emscripten::typed_memory_view(input.size(), reinterpret_cast<unsigned char*>(input.data())));
+}
+
+// The arguments of one call, in order, as views of the input buffer.
+class arguments {
+public:
+    std::string_view next(std::size_t length) {
+        const std::string_view view(input.data() + offset_, length);
+        offset_ += length;
+        return view;
+    }
+
+private:
+    std::size_t offset_ = 0;
+};
+
 // Runs one json_api call; any exception stops here (see the file comment).
 template <class Call>
 emscripten::val guarded(Call&& call) {
@@ -40,36 +67,55 @@ emscripten::val guarded(Call&& call) {
     }
 }
 
-// Embind cannot pass std::string_view; these adapt any json_api function taking N views.
+// These adapt any json_api function taking N views to N lengths in the input buffer.
 template <auto F>
 emscripten::val bind0() {
     return guarded([] { return F(); });
 }
 
 template <auto F>
-emscripten::val bind1(const std::string& a) {
-    return guarded([&] { return F(a); });
+emscripten::val bind1(std::size_t a) {
+    arguments in;
+    return guarded([&] { return F(in.next(a)); });
 }
 
 template <auto F>
-emscripten::val bind2(const std::string& a, const std::string& b) {
-    return guarded([&] { return F(a, b); });
+emscripten::val bind2(std::size_t a, std::size_t b) {
+    arguments in;
+    return guarded([&] {
+        const auto first = in.next(a);
+        return F(first, in.next(b));
+    });
 }
 
 template <auto F>
-emscripten::val bind3(const std::string& a, const std::string& b, const std::string& c) {
-    return guarded([&] { return F(a, b, c); });
+emscripten::val bind3(std::size_t a, std::size_t b, std::size_t c) {
+    arguments in;
+    return guarded([&] {
+        const auto first = in.next(a);
+        const auto second = in.next(b);
+        return F(first, second, in.next(c));
+    });
 }
 
 // The in-memory replay guard as a JS object, so a page or a single Node process can redeem
 // tokens exactly once. (Several processes need the native host's SQLite or Redis stores.)
 class ReplayGuard {
 public:
-    emscripten::val issue(const std::string& request, const std::string& keys) {
-        return guarded([&] { return handoffkit::json_api::issue_token_stored(request, keys, guard_); });
+    emscripten::val issue(std::size_t request, std::size_t keys) {
+        arguments in;
+        return guarded([&] {
+            const auto request_text = in.next(request);
+            return handoffkit::json_api::issue_token_stored(request_text, in.next(keys), guard_);
+        });
     }
-    emscripten::val redeem(const std::string& token, const std::string& keys, const std::string& options) {
-        return guarded([&] { return handoffkit::json_api::redeem_token(token, keys, options, guard_); });
+    emscripten::val redeem(std::size_t token, std::size_t keys, std::size_t options) {
+        arguments in;
+        return guarded([&] {
+            const auto token_text = in.next(token);
+            const auto keys_text = in.next(keys);
+            return handoffkit::json_api::redeem_token(token_text, keys_text, in.next(options), guard_);
+        });
     }
 
 private:
@@ -80,6 +126,7 @@ private:
 
 EMSCRIPTEN_BINDINGS(handoffkit) {
     namespace api = handoffkit::json_api;
+    emscripten::function("inputView", &input_view);
     emscripten::function("buildHandoffLink", &bind1<&api::build_handoff_link>);
     emscripten::function("buildDeepLink", &bind1<&api::build_deep_link>);
     emscripten::function("validateDeepLink", &bind2<&api::validate_deep_link>);

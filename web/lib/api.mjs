@@ -108,6 +108,29 @@ function eligibilityOptions(options) {
 
 // The module returns each envelope as a view of its memory, valid until its next call: decode now.
 const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
+
+// Writes a call's text arguments, one after another, into the module's input buffer (see
+// wasm/bindings.cpp) and returns their byte lengths, which is what the bindings take. Strings
+// reaching here are well-formed (coreText turned the others into bytes), so encodeInto is exact.
+function argumentWriter(module) {
+  let view = null; // cached until too small, or detached by memory growth (byteLength 0)
+  return (texts) => {
+    let need = 0;
+    for (const t of texts) need += typeof t === 'string' ? t.length * 3 : t.length; // UTF-8 worst case
+    if (view === null || view.byteLength < need) view = module.inputView(need);
+    const lengths = [];
+    let offset = 0;
+    for (const t of texts) {
+      let written;
+      if (typeof t === 'string') written = encoder.encodeInto(t, view.subarray(offset)).written;
+      else view.set(t, offset), (written = t.length);
+      lengths.push(written);
+      offset += written;
+    }
+    return lengths;
+  };
+}
 
 function unwrap(envelope) {
   const parsed = JSON.parse(utf8.decode(envelope));
@@ -117,40 +140,44 @@ function unwrap(envelope) {
 
 /** Wraps an instantiated wasm module into the public API object. */
 export function wrap(module) {
+  const write = argumentWriter(module);
+  // One call of a binding: its text arguments go through the input buffer, its envelope comes back.
+  const call = (fn, ...texts) => unwrap(fn(...write(texts)));
   return Object.freeze({
     HandoffKitError,
-    buildHandoffLink: (options) => unwrap(module.buildHandoffLink(toJson(options, 'options'))),
-    buildDeepLink: (options) => unwrap(module.buildDeepLink(toJson(options, 'options'))),
+    buildHandoffLink: (options) => call(module.buildHandoffLink, toJson(options, 'options')),
+    buildDeepLink: (options) => call(module.buildDeepLink, toJson(options, 'options')),
     validateDeepLink: (url, options) =>
-      unwrap(module.validateDeepLink(requireString(url, 'url'), toJson(options, 'options'))),
+      call(module.validateDeepLink, requireString(url, 'url'), toJson(options, 'options')),
 
-    buildOpenUrlAction: (options) => unwrap(module.buildOpenUrlAction(toJson(options, 'options'))),
-    buildCard: (options) => unwrap(module.buildCard(toJson(options, 'options'))),
-    buildHandoffCard: (options) => unwrap(module.buildHandoffCard(toJson(options, 'options'))),
-    validateCard: (card, options) => unwrap(module.validateCard(cardText(card), toJson(options, 'options'))),
+    buildOpenUrlAction: (options) => call(module.buildOpenUrlAction, toJson(options, 'options')),
+    buildCard: (options) => call(module.buildCard, toJson(options, 'options')),
+    buildHandoffCard: (options) => call(module.buildHandoffCard, toJson(options, 'options')),
+    validateCard: (card, options) => call(module.validateCard, cardText(card), toJson(options, 'options')),
 
     issueToken: (options, keys) =>
-      unwrap(module.issueToken(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
+      call(module.issueToken, toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys)),
     verifyToken: (token, keys, options) =>
-      unwrap(module.verifyToken(requireString(token, 'token'), keysText(keys),
-        toJson(withTimeAndRandom(options, 'options', { random: false }), 'options'))),
-    inspectToken: (token) => unwrap(module.inspectToken(requireString(token, 'token'))),
-    createReplayGuard: () => replayGuard(new module.ReplayGuard()),
+      call(module.verifyToken, requireString(token, 'token'), keysText(keys),
+        toJson(withTimeAndRandom(options, 'options', { random: false }), 'options')),
+    inspectToken: (token) => call(module.inspectToken, requireString(token, 'token')),
+    createReplayGuard: () => replayGuard(new module.ReplayGuard(), write),
 
     evaluateEligibility: (environment, options) =>
-      unwrap(module.evaluateEligibility(documentText(environment, 'environment'), eligibilityOptions(options))),
-    defaultEligibilityRuleset: () => unwrap(module.defaultEligibilityRuleset()),
+      call(module.evaluateEligibility, documentText(environment, 'environment'), eligibilityOptions(options)),
+    defaultEligibilityRuleset: () => call(module.defaultEligibilityRuleset),
   });
 }
 
 // Exactly-once redemption within this JS realm. dispose() frees the wasm memory it holds.
-function replayGuard(guard) {
+function replayGuard(guard, write) {
+  const call = (method, ...texts) => unwrap(guard[method](...write(texts)));
   return Object.freeze({
     issueToken: (options, keys) =>
-      unwrap(guard.issue(toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys))),
+      call('issue', toJson(withTimeAndRandom(options, 'options', { random: true }), 'options'), keysText(keys)),
     redeemToken: (token, keys, options) =>
-      unwrap(guard.redeem(requireString(token, 'token'), keysText(keys),
-        toJson(withTimeAndRandom(options, 'options', { random: false }), 'options'))),
+      call('redeem', requireString(token, 'token'), keysText(keys),
+        toJson(withTimeAndRandom(options, 'options', { random: false }), 'options')),
     dispose: () => guard.delete(),
   });
 }
