@@ -62,3 +62,11 @@ TEST_CASE("field_reader: wrong types and unknown fields are INVALID_ARGUMENT nam
     CHECK(e->message.find("'extra'") != std::string::npos);
     CHECK_FALSE(field_reader(j).known("s").known("b").known("l").known("extra").finish());
 }
+
+TEST_CASE("ok_envelope: a plain string is written directly, exactly as the serializer would write it") {
+    for (const std::string& s : std::vector<std::string>{"", "https://teams.microsoft.com/l/chat/0/0?users=28:x&continuation=a%20b", "a\"b", "a\\b",
+                                "line\nbreak", "caf\xC3\xA9", std::string("nul\0x", 5), "\x7f"}) {
+        const std::string expected = nlohmann::json{{"ok", true}, {"value", s}}.dump();
+        CHECK(ok_envelope(s) == expected);
+    }
+}
