@@ -72,6 +72,11 @@ private:
 
 /// {"ok":true,"value":…}
 std::string ok_envelope(nlohmann::json value);
+/// {"ok":true,"value":<value_json>}, for JSON text the core wrote or already parsed (so valid).
+std::string ok_envelope_text(std::string_view value_json);
+/// `s` as a JSON string literal, byte for byte what nlohmann's dump writes (faster for plain
+/// ASCII, the common case: ids, links, tokens). Invalid UTF-8 becomes U+FFFD.
+std::string json_string(std::string_view s);
 /// {"ok":false,"error":{"code":…,"message":…}} (+ "field":"<JSON Pointer>" when the error names one)
 std::string error_envelope(const error& e);
 

@@ -3,6 +3,7 @@
 
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
+#include "json_fields.hpp"
 #include "text_checks.hpp"
 #include "token_parts.hpp"
 
@@ -42,26 +43,29 @@ result<json> parse_context(const std::string& text) {
     return std::move(*ctx);
 }
 
-std::string encode_json(const json& j) { return base64url::encode(j.dump()); }
-
 // Checks the request and signs its claims; `ctx` goes into the token, or only `ctx_ref`.
 result<issued_token> sign(const issue_request& request, const key_set& keys) {
     if (auto e = check_request(request)) return *e;
     const key& signer = keys.signing_key();
     const std::int64_t exp = request.now + request.ttl;
-    json claims{{"aud", request.audience}, {"iss", request.issuer}, {"iat", request.now},
-                {"exp", exp}, {"jti", base64url::encode(request.random)}};
-    if (!request.subject.empty()) claims["sub"] = request.subject;
+    // Compact JSON with members in sorted order, written directly (what nlohmann's dump of the
+    // same object gives, without building it): equal requests give equal tokens.
+    using handoffkit::detail::json_string;
+    std::string claims = R"({"aud":)" + json_string(request.audience);
     if (request.context) {
         auto ctx = parse_context(*request.context);
         if (!ctx) return ctx.err();
-        if (request.reference) claims["ctx_ref"] = true;
-        else claims["ctx"] = std::move(ctx).value();
+        claims += request.reference ? std::string(R"(,"ctx_ref":true)") : R"(,"ctx":)" + ctx->dump();
     } else if (request.reference) {
         return invalid("reference mode needs a ctx to keep");
     }
-    const json header{{"alg", algorithm}, {"kid", signer.kid}, {"typ", token_type}};
-    std::string token = encode_json(header) + "." + encode_json(claims);
+    claims += R"(,"exp":)" + std::to_string(exp) + R"(,"iat":)" + std::to_string(request.now) + R"(,"iss":)" +
+              json_string(request.issuer) + R"(,"jti":)" + json_string(base64url::encode(request.random));
+    if (!request.subject.empty()) claims += R"(,"sub":)" + json_string(request.subject);
+    claims += "}";
+    const std::string header = R"({"alg":)" + json_string(algorithm) + R"(,"kid":)" + json_string(signer.kid) + R"(,"typ":)" +
+                               json_string(token_type) + "}";
+    std::string token = base64url::encode(header) + "." + base64url::encode(claims);
     token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
     if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");
     return issued_token{std::move(token), base64url::encode(request.random), signer.kid, request.now, exp};
