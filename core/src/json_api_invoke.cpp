@@ -59,7 +59,7 @@ json redeem_json(const iv::redeem_request& r) {
 json decision_json(const iv::decision& d, const iv::activity* source) {
     json followups = json::array();
     if (source)
-        for (const auto& f : d.followups) followups.push_back(json::parse(iv::followup_json(f, *source)));
+        for (const auto& f : d.followups) followups.push_back(detail::parse_json(iv::followup_json(f, *source)));
     return {{"status", d.status}, {"code", d.code}, {"body", d.body}, {"followups", followups}};
 }
 
