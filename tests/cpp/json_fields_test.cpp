@@ -1,6 +1,9 @@
 // The JSON entry point every request goes through: limits, and never a throw.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "json_fields.hpp"
@@ -69,4 +72,24 @@ TEST_CASE("ok_envelope: a plain string is written directly, exactly as the seria
         const std::string expected = nlohmann::json{{"ok", true}, {"value", s}}.dump();
         CHECK(ok_envelope(s) == expected);
     }
+}
+
+TEST_CASE("parse_json builds the same document as nlohmann's own parser, for every vectors file") {
+    namespace fs = std::filesystem;
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(HANDOFFKIT_VECTORS_DIR)) {
+        if (entry.path().extension() != ".json") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.size() > max_json_bytes) continue;
+        json_failure why;
+        const auto ours = parse_json(text, &why);
+        CHECK_MESSAGE(why == json_failure::none, entry.path().filename().string());
+        CHECK_MESSAGE(ours == nlohmann::json::parse(text), entry.path().filename().string());
+        ++files;
+    }
+    CHECK(files >= 6);
+    // Containers nested in arrays in objects, empty ones, every scalar type.
+    const std::string mixed = R"({"a":[{"b":[[],{},[{"c":null}]]},1,-2,3.5,18446744073709551615,"s",true,false],"":{}})";
+    CHECK(parse_json(mixed) == nlohmann::json::parse(mixed));
 }
