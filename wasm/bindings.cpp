@@ -36,10 +36,13 @@ emscripten::val result_view(std::string text) {
 // Arguments come in the same way, the other direction: api.mjs writes the UTF-8 bytes of a call's
 // text arguments one after another into this buffer (TextEncoder.encodeInto, at native speed) and
 // passes their byte lengths. Embind's own std::string parameters encode in a JS loop and malloc
-// each argument; for a token or a link that was a fifth of a call. The buffer only grows.
+// each argument; for a token or a link that was a fifth of a call. After a large input (an
+// environment of megabytes) the next small request gives the memory back to the allocator.
 std::string input;
+constexpr std::size_t large_input = 1u << 20;
 
 emscripten::val input_view(std::size_t size) {
+    if (input.size() > large_input && size <= large_input) std::string().swap(input);
     if (input.size() < size) input.resize(size);
     return emscripten::val(emscripten::typed_memory_view(input.size(), reinterpret_cast<unsigned char*>(input.data())));
 }

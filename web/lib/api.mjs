@@ -128,9 +128,13 @@ const encoder = new TextEncoder();
 // Writes a call's text arguments, one after another, into the module's input buffer (see
 // wasm/bindings.cpp) and returns their byte lengths, which is what the bindings take. Strings
 // reaching here are well-formed (coreText turned the others into bytes), so encodeInto is exact.
+const largeInput = 1 << 20;
+
 function argumentWriter(module) {
   let view = null; // cached until too small, or detached by memory growth (byteLength 0)
   return (texts) => {
+    // A long string is encoded first, so the buffer grows to its size, not to 3 bytes a unit.
+    texts = texts.map((t) => (typeof t === 'string' && t.length > 16384 ? encoder.encode(t) : t));
     let need = 0;
     for (const t of texts) need += typeof t === 'string' ? t.length * 3 : t.length; // UTF-8 worst case
     if (view === null || view.byteLength < need) view = module.inputView(need);
@@ -143,6 +147,8 @@ function argumentWriter(module) {
       lengths.push(written);
       offset += written;
     }
+    // Not kept past a large call: the next request lets the module free the large buffer.
+    if (view.byteLength > largeInput) view = null;
     return lengths;
   };
 }
