@@ -195,6 +195,13 @@ export interface ReplayGuard {
   dispose(): void;
 }
 
+/**
+ * Every entry point that reads JSON (an options object, a card, key set or environment as text)
+ * also throws INVALID_JSON, INVALID_UTF8 (text that is not UTF-8, or a string with a lone
+ * surrogate), DUPLICATE_KEY (an object naming a key twice in JSON text) and INPUT_TOO_LARGE;
+ * inside a token these are MALFORMED, inside a key set KEYS_INVALID. Validators report them as
+ * problems instead of throwing.
+ */
 export interface HandoffKit {
   readonly HandoffKitError: typeof HandoffKitError;
   /**
@@ -235,7 +242,7 @@ export interface HandoffKit {
   /**
    * Which Copilot features each representative can use, GA or preview, and when not, why and how to fix it.
    * Never throws for what an environment says; only for what it is.
-   * @throws HandoffKitError INVALID_JSON, INPUT_TOO_LARGE, INVALID_ARGUMENT, ENVIRONMENT_INVALID (with `field`), RULESET_INVALID (with `field`)
+   * @throws HandoffKitError INVALID_JSON, INVALID_UTF8, DUPLICATE_KEY, INPUT_TOO_LARGE, INVALID_ARGUMENT, ENVIRONMENT_INVALID (with `field`), RULESET_INVALID (with `field`)
    */
   evaluateEligibility(environment: EligibilityEnvironment | string, options?: EligibilityOptions): EligibilityReport;
   /** The embedded default ruleset (versioned; every rule cites its source sentence). */
