@@ -527,11 +527,13 @@ std::optional<nlohmann::json> parse_card_text(std::string_view text, std::option
         return fail_with("INPUT_TOO_LARGE", "the card is larger than " + std::to_string(max_input_length) +
                                                 " bytes, the most examined");
     if (!handoffkit::detail::is_valid_utf8(text)) return fail_with("INVALID_UTF8", "the card is not valid UTF-8");
-    if (handoffkit::detail::json_nesting_exceeds(text, max_json_depth))
-        return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
+    // parse_json checks the nesting before parsing, against the same limit as cards.
+    static_assert(handoffkit::detail::max_json_depth == static_cast<std::size_t>(max_json_depth));
     handoffkit::detail::json_failure why;
     auto parsed = handoffkit::detail::parse_json(text, &why);
     using handoffkit::detail::json_failure;
+    if (why == json_failure::too_deep)
+        return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
     if (why == json_failure::not_utf8) return fail_with("INVALID_UTF8", "the card escapes a lone surrogate (no character)");
     if (why == json_failure::duplicate_key) return fail_with("DUPLICATE_KEY", "the card names a key twice in one object");
     if (parsed.is_discarded()) return fail_with("INVALID_JSON", "the card is not valid JSON");

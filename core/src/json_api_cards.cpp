@@ -14,9 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-// Requests nest no deeper than cards do (parse_object's limit), so a hostile `fallback` cannot recurse deeply.
+// Requests are read with parse_object, whose nesting limit is the cards' own, so a hostile
+// `fallback` cannot recurse deeply.
 static_assert(detail::max_json_depth == static_cast<std::size_t>(cards::max_json_depth));
-result<json> parse_request(std::string_view text, std::string_view what) { return detail::parse_object(text, what); }
 
 std::optional<error> read_version(const json& j, cards::card_version& out) {
     auto it = j.find("version");
@@ -86,7 +86,7 @@ json report_json(const cards::card_report& report) {
 }  // namespace
 
 std::string build_open_url_action(std::string_view request) {
-    auto j = parse_request(request, "request");
+    auto j = detail::parse_object(request, "request");
     if (!j) return error_envelope(j.err());
     cards::card_version version = cards::default_version;
     cards::open_url_action a;
@@ -98,7 +98,7 @@ std::string build_open_url_action(std::string_view request) {
 }
 
 std::string build_card(std::string_view request) {
-    auto j = parse_request(request, "request");
+    auto j = detail::parse_object(request, "request");
     if (!j) return error_envelope(j.err());
     cards::card_options o;
     field_reader r(*j);
@@ -110,7 +110,7 @@ std::string build_card(std::string_view request) {
 }
 
 std::string build_handoff_card(std::string_view request) {
-    auto j = parse_request(request, "request");
+    auto j = detail::parse_object(request, "request");
     if (!j) return error_envelope(j.err());
     cards::handoff_card_options o;
     field_reader r(*j);
@@ -122,7 +122,7 @@ std::string build_handoff_card(std::string_view request) {
 }
 
 std::string validate_card(std::string_view card, std::string_view options) {
-    auto j = parse_request(options, "options");
+    auto j = detail::parse_object(options, "options");
     if (!j) return error_envelope(j.err());
     cards::validate_options o;
     std::string target = "bot";

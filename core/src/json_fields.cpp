@@ -45,13 +45,13 @@ class strict_dom_builder {
 public:
     explicit strict_dom_builder(json& root) : root_(root) {}
 
-    bool null() { return place(nullptr) != nullptr; }
-    bool boolean(bool v) { return place(v) != nullptr; }
-    bool number_integer(json::number_integer_t v) { return place(v) != nullptr; }
-    bool number_unsigned(json::number_unsigned_t v) { return place(v) != nullptr; }
-    bool number_float(json::number_float_t v, const json::string_t&) { return place(v) != nullptr; }
-    bool string(json::string_t& v) { return place(std::move(v)) != nullptr; }
-    bool binary(json::binary_t& v) { return place(json::binary(std::move(v))) != nullptr; }
+    bool null() { return scalar(nullptr); }
+    bool boolean(bool v) { return scalar(v); }
+    bool number_integer(json::number_integer_t v) { return scalar(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return scalar(v); }
+    bool number_float(json::number_float_t v, const json::string_t&) { return scalar(v); }
+    bool string(json::string_t& v) { return scalar(std::move(v)); }
+    bool binary(json::binary_t& v) { return scalar(json::binary(std::move(v))); }
     bool start_object(std::size_t) {
         open_.push_back(place(json::object()));
         return true;
@@ -79,6 +79,11 @@ public:
     bool duplicate_key = false;
 
 private:
+    bool scalar(json&& v) {
+        place(std::move(v));
+        return true;
+    }
+
     // Puts a value where the document is at: the root, the end of the open array, or the member
     // whose key was just read. Containers are opened in place, so pointers to them stay valid
     // while they are open (map nodes never move; an array only grows after its last element,

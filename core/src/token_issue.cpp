@@ -48,6 +48,7 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
     if (auto e = check_request(request)) return *e;
     const key& signer = keys.signing_key();
     const std::int64_t exp = request.now + request.ttl;
+    const std::string jti = base64url::encode(request.random);
     // Compact JSON with members in sorted order, written directly (what nlohmann's dump of the
     // same object gives, without building it): equal requests give equal tokens.
     using handoffkit::detail::json_string;
@@ -60,7 +61,7 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
         return invalid("reference mode needs a ctx to keep");
     }
     claims += R"(,"exp":)" + std::to_string(exp) + R"(,"iat":)" + std::to_string(request.now) + R"(,"iss":)" +
-              json_string(request.issuer) + R"(,"jti":)" + json_string(base64url::encode(request.random));
+              json_string(request.issuer) + R"(,"jti":)" + json_string(jti);
     if (!request.subject.empty()) claims += R"(,"sub":)" + json_string(request.subject);
     claims += "}";
     const std::string header = R"({"alg":)" + json_string(algorithm) + R"(,"kid":)" + json_string(signer.kid) + R"(,"typ":)" +
@@ -68,7 +69,7 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
     std::string token = base64url::encode(header) + "." + base64url::encode(claims);
     token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
     if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");
-    return issued_token{std::move(token), base64url::encode(request.random), signer.kid, request.now, exp};
+    return issued_token{std::move(token), jti, signer.kid, request.now, exp};
 }
 
 }  // namespace
