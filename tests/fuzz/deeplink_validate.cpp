@@ -2,31 +2,24 @@
 // Properties: never crashes or leaks; `valid` means no error-severity problem; the JSON API always
 // returns a well-formed envelope; a valid handoff link rebuilt from its
 // own parameters is valid (or too long).
-#include <cstdint>
-#include <cstdlib>
-#include <string>
-
-#include <nlohmann/json.hpp>
+#include "fuzz_support.hpp"
 
 #include "handoffkit/deeplink.hpp"
 #include "handoffkit/json_api.hpp"
 
 namespace dl = handoffkit::deeplink;
-
-static void require(bool ok) {
-    if (!ok) std::abort();
-}
+using handoffkit::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::string input(reinterpret_cast<const char*>(data), size);
+    const std::string input = handoffkit::fuzz::text_of(data, size);
     const dl::link_report report = dl::validate(input);
     bool has_error = false;
     for (const auto& p : report.problems) has_error |= p.level == dl::severity::error;
     require(report.valid == !has_error);
     require(!report.kind.empty());
 
-    const auto envelope = nlohmann::json::parse(handoffkit::json_api::validate_deep_link(input, ""), nullptr, false);
-    require(!envelope.is_discarded() && envelope["ok"] == true);
+    const auto envelope = handoffkit::fuzz::require_envelope(handoffkit::json_api::validate_deep_link(input, ""));
+    require(envelope["ok"] == true);
 
     if (report.valid && report.kind == "handoff") {
         std::string users, continuation;

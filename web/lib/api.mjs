@@ -30,21 +30,16 @@ function toJson(value, what) {
 
 function requireString(value, what) {
   if (typeof value !== 'string') throw argumentError(`${what} must be a string`);
-  return coreText(value);
+  return value;
 }
 
-// Text for the module. Embind writes strings as UTF-8 and would silently turn a lone surrogate (a
-// JS string that is not text) into some other character. Such a string goes in as the bytes an
-// encoder that keeps surrogates writes (WTF-8): the core refuses them as not UTF-8, exactly as it
-// refuses the same bytes from C++. (Inside objects, JSON.stringify escapes them; the core refuses
-// those escapes too.)
+// A string with a lone surrogate is not text: UTF-8 has no encoding for it, and TextEncoder would
+// silently write U+FFFD instead. It goes to the module as the bytes an encoder that keeps
+// surrogates writes (WTF-8): the core refuses them as not UTF-8, exactly as it refuses the same
+// bytes from C++. (Inside objects, JSON.stringify escapes them; the core refuses those escapes too.)
 const isWellFormed = String.prototype.isWellFormed
   ? (s) => s.isWellFormed()
   : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-
-function coreText(s) {
-  return isWellFormed(s) ? s : surrogatePreservingUtf8(s);
-}
 
 function surrogatePreservingUtf8(s) {
   const bytes = [];
@@ -60,7 +55,7 @@ function surrogatePreservingUtf8(s) {
 
 // A JWK Set, as an object or its JSON text; the core caches the last set it parsed by text.
 function keysText(keys) {
-  if (typeof keys === 'string') return coreText(keys);
+  if (typeof keys === 'string') return keys;
   return toJson(keys, 'keys') || '{}';
 }
 
@@ -96,7 +91,7 @@ function randomHex(bytes) {
 
 // A card to validate: its JSON text as given, or an object (any value JSON can carry).
 function cardText(card) {
-  if (typeof card === 'string') return coreText(card);
+  if (typeof card === 'string') return card;
   try {
     const text = JSON.stringify(card);
     if (text === undefined) throw new Error('not a JSON value');
@@ -108,7 +103,7 @@ function cardText(card) {
 
 // An environment (or ruleset): an object, or its JSON text as read from a file.
 function documentText(value, what) {
-  if (typeof value === 'string') return coreText(value);
+  if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw argumentError(`${what} must be an object or its JSON text`);
   return toJson(value, what);
@@ -125,25 +120,31 @@ function eligibilityOptions(options) {
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
 
+// Every text argument passes here on its way to the module: a string that is not well-formed
+// becomes its WTF-8 bytes, a long one is encoded first (so the buffer grows to its size, not to
+// 3 bytes a unit); the rest are written by encodeInto, exact for well-formed strings.
+function moduleText(s) {
+  if (!isWellFormed(s)) return surrogatePreservingUtf8(s);
+  return s.length > 16384 ? encoder.encode(s) : s;
+}
+
 // Writes a call's text arguments, one after another, into the module's input buffer (see
-// wasm/bindings.cpp) and returns their byte lengths, which is what the bindings take. Strings
-// reaching here are well-formed (coreText turned the others into bytes), so encodeInto is exact.
+// wasm/bindings.cpp) and returns their byte lengths, which is what the bindings take.
 const largeInput = 1 << 20;
 
 function argumentWriter(module) {
   let view = null; // cached until too small, or detached by memory growth (byteLength 0)
-  return (texts) => {
-    // A long string is encoded first, so the buffer grows to its size, not to 3 bytes a unit.
-    texts = texts.map((t) => (typeof t === 'string' && t.length > 16384 ? encoder.encode(t) : t));
+  return (strings) => {
+    const texts = strings.map(moduleText);
     let need = 0;
     for (const t of texts) need += typeof t === 'string' ? t.length * 3 : t.length; // UTF-8 worst case
     if (view === null || view.byteLength < need) view = module.inputView(need);
     const lengths = [];
     let offset = 0;
     for (const t of texts) {
-      let written;
+      let written = t.length;
       if (typeof t === 'string') written = encoder.encodeInto(t, view.subarray(offset)).written;
-      else view.set(t, offset), (written = t.length);
+      else view.set(t, offset);
       lengths.push(written);
       offset += written;
     }
