@@ -11,101 +11,45 @@ namespace {
 
 using nlohmann::json;
 
-// `\uD800`-`\uDFFF` escaped without its partner: valid UTF-8 text that names no character.
-bool escapes_lone_surrogate(std::string_view text) {
-    auto surrogate_at = [&](std::size_t i, char lo, char hi) {  // "\uDx.." with x in [lo, hi]
-        if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u' || (text[i + 2] | 0x20) != 'd')
-            return false;
-        const char x = static_cast<char>(text[i + 3] | 0x20);
-        return x >= lo && x <= hi;
-    };
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '"') {
-            in_string = !in_string;
-        } else if (in_string && text[i] == '\\') {
-            if (surrogate_at(i, '8', 'b')) {
-                if (!surrogate_at(i + 6, 'c', 'f')) return true;
-                i += 11;
-            } else if (surrogate_at(i, 'c', 'f')) {
-                return true;
-            } else {
-                ++i;  // the escaped character, a quote included
-            }
+// Builds nlohmann's document from the reader. Recursion is bounded: the reader refuses to enter
+// a level past max_json_depth. Keys are unique (the reader refuses a repeated one).
+bool read_value(json_reader& r, json& out) {
+    switch (r.next()) {
+        case json_reader::kind::object: {
+            out = json::object();
+            auto& members = out.get_ref<json::object_t&>();
+            return r.object([&](std::string_view key) { return read_value(r, members[std::string(key)]); });
         }
+        case json_reader::kind::array: {
+            out = json::array();
+            auto& items = out.get_ref<json::array_t&>();
+            return r.array([&] { return read_value(r, items.emplace_back()); });
+        }
+        case json_reader::kind::string: {
+            std::string_view s;
+            if (!r.string(s)) return false;
+            out = std::string(s);
+            return true;
+        }
+        case json_reader::kind::number: {
+            json_number n;
+            if (!r.number(n)) return false;
+            if (n.kind == json_number::type::unsigned_integer) out = n.unsigned_value;
+            else if (n.kind == json_number::type::integer) out = n.integer_value;
+            else out = n.float_value;
+            return true;
+        }
+        case json_reader::kind::boolean: {
+            bool b;
+            if (!r.boolean(b)) return false;
+            out = b;
+            return true;
+        }
+        case json_reader::kind::null: return r.null();
+        case json_reader::kind::invalid: break;
     }
-    return false;
+    return r.refuse();
 }
-
-// Builds the document as nlohmann's own SAX DOM parser does, and stops at an object that names a
-// key twice (where nlohmann would keep the last). nlohmann's callback parser could tell too, but
-// after every object it rescans the parent for discarded members: quadratic in an array of objects
-// (an environment of 10,000 representatives took twice as long).
-class strict_dom_builder {
-public:
-    explicit strict_dom_builder(json& root) : root_(root) {}
-
-    bool null() { return scalar(nullptr); }
-    bool boolean(bool v) { return scalar(v); }
-    bool number_integer(json::number_integer_t v) { return scalar(v); }
-    bool number_unsigned(json::number_unsigned_t v) { return scalar(v); }
-    bool number_float(json::number_float_t v, const json::string_t&) { return scalar(v); }
-    bool string(json::string_t& v) { return scalar(std::move(v)); }
-    bool binary(json::binary_t& v) { return scalar(json::binary(std::move(v))); }
-    bool start_object(std::size_t) {
-        open_.push_back(place(json::object()));
-        return true;
-    }
-    bool key(json::string_t& k) {
-        auto [member, added] = open_.back()->get_ref<json::object_t&>().emplace(std::move(k), nullptr);
-        duplicate_key = !added;
-        slot_ = &member->second;
-        return added;
-    }
-    bool end_object() {
-        open_.pop_back();
-        return true;
-    }
-    bool start_array(std::size_t) {
-        open_.push_back(place(json::array()));
-        return true;
-    }
-    bool end_array() {
-        open_.pop_back();
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
-
-    bool duplicate_key = false;
-
-private:
-    bool scalar(json&& v) {
-        place(std::move(v));
-        return true;
-    }
-
-    // Puts a value where the document is at: the root, the end of the open array, or the member
-    // whose key was just read. Containers are opened in place, so pointers to them stay valid
-    // while they are open (map nodes never move; an array only grows after its last element,
-    // which is the open one, has been closed).
-    json* place(json&& v) {
-        if (open_.empty()) {
-            root_ = std::move(v);
-            return &root_;
-        }
-        if (json& top = *open_.back(); top.is_array()) {
-            auto& items = top.get_ref<json::array_t&>();
-            items.push_back(std::move(v));
-            return &items.back();
-        }
-        *slot_ = std::move(v);
-        return slot_;
-    }
-
-    json& root_;
-    std::vector<json*> open_;
-    json* slot_ = nullptr;
-};
 
 json refused(json_failure reason, json_failure* why) {
     if (why) *why = reason;
@@ -117,14 +61,9 @@ json refused(json_failure reason, json_failure* why) {
 json parse_json(std::string_view text, json_failure* why) {
     if (why) *why = json_failure::none;
     if (text.size() > max_json_bytes) return refused(json_failure::too_large, why);
-    if (json_nesting_exceeds(text, static_cast<int>(max_json_depth))) return refused(json_failure::too_deep, why);
+    json_reader reader(text);
     json parsed;
-    strict_dom_builder builder(parsed);
-    if (!json::sax_parse(text.begin(), text.end(), &builder)) {
-        if (builder.duplicate_key) return refused(json_failure::duplicate_key, why);
-        const bool not_utf8 = !is_valid_utf8(text) || escapes_lone_surrogate(text);
-        return refused(not_utf8 ? json_failure::not_utf8 : json_failure::syntax, why);
-    }
+    if (!read_value(reader, parsed) || !reader.end()) return refused(classify_failure(text, reader), why);
     return parsed;
 }
 

@@ -10,23 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "handoffkit/result.hpp"
+#include "json_reader.hpp"
 
 namespace handoffkit::detail {
 
-/// Limits on any JSON text the core accepts: the largest legitimate input (an eligibility
-/// environment of 10,000+ representatives) is a few MiB, and nothing the core reads nests deeply.
-inline constexpr std::size_t max_json_bytes = 32u << 20;
-inline constexpr std::size_t max_json_depth = 64;
-
-/// Why parse_json refused a text, for callers that say more than "not JSON".
-enum class json_failure { none, too_large, too_deep, not_utf8, duplicate_key, syntax };
-
-/// The one way core parses JSON text: never throws (a failure is a discarded value, the reason in
-/// `why`), and one instantiation of nlohmann's parser instead of one per input type, which matters
-/// for wasm size. Text over max_json_bytes or nested deeper than max_json_depth is refused before
-/// parsing. Refused as well: text that is not UTF-8 or escapes a lone surrogate (no character), and
-/// an object naming a key twice (parsers disagree on which one wins: a token or key set read one
-/// way here and another way elsewhere is how differential attacks work).
+/// The one way core builds a document from JSON text: json_reader's rules (json_reader.hpp), and
+/// text over max_json_bytes refused before reading. Never throws: a refused text gives a discarded
+/// value, and the reason in `why`.
 nlohmann::json parse_json(std::string_view text, json_failure* why = nullptr);
 
 /// "the card is not valid JSON" and the like, naming `what` and the reason.
