@@ -236,7 +236,13 @@ TEST_CASE("host: /healthz and /metrics in the Prometheus text format") {
     CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t").dump()).status == 200);
     CHECK(call(h.port(), "POST", "/api/messages", "nope").status == 400);
 
+    // A request is counted once its answer is written (its duration includes the write), so the
+    // client can see an answer a moment before the host has counted it: wait for that, bounded.
     auto m = call(h.port(), "GET", "/metrics");
+    for (int i = 0; i < 100 && m.body.find("_count{route=\"/api/messages\"} 2\n") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        m = call(h.port(), "GET", "/metrics");
+    }
     CHECK(m.status == 200);
     CHECK(m.headers["content-type"].rfind("text/plain; version=0.0.4", 0) == 0);
     const std::string& t = m.body;
