@@ -1,9 +1,21 @@
-// SHA-256 (FIPS 180-4) and HMAC (RFC 2104). Straight-line code: no branch or memory access
-// depends on the data, so timing reveals only lengths.
+// SHA-256 (FIPS 180-4) and HMAC (RFC 2104); the block function portable or with SHA-NI
+// (sha256_blocks.hpp). Straight-line code either way: no branch or memory access depends on the
+// data, so timing reveals only lengths.
 #include "handoffkit/crypto.hpp"
 
 #include <algorithm>
 #include <cstring>
+
+#include "sha256_blocks.hpp"
+
+// SHA-NI: x86-64 with GCC or Clang, never in the wasm module.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
+#define HANDOFFKIT_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#else
+#define HANDOFFKIT_SHA_NI 0
+#endif
 
 namespace handoffkit::crypto {
 namespace {
@@ -38,40 +50,110 @@ inline void store_be32(std::uint8_t* p, std::uint32_t v) {
 
 }  // namespace
 
-sha256::sha256() noexcept : state_(initial_state) {}
+namespace detail {
 
-void sha256::compress(const std::uint8_t* block) noexcept {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
-    for (int i = 16; i < 64; ++i) {
-        const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+void sha256_blocks_portable(sha256_state& state, const std::uint8_t* blocks, std::size_t count) noexcept {
+    for (; count > 0; --count, blocks += 64) {
+        std::uint32_t w[64];
+        for (int i = 0; i < 16; ++i) w[i] = load_be32(blocks + 4 * i);
+        for (int i = 16; i < 64; ++i) {
+            const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+        std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+        for (int i = 0; i < 64; ++i) {
+            const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
+                                     round_constants[i] + w[i];
+            const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + t2;
+        }
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
     }
-    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-    std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-    for (int i = 0; i < 64; ++i) {
-        const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                                 round_constants[i] + w[i];
-        const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    state_[0] += a;
-    state_[1] += b;
-    state_[2] += c;
-    state_[3] += d;
-    state_[4] += e;
-    state_[5] += f;
-    state_[6] += g;
-    state_[7] += h;
 }
+
+#if HANDOFFKIT_SHA_NI
+
+// The SHA-NI rounds keep the state as two vectors, ABEF and CDGH (lane 0 last: F and H), and take
+// four message words plus round constants per pair of sha256rnds2 (two rounds each). The message
+// schedule for words 16-63 is sha256msg1 (the sigma0 terms), plus W[i-7], then sha256msg2 (sigma1).
+__attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_accelerated(sha256_state& state,
+                                                                           const std::uint8_t* blocks,
+                                                                           std::size_t count) noexcept {
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i dcba = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0])), 0xB1);
+    __m128i hgfe = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4])), 0x1B);
+    __m128i abef = _mm_alignr_epi8(dcba, hgfe, 8);
+    __m128i cdgh = _mm_blend_epi16(hgfe, dcba, 0xF0);
+    for (; count > 0; --count, blocks += 64) {
+        const __m128i abef_before = abef, cdgh_before = cdgh;
+        __m128i w[4];  // the last sixteen message words, four to a vector, as a ring
+        for (int group = 0; group < 16; ++group) {
+            __m128i words;
+            if (group < 4) {
+                words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blocks + 16 * group)), byte_swap);
+            } else {
+                words = _mm_sha256msg1_epu32(w[group & 3], w[(group + 1) & 3]);              // W[i-16] + s0(W[i-15])
+                words = _mm_add_epi32(words, _mm_alignr_epi8(w[(group + 3) & 3], w[(group + 2) & 3], 4));  // + W[i-7]
+                words = _mm_sha256msg2_epu32(words, w[(group + 3) & 3]);                     // + s1(W[i-2])
+            }
+            w[group & 3] = words;
+            const __m128i k = _mm_add_epi32(words, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&round_constants[4 * group])));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(k, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, abef_before);
+        cdgh = _mm_add_epi32(cdgh, cdgh_before);
+    }
+    const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+bool sha256_accelerated() noexcept {
+    static const bool available = [] {
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+        const bool ssse3 = ecx & (1u << 9), sse41 = ecx & (1u << 19);
+        if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+        return ssse3 && sse41 && (ebx & (1u << 29)) != 0;
+    }();
+    return available;
+}
+
+#else
+
+bool sha256_accelerated() noexcept { return false; }
+void sha256_blocks_accelerated(sha256_state& state, const std::uint8_t* blocks, std::size_t count) noexcept {
+    sha256_blocks_portable(state, blocks, count);
+}
+
+#endif
+
+void sha256_blocks(sha256_state& state, const std::uint8_t* blocks, std::size_t count) noexcept {
+    if (sha256_accelerated()) sha256_blocks_accelerated(state, blocks, count);
+    else sha256_blocks_portable(state, blocks, count);
+}
+
+}  // namespace detail
+
+sha256::sha256() noexcept : state_(initial_state) {}
 
 sha256& sha256::update(const void* data, std::size_t size) noexcept {
     const auto* p = static_cast<const std::uint8_t*>(data);
@@ -83,10 +165,13 @@ sha256& sha256::update(const void* data, std::size_t size) noexcept {
         p += take;
         size -= take;
         if (buffered_ < block_size) return *this;
-        compress(buffer_.data());
+        detail::sha256_blocks(state_, buffer_.data(), 1);
         buffered_ = 0;
     }
-    for (; size >= block_size; p += block_size, size -= block_size) compress(p);
+    const std::size_t whole = size / block_size;
+    if (whole > 0) detail::sha256_blocks(state_, p, whole);
+    p += whole * block_size;
+    size -= whole * block_size;
     if (size > 0) std::memcpy(buffer_.data(), p, size);
     buffered_ = size;
     return *this;

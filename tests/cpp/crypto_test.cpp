@@ -9,6 +9,7 @@
 
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/crypto.hpp"
+#include "sha256_blocks.hpp"
 
 using namespace handoffkit;
 using crypto::to_bytes;
@@ -153,4 +154,40 @@ TEST_CASE("base64url: strict decoding refuses padding, +/, other bytes, impossib
             }
         }
     CHECK(decodable == 256);
+}
+
+TEST_CASE("SHA-256 blocks: the portable code, and SHA-NI where the processor has it, agree with OpenSSL") {
+    namespace d = crypto::detail;
+    std::mt19937_64 rng(7);
+    int compared = 0;
+    for (int round = 0; round < 2000; ++round) {
+        // Any state, not only the initial one: HMAC continues from absorbed pads.
+        d::sha256_state state;
+        for (auto& word : state) word = static_cast<std::uint32_t>(rng());
+        const std::size_t count = 1 + rng() % 4;
+        std::string blocks(64 * count, '\0');
+        for (char& c : blocks) c = static_cast<char>(rng());
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(blocks.data());
+        d::sha256_state portable = state, chosen = state;
+        d::sha256_blocks_portable(portable, bytes, count);
+        d::sha256_blocks(chosen, bytes, count);
+        CHECK(chosen == portable);
+        if (d::sha256_accelerated()) {
+            d::sha256_state accelerated = state;
+            d::sha256_blocks_accelerated(accelerated, bytes, count);
+            CHECK(accelerated == portable);
+        }
+        // OpenSSL from the same state: only its low-level (deprecated in 3.0) SHA256_Transform can
+        // continue from a state that is not the initial one.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        SHA256_CTX ctx;
+        SHA256_Init(&ctx);
+        std::copy(state.begin(), state.end(), ctx.h);
+        for (std::size_t b = 0; b < count; ++b) SHA256_Transform(&ctx, bytes + 64 * b);
+#pragma GCC diagnostic pop
+        CHECK(std::equal(portable.begin(), portable.end(), ctx.h));
+        ++compared;
+    }
+    CHECK(compared == 2000);
 }

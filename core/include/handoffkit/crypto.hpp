@@ -36,8 +36,6 @@ public:
     digest finish() noexcept;
 
 private:
-    void compress(const std::uint8_t* block) noexcept;
-
     std::array<std::uint32_t, 8> state_;
     std::array<std::uint8_t, block_size> buffer_{};
     std::size_t buffered_ = 0;
