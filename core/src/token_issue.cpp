@@ -1,6 +1,4 @@
 // Issuing: claims are built as a JSON object (members sorted, compact), signed with the active key.
-#include <nlohmann/json.hpp>
-
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
 #include "json_fields.hpp"
@@ -9,8 +7,6 @@
 
 namespace handoffkit::token {
 namespace {
-
-using nlohmann::json;
 
 error invalid(const std::string& why) { return fail("INVALID_ARGUMENT", why); }
 
@@ -35,11 +31,10 @@ std::optional<error> check_request(const issue_request& r) {
 }
 
 // The context as compact JSON with sorted members (so equal contexts give equal tokens).
-result<json> parse_context(const std::string& text) {
-    auto ctx = detail::parse_json_object(text);
+result<std::string> canonical_context(const std::string& text) {
+    auto ctx = detail::canonical_object(text);
     if (!ctx) return fail("CONTEXT_INVALID", "ctx must be a JSON object");
-    if (ctx->dump().size() > max_context_length)
-        return fail("CONTEXT_TOO_LARGE", "ctx is larger than 256 bytes of compact JSON");
+    if (ctx->size() > max_context_length) return fail("CONTEXT_TOO_LARGE", "ctx is larger than 256 bytes of compact JSON");
     return std::move(*ctx);
 }
 
@@ -54,9 +49,9 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
     using handoffkit::detail::json_string;
     std::string claims = R"({"aud":)" + json_string(request.audience);
     if (request.context) {
-        auto ctx = parse_context(*request.context);
+        auto ctx = canonical_context(*request.context);
         if (!ctx) return ctx.err();
-        claims += request.reference ? std::string(R"(,"ctx_ref":true)") : R"(,"ctx":)" + ctx->dump();
+        claims += request.reference ? std::string(R"(,"ctx_ref":true)") : R"(,"ctx":)" + *ctx;
     } else if (request.reference) {
         return invalid("reference mode needs a ctx to keep");
     }
@@ -83,7 +78,7 @@ result<issued_token> issue(const issue_request& request, const key_set& keys, re
     auto issued = sign(request, keys);
     if (!issued || !request.reference) return issued;
     // Only a token whose context is safely stored is handed out.
-    const std::string ctx = parse_context(*request.context).value().dump();
+    const std::string ctx = canonical_context(*request.context).value();
     auto saved = store.save_context(issued->jti, ctx, issued->expires_at + max_leeway, request.now);
     if (!saved) return saved.err();
     return issued;

@@ -1,28 +1,61 @@
-// Splitting a compact JWS into its decoded parts (shared by verify and inspect).
+// Splitting a compact JWS into its decoded parts, and reading the header and claims straight from
+// their JSON text (json_reader.hpp): shared by issue, verify and inspect.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "handoffkit/result.hpp"
 
 namespace handoffkit::token::detail {
+
+/// The header members verification looks at. A member absent, or present with another type
+/// than a string, is nullopt (both refused alike); `crit` counts whatever its value.
+struct token_header {
+    std::optional<std::string> alg, typ, kid;
+    bool has_crit = false;
+};
 
 struct token_parts {
     std::string_view signing_input;  ///< "<header>.<payload>" as in the token: what the tag covers
     std::string header_bytes;
     std::string payload_bytes;
     std::string signature;
-    nlohmann::json header;           ///< a JSON object
+    token_header header;
 };
 
 /// Steps 1-2 of verification: length cap, three strict base64url segments, header a JSON object.
 /// Errors: TOKEN_TOO_LONG, MALFORMED.
 result<token_parts> split(std::string_view token);
 
-/// `text` parsed as a JSON object, or nullopt.
-std::optional<nlohmann::json> parse_json_object(std::string_view text);
+/// One claim as found: absent, of the expected type (value set), or of another type.
+template <class T>
+struct claim {
+    enum class state { absent, ok, wrong } found = state::absent;
+    T value{};
+    bool present() const { return found != state::absent; }
+    bool ok() const { return found == state::ok; }
+};
+
+/// The registered claims verification checks, each typed as token.hpp requires: iss, sub and jti
+/// strings (jti of 22-128 base64url characters), aud a string or a non-empty array of strings,
+/// iat, exp and nbf integer seconds in [0, 2^53-1], ctx an object (as compact JSON, members
+/// sorted), ctx_ref a boolean. Other claims are read (the text must be valid) and ignored.
+struct token_claims {
+    claim<std::string> iss, sub, jti, ctx;
+    claim<std::vector<std::string>> aud;
+    claim<std::int64_t> iat, exp, nbf;
+    claim<bool> ctx_ref;
+};
+
+/// nullopt when `payload` is not a JSON object (under the core's JSON rules).
+std::optional<token_claims> read_claims(std::string_view payload);
+
+/// `text` as compact JSON with members in sorted order (what serializing its document writes),
+/// when it is a JSON object; nullopt otherwise.
+std::optional<std::string> canonical_object(std::string_view text);
 
 }  // namespace handoffkit::token::detail

@@ -1,41 +1,11 @@
 // Verification in the documented order (token.hpp), inspection, and redemption.
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
-#include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
-#include "json_fields.hpp"
 #include "token_parts.hpp"
 
 namespace handoffkit::token {
-namespace detail {
-
-std::optional<nlohmann::json> parse_json_object(std::string_view text) {
-    auto j = handoffkit::detail::parse_json(text);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
-    return j;
-}
-
-result<token_parts> split(std::string_view token) {
-    if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token is longer than 1024 characters");
-    const auto first = token.find('.');
-    const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
-    if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
-        return fail("MALFORMED", "a token has three parts separated by '.'");
-    auto header = base64url::decode(token.substr(0, first));
-    auto payload = base64url::decode(token.substr(first + 1, second - first - 1));
-    auto signature = base64url::decode(token.substr(second + 1));
-    if (!header || !payload || !signature) return fail("MALFORMED", "a token part is not strict base64url");
-    auto header_json = parse_json_object(*header);
-    if (!header_json) return fail("MALFORMED", "the token header is not a JSON object");
-    return token_parts{token.substr(0, second), std::move(*header), std::move(*payload), std::move(*signature),
-                       std::move(*header_json)};
-}
-
-}  // namespace detail
-
 namespace {
-
-using nlohmann::json;
 
 // RFC 7515 §4.1.9: "typ" compares case-insensitively and may omit "application/".
 bool is_handoff_type(std::string typ) {
@@ -46,76 +16,51 @@ bool is_handoff_type(std::string typ) {
 }
 
 // Step 3: returns the key that must have signed the token.
-result<const key*> check_header(const json& header, const key_set& keys) {
-    auto alg = header.find("alg");
-    if (alg == header.end() || !alg->is_string() || alg->get_ref<const std::string&>() != algorithm)
-        return fail("UNSUPPORTED_ALG", "only HS256 tokens are accepted");
-    auto typ = header.find("typ");
-    if (typ == header.end() || !typ->is_string() || !is_handoff_type(typ->get<std::string>()))
-        return fail("UNSUPPORTED_TYPE", "the token type must be handoff+jwt");
-    if (header.contains("crit")) return fail("UNSUPPORTED_HEADER", "critical header extensions are not supported");
-    auto kid = header.find("kid");
-    if (kid == header.end() || !kid->is_string()) return fail("UNKNOWN_KEY", "the token names no key (kid)");
-    const key* k = keys.find(kid->get_ref<const std::string&>());
+result<const key*> check_header(const detail::token_header& header, const key_set& keys) {
+    if (header.alg != algorithm) return fail("UNSUPPORTED_ALG", "only HS256 tokens are accepted");
+    if (!header.typ || !is_handoff_type(*header.typ)) return fail("UNSUPPORTED_TYPE", "the token type must be handoff+jwt");
+    if (header.has_crit) return fail("UNSUPPORTED_HEADER", "critical header extensions are not supported");
+    if (!header.kid) return fail("UNKNOWN_KEY", "the token names no key (kid)");
+    const key* k = keys.find(*header.kid);
     if (!k) return fail("UNKNOWN_KEY", "no key of the set has the token's kid");
     return k;
 }
 
 // Step 4.
 bool signature_matches(const detail::token_parts& parts, const key& k) {
-    return crypto::constant_time_equal(crypto::to_bytes(k.mac.tag(parts.signing_input)), parts.signature);
-}
-
-bool is_time(const json& v) {
-    return v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= max_time;
-}
-
-bool is_jti(const json& v) {
-    if (!v.is_string()) return false;
-    const auto& s = v.get_ref<const std::string&>();
-    if (s.size() < min_jti_length || s.size() > max_jti_length) return false;
-    for (char c : s)
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-            return false;
-    return true;
-}
-
-bool is_audience(const json& v) {
-    if (v.is_string()) return true;
-    if (!v.is_array() || v.empty()) return false;
-    for (const auto& a : v)
-        if (!a.is_string()) return false;
-    return true;
+    const crypto::digest tag = k.mac.tag(parts.signing_input);
+    return crypto::constant_time_equal(std::string_view(reinterpret_cast<const char*>(tag.data()), tag.size()),
+                                       parts.signature);
 }
 
 // Step 5: the claims, typed, into `out`.
-std::optional<error> read_claims(const json& c, verified_token& out) {
+std::optional<error> check_claims(detail::token_claims& c, verified_token& out) {
     auto malformed = [](const char* why) { return fail("MALFORMED", why); };
-    if (!c.contains("iss") || !c["iss"].is_string()) return malformed("claim iss must be a string");
-    if (!c.contains("aud") || !is_audience(c["aud"])) return malformed("claim aud must be a string or strings");
-    if (c.contains("sub") && !c["sub"].is_string()) return malformed("claim sub must be a string");
-    if (!c.contains("iat") || !is_time(c["iat"])) return malformed("claim iat must be integer seconds");
-    if (!c.contains("exp") || !is_time(c["exp"])) return malformed("claim exp must be integer seconds");
-    if (c.contains("nbf") && !is_time(c["nbf"])) return malformed("claim nbf must be integer seconds");
-    if (!c.contains("jti") || !is_jti(c["jti"])) return malformed("claim jti must be 22-128 base64url characters");
-    if (c.contains("ctx") && !c["ctx"].is_object()) return malformed("claim ctx must be an object");
-    if (c.contains("ctx_ref") && !c["ctx_ref"].is_boolean()) return malformed("claim ctx_ref must be a boolean");
-    if (c.contains("ctx") && c.value("ctx_ref", false)) return malformed("a token carries ctx or ctx_ref, not both");
-    out.issuer = c["iss"].get<std::string>();
-    out.subject = c.value("sub", std::string{});
-    out.jti = c["jti"].get<std::string>();
-    out.issued_at = c["iat"].get<std::int64_t>();
-    out.expires_at = c["exp"].get<std::int64_t>();
+    if (!c.iss.ok()) return malformed("claim iss must be a string");
+    if (!c.aud.ok()) return malformed("claim aud must be a string or strings");
+    if (c.sub.present() && !c.sub.ok()) return malformed("claim sub must be a string");
+    if (!c.iat.ok()) return malformed("claim iat must be integer seconds");
+    if (!c.exp.ok()) return malformed("claim exp must be integer seconds");
+    if (c.nbf.present() && !c.nbf.ok()) return malformed("claim nbf must be integer seconds");
+    if (!c.jti.ok()) return malformed("claim jti must be 22-128 base64url characters");
+    if (c.ctx.present() && !c.ctx.ok()) return malformed("claim ctx must be an object");
+    if (c.ctx_ref.present() && !c.ctx_ref.ok()) return malformed("claim ctx_ref must be a boolean");
+    if (c.ctx.present() && c.ctx_ref.value) return malformed("a token carries ctx or ctx_ref, not both");
+    out.issuer = std::move(c.iss.value);
+    out.subject = std::move(c.sub.value);
+    out.jti = std::move(c.jti.value);
+    out.issued_at = c.iat.value;
+    out.expires_at = c.exp.value;
     if (out.expires_at <= out.issued_at) return malformed("claim exp must be after iat");
-    out.context_by_reference = c.value("ctx_ref", false);
-    if (c.contains("ctx")) out.context = c["ctx"].dump();
+    out.context_by_reference = c.ctx_ref.value;
+    if (c.ctx.present()) out.context = std::move(c.ctx.value);
     return std::nullopt;
 }
 
 // Step 6. All values are within [0, 2^53] and leeway <= 300, so nothing overflows.
-std::optional<error> check_time(const json& c, const verified_token& t, const verify_options& o) {
+std::optional<error> check_time(const detail::token_claims& c, const verified_token& t, const verify_options& o) {
     if (o.now >= t.expires_at + o.leeway) return fail("EXPIRED", "the token has expired");
-    if (c.contains("nbf") && c["nbf"].get<std::int64_t>() > o.now + o.leeway)
+    if (c.nbf.present() && c.nbf.value > o.now + o.leeway)
         return fail("NOT_YET_VALID", "the token is not valid yet (nbf)");
     if (t.issued_at > o.now + o.leeway) return fail("NOT_YET_VALID", "the token was issued in the future (iat)");
     if (t.expires_at - t.issued_at > o.max_lifetime)
@@ -123,18 +68,13 @@ std::optional<error> check_time(const json& c, const verified_token& t, const ve
     return std::nullopt;
 }
 
-bool audience_matches(const json& aud, const std::string& expected) {
-    if (aud.is_string()) return aud.get_ref<const std::string&>() == expected;
-    for (const auto& a : aud)
-        if (a.get_ref<const std::string&>() == expected) return true;
-    return false;
-}
-
 // Step 7.
-std::optional<error> check_binding(const json& c, const verified_token& t, const verify_options& o) {
+std::optional<error> check_binding(const detail::token_claims& c, const verified_token& t, const verify_options& o) {
     if (t.issuer != o.issuer) return fail("WRONG_ISSUER", "the token comes from another issuer");
-    if (!audience_matches(c["aud"], o.audience)) return fail("WRONG_AUDIENCE", "the token is for another bot");
-    if (c.contains("sub") && (!o.user || *o.user != t.subject))
+    const auto& audiences = c.aud.value;
+    if (std::find(audiences.begin(), audiences.end(), o.audience) == audiences.end())
+        return fail("WRONG_AUDIENCE", "the token is for another bot");
+    if (c.sub.present() && (!o.user || *o.user != t.subject))
         return fail("WRONG_USER", "the token is bound to another user");
     return std::nullopt;
 }
@@ -158,15 +98,15 @@ result<verified_token> verify(std::string_view token, const key_set& keys, const
     auto signer = check_header(parts->header, keys);
     if (!signer) return signer.err();
     if (!signature_matches(*parts, **signer)) return fail("BAD_SIGNATURE", "the signature does not match");
-    const auto claims = detail::parse_json_object(parts->payload_bytes);
+    auto claims = detail::read_claims(parts->payload_bytes);
     if (!claims) return fail("MALFORMED", "the token claims are not a JSON object");
     verified_token t;
     t.kid = (*signer)->kid;
-    t.header_json = std::move(parts->header_bytes);
-    t.claims_json = std::move(parts->payload_bytes);
-    if (auto e = read_claims(*claims, t)) return *e;
+    if (auto e = check_claims(*claims, t)) return *e;
     if (auto e = check_time(*claims, t, options)) return *e;
     if (auto e = check_binding(*claims, t, options)) return *e;
+    t.header_json = std::move(parts->header_bytes);
+    t.claims_json = std::move(parts->payload_bytes);
     return t;
 }
 
@@ -192,7 +132,7 @@ result<verified_token> redeem(std::string_view token, const key_set& keys, const
 result<inspected_token> inspect(std::string_view token) {
     auto parts = detail::split(token);
     if (!parts) return parts.err();
-    if (!detail::parse_json_object(parts->payload_bytes)) return fail("MALFORMED", "the token claims are not a JSON object");
+    if (!detail::read_claims(parts->payload_bytes)) return fail("MALFORMED", "the token claims are not a JSON object");
     return inspected_token{std::move(parts->header_bytes), std::move(parts->payload_bytes)};
 }
 
