@@ -43,6 +43,23 @@ TEST_CASE("invoke: the malformed-field message names the field") {
     CHECK(a.err().message.find("from.aadObjectId") != std::string::npos);
 }
 
+TEST_CASE("invoke: of several wrong fields the same one is named wherever they stand; null is absent") {
+    const auto message = [](const char* text) { return iv::parse_activity(text).err().message; };
+    // `type` is checked first, though it comes last in the text.
+    CHECK(message(R"({"conversation":5,"from":{"id":[]},"type":7})").find("'type'") != std::string::npos);
+    CHECK(message(R"({"type":"invoke","conversation":{"tenantId":1},"from":{"id":[]}})").find("'from.id'") != std::string::npos);
+    CHECK(message(R"({"type":"invoke","recipient":"bot","from":{"name":false}})").find("'from.name'") != std::string::npos);
+    CHECK(message(R"({"type":"invoke","recipient":"bot"})").find("'recipient' must be an object") != std::string::npos);
+    auto a = iv::parse_activity(R"({"type":"invoke","name":null,"from":null,"value":{"continuation":null}})");
+    REQUIRE(a.has_value());
+    CHECK(a->name.empty());
+    CHECK_FALSE(a->has_continuation);
+    // Members the host does not read are still checked as JSON: a key named twice anywhere is refused.
+    a = iv::parse_activity(R"({"type":"invoke","channelData":{"tenant":{"id":1,"id":2}}})");
+    REQUIRE_FALSE(a.has_value());
+    CHECK(a.err().message.find("twice") != std::string::npos);
+}
+
 TEST_CASE("invoke: the redeemer gets the token and who presents it, once, never for refused activities") {
     int calls = 0;
     iv::redeem_request seen;
