@@ -26,7 +26,7 @@ const seconds = Number(process.env.HK_HOST_SECONDS ?? 5);
 const rounds = Number(process.env.HK_HOST_ROUNDS ?? 3);
 const connections = Number(process.env.HK_HOST_CONNECTIONS ?? 32);
 // Enough distinct tokens for the fastest host never to run out (a replay would be a 409).
-const tokenCount = Number(process.env.HK_HOST_TOKENS ?? seconds * 50_000);
+const tokenCount = Number(process.env.HK_HOST_TOKENS ?? seconds * 150_000);
 const wrkThreads = 2;
 const issuer = 'handoffkit';
 
