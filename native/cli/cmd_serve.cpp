@@ -103,6 +103,7 @@ constexpr const char* default_store = "sqlite:handoffkit-tokens.db";
 // What verifying and redeeming tokens needs; the sidecar signs with the same keys and store.
 struct token_setup {
     invoke::redeemer redeem;
+    host::async_redeemer_factory redeem_async;  // Redis: pipelined, one connection per host thread
     std::string keys;  // JWK Set text; empty with --dev-accept-tokens
     std::shared_ptr<token::replay_guard> store;
 };
@@ -118,7 +119,7 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
         auto tokens = host::read_token_list(*dev_tokens);
         if (!tokens) return tokens.err();
         host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
-        return token_setup{host::dev_token_list_redeemer(std::move(*tokens)), "", nullptr};
+        return token_setup{host::dev_token_list_redeemer(std::move(*tokens)), nullptr, "", nullptr};
     }
     auto keys_path = a.get("keys");
     if (!keys_path)
@@ -137,7 +138,8 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
                                   [] { return native::unix_now(); }};
     if (auto issuer = a.get("token-issuer")) c.issuer = *issuer;
     host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
-    return token_setup{host::token_redeemer(std::move(c)), *keys_text, store};
+    auto pipelined = host::pipelined_token_redeemers(c);
+    return token_setup{host::token_redeemer(std::move(c)), std::move(pipelined), *keys_text, store};
 }
 
 std::string to_hex(const std::string& bytes) {
@@ -196,6 +198,7 @@ int cmd_serve(const args& a) {
     auto tokens = setup_tokens(a, config.app_id);
     if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
     config.redeem = tokens->redeem;
+    config.redeem_async = tokens->redeem_async;
     auto sidecar = setup_sidecar(a, *tokens, config);
     if (!sidecar) return coded_error(sidecar.err().code, sidecar.err().message);
 

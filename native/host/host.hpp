@@ -21,6 +21,10 @@
 
 #include "handoffkit/invoke.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace handoffkit::host {
 
 /// The verdict on a request's Authorization header.
@@ -52,6 +56,13 @@ struct sidecar_reply {
 };
 using sidecar_handler = std::function<sidecar_reply(const std::string& body)>;
 
+/// Redeems a handoff asynchronously: calls `done` exactly once, on the thread of the io_context
+/// the redeemer was made for (before returning when it can answer at once, e.g. a forged token).
+using redeem_done = std::function<void(invoke::redeem_outcome)>;
+using async_redeemer = std::function<void(const invoke::redeem_request&, redeem_done done)>;
+/// Makes the redeemer of one io_context (the host runs one per thread); it is used only there.
+using async_redeemer_factory = std::function<async_redeemer(boost::asio::io_context&)>;
+
 struct host_config {
     std::string address = "127.0.0.1";
     std::uint16_t port = 3978;  ///< 0: an ephemeral port (see server::port())
@@ -65,6 +76,9 @@ struct host_config {
     authenticator authenticate;  ///< required unless insecure_no_auth
     bool insecure_no_auth = false;
     invoke::redeemer redeem;  ///< required
+    /// Optional: when set, handoff/action is redeemed by the async redeemer of the connection's
+    /// io_context (e.g. a pipelined Redis connection per thread) instead of `redeem`.
+    async_redeemer_factory redeem_async;
     outbound_sink send;       ///< optional: follow-ups are dropped (and logged) without it
     log_sink log;             ///< optional: stderr by default
     /// Sidecar endpoints by path ("/v1/handoffs"); they answer only requests carrying

@@ -114,6 +114,7 @@ struct server::impl {
     std::size_t next_context = 0;                             // round robin, used on the acceptor's thread
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     tcp::acceptor acceptor;
+    std::vector<async_redeemer> redeemers;  // one per context when config.redeem_async is set
     std::uint16_t port = 0;
     metrics stats;
     std::atomic<bool> stopping{false};
@@ -129,7 +130,15 @@ struct answer {
     std::string code;
     std::vector<invoke::followup> followups;
     invoke::activity source;
+    bool pending = false;  // an asynchronous redeemer answers it later
 };
+
+void set_decision(answer& a, const invoke::decision& d) {
+    a.code = d.code;
+    a.res.result(static_cast<http::status>(d.status));
+    if (!d.body.empty()) a.res.set(http::field::content_type, "application/json");
+    a.res.body() = d.body;
+}
 
 outbound_job followup_job(const answer& a) {
     outbound_job job{a.source.service_url, a.source.conversation_id, {}};
@@ -139,7 +148,7 @@ outbound_job followup_job(const answer& a) {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(tcp::socket socket, server::impl& host) : stream_(std::move(socket)), host_(host) {
+    session(tcp::socket socket, server::impl& host, std::size_t context) : stream_(std::move(socket)), host_(host), context_(context) {
         boost::system::error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
         if (!ec) remote_ = ep.address().to_string();
@@ -212,11 +221,12 @@ private:
         if (ec) return abandon(400, "BAD_REQUEST");
         request_ = parser_->release();
         answer a = route(request_);
-        write(std::move(a), request_.keep_alive());
+        if (!a.pending) write(std::move(a), request_.keep_alive());
     }
 
     answer route(const http::request<http::string_body>& req);
     answer messages(const http::request<http::string_body>& req);
+    void redeemed(answer a, invoke::activity source, const invoke::redeem_outcome& outcome);
 
     // An error answered on a connection that is then closed (the rest of the request is unread).
     void refuse(int status, const std::string& code, const std::string& message) {
@@ -323,6 +333,7 @@ private:
 
     beast::tcp_stream stream_;
     server::impl& host_;
+    std::size_t context_;  // index of the io_context this connection lives on
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::request<http::string_body> request_;
@@ -403,12 +414,7 @@ answer session::route(const http::request<http::string_body>& req) {
 answer session::messages(const http::request<http::string_body>& req) {
     answer a;
     a.route = "/api/messages";
-    auto respond = [&](const invoke::decision& d) {
-        a.code = d.code;
-        a.res.result(static_cast<http::status>(d.status));
-        if (!d.body.empty()) a.res.set(http::field::content_type, "application/json");
-        a.res.body() = d.body;
-    };
+    auto respond = [&](const invoke::decision& d) { set_decision(a, d); };
     auth_result auth{true, "", ""};
     if (!host_.config.insecure_no_auth) {
         auth = host_.config.authenticate(std::string(req[http::field::authorization]));
@@ -430,26 +436,42 @@ answer session::messages(const http::request<http::string_body>& req) {
     }
     auto handoff = invoke::read_handoff(*parsed, {host_.config.app_id});
     if (!handoff) return respond(invoke::decide_on_error(handoff.err())), a;
+    if (!host_.redeemers.empty()) {
+        answer later = std::move(a);
+        a.pending = true;
+        host_.redeemers[context_](handoff->request, [self = shared_from_this(), later = std::move(later),
+                                                     source = std::move(*parsed)](invoke::redeem_outcome outcome) mutable {
+            self->redeemed(std::move(later), std::move(source), outcome);
+        });
+        return a;
+    }
     invoke::redeem_outcome outcome;
     try {
         outcome = host_.config.redeem(handoff->request);
     } catch (...) {
         outcome = {invoke::redeem_status::failed, "", "the redeemer threw"};
     }
-    const auto d = invoke::decide_after_redeem(outcome);
-    respond(d);
-    if (!d.followups.empty()) {
-        a.followups = d.followups;
-        a.source = std::move(*parsed);
-    }
+    redeemed(std::move(a), std::move(*parsed), outcome);
+    a.pending = true;  // redeemed() has written it
     return a;
 }
 
+// The answer to a handoff/action once its token is redeemed (or refused), then its follow-ups.
+void session::redeemed(answer a, invoke::activity source, const invoke::redeem_outcome& outcome) {
+    const auto d = invoke::decide_after_redeem(outcome);
+    set_decision(a, d);
+    if (!d.followups.empty()) {
+        a.followups = d.followups;
+        a.source = std::move(source);
+    }
+    write(std::move(a), request_.keep_alive());
+}
+
 void server::impl::accept() {
-    auto& context = *contexts[next_context++ % contexts.size()];
-    acceptor.async_accept(context, [this](beast::error_code ec, tcp::socket socket) {
+    const std::size_t index = next_context++ % contexts.size();
+    acceptor.async_accept(*contexts[index], [this, index](beast::error_code ec, tcp::socket socket) {
         if (ec || stopping) return;  // the acceptor was closed by stop()
-        std::make_shared<session>(std::move(socket), *this)->start();
+        std::make_shared<session>(std::move(socket), *this, index)->start();
         accept();
     });
 }
@@ -473,7 +495,7 @@ server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 server::~server() = default;
 
 result<std::unique_ptr<server>> server::create(host_config config) {
-    if (!config.redeem) return fail("CONFIG_INVALID", "the host needs a redeemer");
+    if (!config.redeem && !config.redeem_async) return fail("CONFIG_INVALID", "the host needs a redeemer");
     if (!config.insecure_no_auth && !config.authenticate)
         return fail("CONFIG_INVALID", "the host needs an authenticator (or insecure_no_auth for local development)");
     if (config.threads < 1) config.threads = 1;
@@ -489,6 +511,8 @@ result<std::unique_ptr<server>> server::create(host_config config) {
     if (ec) return fail("LISTEN_FAILED", "cannot listen on " + p->config.address + ":" +
                                              std::to_string(p->config.port) + ": " + ec.message());
     p->port = p->acceptor.local_endpoint().port();
+    if (p->config.redeem_async)
+        for (auto& context : p->contexts) p->redeemers.push_back(p->config.redeem_async(*context));
     p->accept();
     return std::unique_ptr<server>(new server(std::move(p)));
 }

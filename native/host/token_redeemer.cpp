@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "handoffkit/native/redis_replay_guard.hpp"
+#include "redis_pipeline.hpp"
+
 namespace handoffkit::host {
 
 invoke::redeem_status status_of_token_error(const std::string& code) {
@@ -19,18 +22,67 @@ invoke::redeem_status status_of_token_error(const std::string& code) {
     return s::failed;
 }
 
+namespace {
+
+token::verify_options options_for(const token_redeemer_config& c, const invoke::redeem_request& r) {
+    token::verify_options options;
+    options.audience = "28:" + r.bot_id;
+    if (!r.user_aad_object_id.empty()) options.user = r.user_aad_object_id;
+    options.issuer = c.issuer;
+    options.leeway = c.leeway;
+    options.now = c.now();
+    return options;
+}
+
+invoke::redeem_outcome refused(const std::string& code) { return {status_of_token_error(code), "", code}; }
+invoke::redeem_outcome redeemed(const std::string& jti) { return {invoke::redeem_status::ok, "", "redeemed " + jti}; }
+
+// token::redeem's store steps (token.hpp, step 8) over a pipelined Redis connection: load a
+// referenced context first (a missing one consumes nothing), then mark the jti once.
+void redeem_pipelined(const native::redis_replay_guard& store, redis_pipeline& redis, const token::verified_token& t,
+                      std::int64_t now, redeem_done done) {
+    auto mark = [&store, &redis, jti = t.jti, keep_until = t.expires_at + token::max_leeway, now](redeem_done done) {
+        redis.command(store.mark_command(jti, keep_until, now), [jti, done = std::move(done)](result<redis_reply> r) {
+            if (!r) return done(refused(r.err().code));
+            if (r->kind == redis_reply::type::nil) return done(refused("REPLAYED"));
+            if (r->kind == redis_reply::type::status) return done(redeemed(jti));
+            done(refused("STORE_UNAVAILABLE"));
+        });
+    };
+    if (!t.context_by_reference) return mark(std::move(done));
+    redis.command(store.load_context_command(t.jti), [mark, done = std::move(done)](result<redis_reply> r) mutable {
+        if (!r) return done(refused(r.err().code));
+        if (r->kind == redis_reply::type::nil) return done(refused("CONTEXT_NOT_FOUND"));
+        if (r->kind != redis_reply::type::string) return done(refused("STORE_UNAVAILABLE"));
+        mark(std::move(done));
+    });
+}
+
+}  // namespace
+
 invoke::redeemer token_redeemer(token_redeemer_config config) {
     auto c = std::make_shared<token_redeemer_config>(std::move(config));
     return [c](const invoke::redeem_request& r) {
-        token::verify_options options;
-        options.audience = "28:" + r.bot_id;
-        if (!r.user_aad_object_id.empty()) options.user = r.user_aad_object_id;
-        options.issuer = c->issuer;
-        options.leeway = c->leeway;
-        options.now = c->now();
-        auto redeemed = token::redeem(r.continuation, c->keys, options, *c->store);
-        if (!redeemed) return invoke::redeem_outcome{status_of_token_error(redeemed.err().code), "", redeemed.err().code};
-        return invoke::redeem_outcome{invoke::redeem_status::ok, "", "redeemed " + redeemed->jti};
+        auto result = token::redeem(r.continuation, c->keys, options_for(*c, r), *c->store);
+        if (!result) return refused(result.err().code);
+        return redeemed(result->jti);
+    };
+}
+
+async_redeemer_factory pipelined_token_redeemers(token_redeemer_config config) {
+    auto c = std::make_shared<token_redeemer_config>(std::move(config));
+    const auto* store = dynamic_cast<const native::redis_replay_guard*>(c->store.get());
+    if (!store) return nullptr;
+    return [c, store](boost::asio::io_context& context) -> async_redeemer {
+        const auto& s = store->settings();
+        auto redis = std::make_shared<redis_pipeline>(
+            context, redis_pipeline::options{s.host, s.port, std::chrono::milliseconds(s.timeout_ms)});
+        return [c, store, redis](const invoke::redeem_request& r, redeem_done done) {
+            const auto options = options_for(*c, r);
+            auto verified = token::verify(r.continuation, c->keys, options);
+            if (!verified) return done(refused(verified.err().code));
+            redeem_pipelined(*store, *redis, *verified, options.now, std::move(done));
+        };
     };
 }
 

@@ -11,6 +11,7 @@
 #include "handoffkit/invoke.hpp"
 #include "handoffkit/replay_guard.hpp"
 #include "handoffkit/token.hpp"
+#include "host.hpp"
 
 namespace handoffkit::host {
 
@@ -23,6 +24,11 @@ struct token_redeemer_config {
 };
 
 invoke::redeemer token_redeemer(token_redeemer_config config);
+
+/// When the store is Redis: redeemers that send the store's commands through a pipelined
+/// connection of their own io_context (redis_pipeline.hpp) instead of holding a thread for each
+/// round trip; the same checks, steps and answers as token_redeemer. Empty for other stores.
+async_redeemer_factory pipelined_token_redeemers(token_redeemer_config config);
 
 /// The status the host answers for a token error code (every code of token.hpp has one).
 invoke::redeem_status status_of_token_error(const std::string& code);

@@ -56,13 +56,13 @@ void redis_replay_guard::give_back(redisContext* c) {
     redisFree(c);
 }
 
-result<redis_replay_guard::reply_ptr> redis_replay_guard::command(std::initializer_list<std::string_view> argv) {
+result<redis_replay_guard::reply_ptr> redis_replay_guard::command(const std::vector<std::string>& argv) {
     auto borrowed = borrow();
     if (!borrowed) return borrowed.err();
     redisContext* c = *borrowed;
     std::vector<const char*> pointers;
     std::vector<size_t> lengths;
-    for (auto a : argv) {
+    for (const auto& a : argv) {
         pointers.push_back(a.data());
         lengths.push_back(a.size());
     }
@@ -79,10 +79,18 @@ result<redis_replay_guard::reply_ptr> redis_replay_guard::command(std::initializ
     return reply;
 }
 
+std::vector<std::string> redis_replay_guard::mark_command(std::string_view jti, std::int64_t keep_until,
+                                                          std::int64_t now) const {
+    return {"SET", options_.prefix + "jti:" + std::string(jti), "1", "NX", "PX", ttl_ms(keep_until, now)};
+}
+
+std::vector<std::string> redis_replay_guard::load_context_command(std::string_view jti) const {
+    return {"GET", options_.prefix + "ctx:" + std::string(jti)};
+}
+
 result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, std::int64_t keep_until,
                                                          std::int64_t now) {
-    const std::string key = options_.prefix + "jti:" + std::string(jti);
-    auto reply = command({"SET", key, "1", "NX", "PX", ttl_ms(keep_until, now)});
+    auto reply = command(mark_command(jti, keep_until, now));
     if (!reply) return reply.err();
     if ((*reply)->type == REDIS_REPLY_NIL) return token::mark_outcome::replayed;
     if ((*reply)->type == REDIS_REPLY_STATUS) return token::mark_outcome::fresh;
@@ -91,15 +99,14 @@ result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, s
 
 result<token::done> redis_replay_guard::save_context(std::string_view jti, std::string_view context,
                                                      std::int64_t keep_until, std::int64_t now) {
-    const std::string key = options_.prefix + "ctx:" + std::string(jti);
-    auto reply = command({"SET", key, context, "PX", ttl_ms(keep_until, now)});
+    auto reply = command({"SET", options_.prefix + "ctx:" + std::string(jti), std::string(context), "PX",
+                          ttl_ms(keep_until, now)});
     if (!reply) return reply.err();
     return token::done{};
 }
 
 result<std::optional<std::string>> redis_replay_guard::load_context(std::string_view jti, std::int64_t) {
-    const std::string key = options_.prefix + "ctx:" + std::string(jti);
-    auto reply = command({"GET", key});
+    auto reply = command(load_context_command(jti));
     if (!reply) return reply.err();
     if ((*reply)->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
     if ((*reply)->type == REDIS_REPLY_STRING) return std::optional<std::string>{std::string((*reply)->str, (*reply)->len)};

@@ -43,6 +43,13 @@ public:
                                      std::int64_t now) override;
     result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
 
+    /// The commands this store sends to mark a jti and to load a referenced context, for a host
+    /// that sends them through its own (asynchronous, pipelined) connection: one definition of
+    /// the keys and expiry for both.
+    std::vector<std::string> mark_command(std::string_view jti, std::int64_t keep_until, std::int64_t now) const;
+    std::vector<std::string> load_context_command(std::string_view jti) const;
+    const options& settings() const { return options_; }
+
 private:
     struct reply_deleter {
         void operator()(redisReply* r) const;
@@ -53,7 +60,7 @@ private:
     result<redisContext*> borrow();
     void give_back(redisContext* c);
     /// Sends one command (argv form: no quoting issues) and returns a reply that is not an error.
-    result<reply_ptr> command(std::initializer_list<std::string_view> argv);
+    result<reply_ptr> command(const std::vector<std::string>& argv);
 
     options options_;
     std::mutex mutex_;                 ///< guards idle_

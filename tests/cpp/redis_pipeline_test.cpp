@@ -1,0 +1,127 @@
+// The host's pipelined Redis connection (native/host/redis_pipeline.hpp): replies in order for
+// many commands in flight, and STORE_UNAVAILABLE, never a hang, when Redis is absent, silent or
+// answers with an error.
+#include <doctest/doctest.h>
+
+#include <boost/asio.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "redis_pipeline.hpp"
+#include "redis_server.hpp"
+
+using handoffkit::host::redis_pipeline;
+using handoffkit::host::redis_reply;
+namespace net = boost::asio;
+
+namespace {
+
+struct answer {
+    bool ok = false;
+    std::string code;
+    redis_reply reply;
+};
+
+// Runs the context until every command has its answer (bounded by the run's own deadline).
+std::vector<answer> run_commands(redis_pipeline::options o, const std::vector<std::vector<std::string>>& commands,
+                                 std::chrono::milliseconds bound = std::chrono::seconds(10)) {
+    net::io_context context;
+    redis_pipeline redis(context, std::move(o));
+    std::vector<answer> answers(commands.size());
+    int answered = 0;
+    for (std::size_t i = 0; i < commands.size(); ++i)
+        redis.command(commands[i], [&, i](handoffkit::result<redis_reply> r) {
+            answers[i] = r ? answer{true, "", *r} : answer{false, r.err().code, {}};
+            ++answered;
+        });
+    const auto until = std::chrono::steady_clock::now() + bound;
+    while (answered < static_cast<int>(commands.size()) && std::chrono::steady_clock::now() < until)
+        context.run_for(std::chrono::milliseconds(20));
+    REQUIRE(answered == static_cast<int>(commands.size()));
+    return answers;
+}
+
+redis_pipeline::options at(int port, int timeout_ms = 2000) {
+    return {"127.0.0.1", port, std::chrono::milliseconds(timeout_ms)};
+}
+
+}  // namespace
+
+TEST_CASE("redis pipeline: 500 commands in flight at once are answered in order") {
+    handoffkit::test::redis_server server;
+    REQUIRE(server.started());
+    std::vector<std::vector<std::string>> commands;
+    for (int i = 0; i < 250; ++i) commands.push_back({"SET", "k" + std::to_string(i), "v" + std::to_string(i), "NX", "PX", "60000"});
+    for (int i = 0; i < 250; ++i) commands.push_back({"GET", "k" + std::to_string(249 - i)});
+    const auto answers = run_commands(at(server.port()), commands);
+    for (int i = 0; i < 250; ++i) {
+        CHECK(answers[i].ok);
+        CHECK(answers[i].reply.kind == redis_reply::type::status);
+        CHECK(answers[250 + i].reply.kind == redis_reply::type::string);
+        CHECK(answers[250 + i].reply.text == "v" + std::to_string(249 - i));
+    }
+    // Marking again: Redis says nil, the key exists.
+    const auto again = run_commands(at(server.port()), {{"SET", "k0", "x", "NX", "PX", "60000"}, {"GET", "absent"}});
+    CHECK(again[0].reply.kind == redis_reply::type::nil);
+    CHECK(again[1].reply.kind == redis_reply::type::nil);
+}
+
+TEST_CASE("redis pipeline: an error reply fails that command only; the connection goes on") {
+    handoffkit::test::redis_server server;
+    REQUIRE(server.started());
+    const auto answers = run_commands(at(server.port()), {{"SET", "a", "1"}, {"NO-SUCH-COMMAND"}, {"GET", "a"}});
+    CHECK(answers[0].ok);
+    CHECK_FALSE(answers[1].ok);
+    CHECK(answers[1].code == "STORE_UNAVAILABLE");
+    CHECK(answers[2].ok);
+    CHECK(answers[2].reply.text == "1");
+}
+
+TEST_CASE("redis pipeline: nothing listening, or a server that never answers, is STORE_UNAVAILABLE in bounded time") {
+    // A port nothing listens on: refused at once.
+    const auto refused = run_commands(at(handoffkit::test::free_port()), {{"GET", "a"}, {"GET", "b"}});
+    for (const auto& a : refused) CHECK(a.code == "STORE_UNAVAILABLE");
+
+    // A listener that accepts and stays silent: every command in flight fails at the timeout.
+    net::io_context listener_context;
+    net::ip::tcp::acceptor silent(listener_context, {net::ip::make_address("127.0.0.1"), 0});
+    net::ip::tcp::socket accepted(listener_context);
+    silent.async_accept(accepted, [](boost::system::error_code) {});
+    std::thread listening([&] { listener_context.run_for(std::chrono::seconds(5)); });
+    const auto started = std::chrono::steady_clock::now();
+    const auto silent_answers = run_commands(at(silent.local_endpoint().port(), 300), {{"GET", "a"}, {"SET", "b", "1"}});
+    const auto waited = std::chrono::steady_clock::now() - started;
+    listener_context.stop();
+    listening.join();
+    for (const auto& a : silent_answers) CHECK(a.code == "STORE_UNAVAILABLE");
+    CHECK(waited >= std::chrono::milliseconds(250));
+    CHECK(waited < std::chrono::seconds(5));
+}
+
+TEST_CASE("redis pipeline: after Redis restarts, the next command connects again") {
+    handoffkit::test::redis_server server;
+    REQUIRE(server.started());
+    net::io_context context;
+    redis_pipeline redis(context, at(server.port()));
+    std::vector<std::string> codes;
+    const auto send = [&](std::vector<std::string> command) {
+        bool done = false;
+        redis.command(command, [&](handoffkit::result<redis_reply> r) {
+            codes.push_back(r ? "OK" : r.err().code);
+            done = true;
+        });
+        for (int i = 0; i < 500 && !done; ++i) {
+            context.restart();  // run_for() stops the context whenever it runs out of work
+            context.run_for(std::chrono::milliseconds(10));
+        }
+        REQUIRE(done);
+    };
+    send({"SET", "a", "1"});
+    server.stop();
+    send({"GET", "a"});  // the connection is gone: this one fails
+    REQUIRE(server.restart());
+    send({"SET", "b", "1"});
+    CHECK(codes == std::vector<std::string>{"OK", "STORE_UNAVAILABLE", "OK"});
+}
