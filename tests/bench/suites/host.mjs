@@ -146,12 +146,12 @@ const rateText = (n) => (n >= 1e3 ? `${(n / 1e3).toFixed(1)} k/s` : `${n.toFixed
 const msText = (n) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
 
 // The rows: which stores each side runs (SQLite has no Node peer here), and the native host's
-// --threads as one would deploy it: one per core where handlers compute (memory) or writes
-// serialize on one connection (SQLite); more where each handler waits on a Redis round trip.
+// --threads as one would deploy it: one per core (Redis commands are pipelined, no handler
+// waits on a round trip; SQLite writes serialize on one connection anyway).
 const stores = [
   { op: 'host.redeem.memory', kind: 'memory', threads: 2, peerName: 'Agents SDK host (Map)' },
   { op: 'host.redeem.sqlite', kind: 'sqlite', threads: 2 },
-  { op: 'host.redeem.redis', kind: 'redis', threads: 8, peerName: 'Agents SDK host (ioredis)' },
+  { op: 'host.redeem.redis', kind: 'redis', threads: 2, peerName: 'Agents SDK host (ioredis)' },
 ];
 
 export async function rows(only) {
