@@ -46,20 +46,27 @@ std::optional<std::string> decode(std::string_view text) {
     if (text.size() % 4 == 1) return std::nullopt;  // no byte count encodes to this length
     std::string out(text.size() * 3 / 4, '\0');
     char* o = out.data();
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        const int v = reverse[static_cast<unsigned char>(c)];
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | std::uint32_t(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            *o++ = static_cast<char>((acc >> bits) & 0xff);
-        }
+    const auto value = [&](std::size_t i) { return std::int32_t(reverse[static_cast<unsigned char>(text[i])]); };
+    std::size_t i = 0;
+    // Four characters, three bytes at a time; any character outside the alphabet is -1, which
+    // makes the OR of the four negative.
+    for (; i + 4 <= text.size(); i += 4) {
+        const std::int32_t a = value(i), b = value(i + 1), c = value(i + 2), d = value(i + 3);
+        if ((a | b | c | d) < 0) return std::nullopt;
+        const auto v = std::uint32_t((a << 18) | (b << 12) | (c << 6) | d);
+        *o++ = static_cast<char>(v >> 16);
+        *o++ = static_cast<char>((v >> 8) & 0xff);
+        *o++ = static_cast<char>(v & 0xff);
     }
-    // Canonical form: the 2 or 4 bits left over must be zero.
-    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+    const std::size_t rest = text.size() - i;  // 0, 2 or 3 characters: 0, 1 or 2 bytes
+    if (rest == 0) return out;
+    const std::int32_t a = value(i), b = value(i + 1), c = rest == 3 ? value(i + 2) : 0;
+    if ((a | b | c) < 0) return std::nullopt;
+    // Canonical form: the bits past the last byte must be zero (4 of b, or 2 of c).
+    if (rest == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return std::nullopt;
+    const auto v = std::uint32_t((a << 18) | (b << 12) | (c << 6));
+    *o++ = static_cast<char>(v >> 16);
+    if (rest == 3) *o++ = static_cast<char>((v >> 8) & 0xff);
     return out;
 }
 

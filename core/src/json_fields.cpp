@@ -182,11 +182,23 @@ bool needs_no_escaping(std::string_view s) {
 
 }  // namespace
 
-std::string json_string(std::string_view s) {
+void append_json_string(std::string& out, std::string_view s) {
     // Skips the serializer's byte-by-byte UTF-8 walk when nothing needs escaping (a tenth of a
     // link build in wasm).
-    if (needs_no_escaping(s)) return '"' + std::string(s) + '"';
-    return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (!needs_no_escaping(s)) {
+        out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+    }
+    out += '"';
+    out += s;
+    out += '"';
+}
+
+std::string json_string(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    append_json_string(out, s);
+    return out;
 }
 
 std::string ok_envelope_text(std::string_view value_json) {

@@ -67,6 +67,8 @@ std::string ok_envelope_text(std::string_view value_json);
 /// `s` as a JSON string literal, byte for byte what nlohmann's dump writes (faster for plain
 /// ASCII, the common case: ids, links, tokens). Invalid UTF-8 becomes U+FFFD.
 std::string json_string(std::string_view s);
+/// json_string(s) appended to `out` (no string of its own: what text written piece by piece uses).
+void append_json_string(std::string& out, std::string_view s);
 /// {"ok":false,"error":{"code":…,"message":…}} (+ "field":"<JSON Pointer>" when the error names one)
 std::string error_envelope(const error& e);
 

@@ -1,5 +1,6 @@
 #include "json_reader.hpp"
 
+#include <array>
 #include <clocale>
 #include <cmath>
 #include <cstdlib>
@@ -15,6 +16,15 @@ namespace {
 constexpr std::size_t linear_key_check = 16;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Bytes a string scan must stop at: the closing quote, an escape, a control character (refused),
+// and the lead of a multi-byte UTF-8 sequence (validated). Everything else is taken as is.
+constexpr std::array<bool, 256> make_string_stops() {
+    std::array<bool, 256> stops{};
+    for (int c = 0; c < 256; ++c) stops[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+    return stops;
+}
+constexpr auto string_stops = make_string_stops();
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -236,6 +246,11 @@ bool json_reader::string_into(std::string_view& out, std::string& buffer) {
     const std::size_t start = ++pos_;
     bool decoded = false;
     while (pos_ < text_.size()) {
+        // Runs of plain characters first (a decoded string takes them in one append).
+        const std::size_t run = pos_;
+        while (pos_ < text_.size() && !string_stops[static_cast<unsigned char>(text_[pos_])]) ++pos_;
+        if (decoded && pos_ > run) buffer.append(text_.data() + run, pos_ - run);
+        if (pos_ >= text_.size()) break;
         const auto c = static_cast<unsigned char>(text_[pos_]);
         if (c == '"') {
             out = decoded ? std::string_view(buffer) : text_.substr(start, pos_ - start);
@@ -249,8 +264,8 @@ bool json_reader::string_into(std::string_view& out, std::string& buffer) {
             if (!decode_escape(buffer)) return false;
             continue;
         }
-        std::size_t length = 1;
-        if (c >= 0x80 && (length = utf8_sequence(text_, pos_)) == 0) return fail(json_failure::not_utf8);
+        const std::size_t length = utf8_sequence(text_, pos_);  // c >= 0x80: the lead of a sequence
+        if (length == 0) return fail(json_failure::not_utf8);
         if (decoded) buffer.append(text_.data() + pos_, length);
         pos_ += length;
     }

@@ -46,21 +46,40 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
     const std::string jti = base64url::encode(request.random);
     // Compact JSON with members in sorted order, written directly (what nlohmann's dump of the
     // same object gives, without building it): equal requests give equal tokens.
-    using handoffkit::detail::json_string;
-    std::string claims = R"({"aud":)" + json_string(request.audience);
+    using handoffkit::detail::append_json_string;
+    std::string ctx;
     if (request.context) {
-        auto ctx = canonical_context(*request.context);
-        if (!ctx) return ctx.err();
-        claims += request.reference ? std::string(R"(,"ctx_ref":true)") : R"(,"ctx":)" + *ctx;
+        auto canonical = canonical_context(*request.context);
+        if (!canonical) return canonical.err();
+        ctx = std::move(*canonical);
     } else if (request.reference) {
         return invalid("reference mode needs a ctx to keep");
     }
-    claims += R"(,"exp":)" + std::to_string(exp) + R"(,"iat":)" + std::to_string(request.now) + R"(,"iss":)" +
-              json_string(request.issuer) + R"(,"jti":)" + json_string(jti);
-    if (!request.subject.empty()) claims += R"(,"sub":)" + json_string(request.subject);
-    claims += "}";
-    const std::string header = R"({"alg":)" + json_string(algorithm) + R"(,"kid":)" + json_string(signer.kid) + R"(,"typ":)" +
-                               json_string(token_type) + "}";
+    std::string claims;
+    claims.reserve(160 + ctx.size() + request.audience.size() + request.issuer.size() + request.subject.size());
+    claims += R"({"aud":)";
+    append_json_string(claims, request.audience);
+    if (request.context) {
+        if (request.reference) claims += R"(,"ctx_ref":true)";
+        else claims.append(R"(,"ctx":)").append(ctx);
+    }
+    claims.append(R"(,"exp":)").append(std::to_string(exp)).append(R"(,"iat":)").append(std::to_string(request.now));
+    claims += R"(,"iss":)";
+    append_json_string(claims, request.issuer);
+    claims += R"(,"jti":)";
+    append_json_string(claims, jti);
+    if (!request.subject.empty()) {
+        claims += R"(,"sub":)";
+        append_json_string(claims, request.subject);
+    }
+    claims += '}';
+    std::string header = R"({"alg":)";
+    append_json_string(header, algorithm);
+    header += R"(,"kid":)";
+    append_json_string(header, signer.kid);
+    header += R"(,"typ":)";
+    append_json_string(header, token_type);
+    header += '}';
     std::string token = base64url::encode(header) + "." + base64url::encode(claims);
     token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
     if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");
