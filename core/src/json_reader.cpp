@@ -70,32 +70,6 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     return 0;
 }
 
-// `\uD800`-`\uDFFF` escaped without its partner: valid UTF-8 text that names no character.
-bool escapes_lone_surrogate(std::string_view text) {
-    auto surrogate_at = [&](std::size_t i, char lo, char hi) {  // "\uDx.." with x in [lo, hi]
-        if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u' || (text[i + 2] | 0x20) != 'd')
-            return false;
-        const char x = static_cast<char>(text[i + 3] | 0x20);
-        return x >= lo && x <= hi;
-    };
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '"') {
-            in_string = !in_string;
-        } else if (in_string && text[i] == '\\') {
-            if (surrogate_at(i, '8', 'b')) {
-                if (!surrogate_at(i + 6, 'c', 'f')) return true;
-                i += 11;
-            } else if (surrogate_at(i, 'c', 'f')) {
-                return true;
-            } else {
-                ++i;  // the escaped character, a quote included
-            }
-        }
-    }
-    return false;
-}
-
 // strtod reads the locale's decimal point; JSON's is always '.', so it is swapped in first
 // (nlohmann does the same, and the value must be the one it reads).
 double to_double(std::string_view digits) {

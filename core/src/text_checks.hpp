@@ -21,6 +21,10 @@ bool is_iso8601(std::string_view s);
 
 bool is_guid(std::string_view s);
 
+/// True when JSON text escapes a UTF-16 surrogate without its partner (`"\ud800"`): valid UTF-8
+/// that names no character. Strings are found by their quotes; not a validator.
+bool escapes_lone_surrogate(std::string_view text);
+
 /// True when the JSON text nests arrays/objects more than `limit` levels deep (brackets inside
 /// strings do not count). A linear scan run before parsing, so that everything recursive after
 /// it (walking, serializing) works on bounded depth. Not a validator: malformed text may pass.

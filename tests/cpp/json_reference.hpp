@@ -59,31 +59,6 @@ private:
     json* slot_ = nullptr;
 };
 
-// `\uD800`-`\uDFFF` escaped without its partner.
-inline bool escapes_lone_surrogate(std::string_view text) {
-    auto surrogate_at = [&](std::size_t i, char lo, char hi) {
-        if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u' || (text[i + 2] | 0x20) != 'd') return false;
-        const char x = static_cast<char>(text[i + 3] | 0x20);
-        return x >= lo && x <= hi;
-    };
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '"') {
-            in_string = !in_string;
-        } else if (in_string && text[i] == '\\') {
-            if (surrogate_at(i, '8', 'b')) {
-                if (!surrogate_at(i + 6, 'c', 'f')) return true;
-                i += 11;
-            } else if (surrogate_at(i, 'c', 'f')) {
-                return true;
-            } else {
-                ++i;
-            }
-        }
-    }
-    return false;
-}
-
 }  // namespace reference_detail
 
 /// The reference reading of `text`: json_failure::none and the document in `out`, or why not.
@@ -96,7 +71,7 @@ inline handoffkit::detail::json_failure reference_parse(std::string_view text, n
     const bool nul = text.find('\0') != std::string_view::npos;
     if (nlohmann::json::sax_parse(text.begin(), text.end(), &builder) && !nul) return json_failure::none;
     if (builder.duplicate_key) return json_failure::duplicate_key;
-    if (!handoffkit::detail::is_valid_utf8(text) || reference_detail::escapes_lone_surrogate(text))
+    if (!handoffkit::detail::is_valid_utf8(text) || handoffkit::detail::escapes_lone_surrogate(text))
         return json_failure::not_utf8;
     return json_failure::syntax;
 }
