@@ -2,6 +2,7 @@
 // with bounded waits, and a redeemer scripted per token (tests only).
 #pragma once
 
+#include <cerrno>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -93,10 +94,13 @@ public:
         return r;
     }
 
-    /// True when the peer closed the connection (read gives 0) within the 5 s read timeout.
+    /// True when the peer closed the connection within the 5 s read timeout: read gives 0, or a
+    /// reset (a peer that closes while our input is still unread in its buffer sends RST, as the
+    /// host does to a slow client that was still sending when its header timeout ran out).
     bool closed_by_peer() {
         char c;
-        return ::recv(fd_, &c, 1, 0) == 0;
+        const auto n = ::recv(fd_, &c, 1, 0);
+        return n == 0 || (n < 0 && errno == ECONNRESET);
     }
 
 private:
