@@ -219,6 +219,11 @@ private:
             return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
         if (ec == beast::error::timeout) return abandon(408, "BODY_TIMEOUT");
         if (ec) return abandon(400, "BAD_REQUEST");
+        // stop() closes an idle connection; a request whose bytes had already been read (its
+        // completion queued behind the close) still arrives here, its answer undeliverable. It
+        // must change nothing (a token redeemed now would be spent with no one told): it is only
+        // counted and logged.
+        if (!stream_.socket().is_open()) return abandon(503, "STOPPING");
         request_ = parser_->release();
         answer a = route(request_);
         if (!a.pending) write(std::move(a), request_.keep_alive());
