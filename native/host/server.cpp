@@ -130,7 +130,9 @@ struct answer {
     std::string code;
     std::vector<invoke::followup> followups;
     invoke::activity source;
-    bool pending = false;  // an asynchronous redeemer answers it later
+    // The route writes this answer itself (a handoff/action: once its token is redeemed, maybe
+    // later, by an asynchronous redeemer); the caller must not write it.
+    bool written_by_route = false;
 };
 
 void set_decision(answer& a, const invoke::decision& d) {
@@ -226,7 +228,7 @@ private:
         if (!stream_.socket().is_open()) return abandon(503, "STOPPING");
         request_ = parser_->release();
         answer a = route(request_);
-        if (!a.pending) write(std::move(a), request_.keep_alive());
+        if (!a.written_by_route) write(std::move(a), request_.keep_alive());
     }
 
     answer route(const http::request<http::string_body>& req);
@@ -441,14 +443,14 @@ answer session::messages(const http::request<http::string_body>& req) {
     }
     auto handoff = invoke::read_handoff(*parsed, {host_.config.app_id});
     if (!handoff) return respond(invoke::decide_on_error(handoff.err())), a;
+    answer written;
+    written.written_by_route = true;
     if (!host_.redeemers.empty()) {
-        answer later = std::move(a);
-        a.pending = true;
-        host_.redeemers[context_](handoff->request, [self = shared_from_this(), later = std::move(later),
+        host_.redeemers[context_](handoff->request, [self = shared_from_this(), a = std::move(a),
                                                      source = std::move(*parsed)](invoke::redeem_outcome outcome) mutable {
-            self->redeemed(std::move(later), std::move(source), outcome);
+            self->redeemed(std::move(a), std::move(source), outcome);
         });
-        return a;
+        return written;
     }
     invoke::redeem_outcome outcome;
     try {
@@ -457,8 +459,7 @@ answer session::messages(const http::request<http::string_body>& req) {
         outcome = {invoke::redeem_status::failed, "", "the redeemer threw"};
     }
     redeemed(std::move(a), std::move(*parsed), outcome);
-    a.pending = true;  // redeemed() has written it
-    return a;
+    return written;
 }
 
 // The answer to a handoff/action once its token is redeemed (or refused), then its follow-ups.
