@@ -10,7 +10,7 @@
 
 namespace handoffkit::cards {
 namespace {
-using nlohmann::json;
+using handoffkit::detail::json;
 
 constexpr const char* schema_url = "http://adaptivecards.io/schemas/adaptive-card.json";
 
@@ -59,7 +59,7 @@ result<json> raw_action(const open_url_action& a) {
     put(j, "iconUrl", a.icon_url);
     put(j, "style", a.style);
     if (!fallback->is_null()) j["fallback"] = std::move(*fallback);
-    if (!a.required_features.empty()) j["requires"] = a.required_features;
+    for (const auto& [feature, version] : a.required_features) j["requires"][feature] = version;
     put(j, "tooltip", a.tooltip);
     if (a.is_enabled) j["isEnabled"] = *a.is_enabled;
     put(j, "mode", a.mode);

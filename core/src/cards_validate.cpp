@@ -15,7 +15,7 @@
 
 namespace handoffkit::cards {
 namespace {
-using nlohmann::json;
+using handoffkit::detail::json;
 using V = card_version;
 
 struct versioned {
@@ -492,11 +492,11 @@ std::string_view to_string(card_version v) {
 
 namespace detail {
 
-std::string canonical(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string canonical(const json& value) {
+    return value.dump();
 }
 
-std::vector<problem> check_card(const nlohmann::json& card, const validate_options& options) {
+std::vector<problem> check_card(const json& card, const validate_options& options) {
     walker w(options);
     w.card(card, "", 0, true);
     auto problems = w.take();
@@ -504,7 +504,7 @@ std::vector<problem> check_card(const nlohmann::json& card, const validate_optio
     return problems;
 }
 
-std::vector<problem> check_action(const nlohmann::json& action, const validate_options& options) {
+std::vector<problem> check_action(const json& action, const validate_options& options) {
     walker w(options);
     w.declare(options.version);
     w.action(action, "", 0, false);
@@ -518,7 +518,7 @@ std::optional<error> first_error(const std::vector<problem>& problems) {
     return std::nullopt;
 }
 
-std::optional<nlohmann::json> parse_card_text(std::string_view text, std::optional<problem>& failure) {
+std::optional<json> parse_card_text(std::string_view text, std::optional<problem>& failure) {
     auto fail_with = [&](const char* code, std::string message) {
         failure = problem{code, severity::error, std::move(message), ""};
         return std::nullopt;

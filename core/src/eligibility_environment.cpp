@@ -10,7 +10,7 @@
 namespace handoffkit::eligibility::detail {
 namespace {
 
-using nlohmann::json;
+using handoffkit::detail::json;
 
 constexpr std::string_view environment_schema = "handoffkit.eligibility.environment/1";
 

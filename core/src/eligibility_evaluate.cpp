@@ -11,7 +11,7 @@ namespace handoffkit::eligibility {
 namespace detail {
 namespace {
 
-using nlohmann::json;
+using handoffkit::detail::json;
 
 enum class tri : std::uint8_t { no, yes, unknown };
 
@@ -241,11 +241,9 @@ group evaluate_group(const ruleset::compiled& rs, const environment& env, const 
         cells[rs.features[f].id] = std::move(cell);
         g.statuses.push_back(s);
     }
-    g.features_json = cells.dump(-1, ' ', false, json::error_handler_t::replace);
+    g.features_json = cells.dump();
     return g;
 }
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 /// Assembles the report by hand, keys in sorted order, so the text equals what dumping the whole
 /// document would give while each distinct group is serialized only once.
@@ -277,7 +275,8 @@ std::string report(const ruleset::compiled& rs, const environment& env) {
     std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size();
     for (std::size_t g : group_of_rep) estimate += groups[g].features_json.size() + 64;
     out.reserve(estimate);
-    out += "{\"administrator\":" + dump(administrator);
+    out += "{\"administrator\":";
+    administrator.dump_to(out);
     out += ",\"features\":" + rs.features_json;
     out += ",\"representatives\":[";
     for (std::size_t i = 0; i < env.representatives.size(); ++i) {
@@ -285,12 +284,14 @@ std::string report(const ruleset::compiled& rs, const environment& env) {
         out += "{\"features\":";
         out += groups[group_of_rep[i]].features_json;
         out += ",\"id\":";
-        out += dump(env.representatives[i].id);
+        handoffkit::detail::append_json_string(out, env.representatives[i].id);
         out += '}';
     }
     out += "],\"rules\":" + rs.rules_json;
     out += ",\"ruleset\":" + rs.ruleset_json;
-    out += ",\"summary\":" + dump(summary) + "}";
+    out += ",\"summary\":";
+    summary.dump_to(out);
+    out += '}';
     return out;
 }
 

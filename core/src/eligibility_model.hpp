@@ -8,11 +8,13 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "json_value.hpp"
 
 #include "handoffkit/eligibility.hpp"
 
 namespace handoffkit::eligibility::detail {
+
+using handoffkit::detail::json;
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -130,7 +132,7 @@ struct environment {
 };
 
 /// Errors: ENVIRONMENT_INVALID with `field`.
-result<environment> read_environment(const nlohmann::json& j, const ruleset::compiled& rules);
+result<environment> read_environment(const json& j, const ruleset::compiled& rules);
 
 // ---- JSON Pointer helpers and located errors ------------------------------------------------
 
@@ -147,13 +149,13 @@ public:
     const error& problem() const { return *problem_; }
 
     /// Checks that `j` is an object whose keys are all in `allowed`.
-    bool object_with(const nlohmann::json& j, const std::string& at, std::initializer_list<std::string_view> allowed);
+    bool object_with(const json& j, const std::string& at, std::initializer_list<std::string_view> allowed);
     /// A non-empty string of at most `max` bytes.
-    bool name(const nlohmann::json& j, const std::string& at, std::string& out, std::size_t max = max_name_length);
+    bool name(const json& j, const std::string& at, std::string& out, std::size_t max = max_name_length);
     /// An array of at most `max_items` names; `out` keeps their order.
-    bool names(const nlohmann::json& j, const std::string& at, std::vector<std::string>& out,
+    bool names(const json& j, const std::string& at, std::vector<std::string>& out,
                std::size_t max_items = max_list_items);
-    bool boolean(const nlohmann::json& j, const std::string& at, bool& out);
+    bool boolean(const json& j, const std::string& at, bool& out);
     /// `value` is one of `domain`.
     bool one_of(const std::string& value, const std::vector<std::string>& domain, const std::string& at);
 

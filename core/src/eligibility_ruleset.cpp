@@ -10,7 +10,7 @@
 namespace handoffkit::eligibility {
 namespace detail {
 
-using nlohmann::json;
+using handoffkit::detail::json;
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -431,10 +431,9 @@ void serialize_fixed_parts(ruleset::compiled& c) {
         if (!r.administrator) entry["features"] = std::move(ids);
         rules[r.id] = std::move(entry);
     }
-    const auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
-    c.features_json = dump(features);
-    c.rules_json = dump(rules);
-    c.ruleset_json = dump(json{{"name", c.name}, {"schema", c.schema}, {"version", c.version}});
+    c.features_json = features.dump();
+    c.rules_json = rules.dump();
+    c.ruleset_json = json{{"name", c.name}, {"schema", c.schema}, {"version", c.version}}.dump();
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <optional>
 #include <utility>
 
-#include <nlohmann/json.hpp>
+#include "json_value.hpp"
 
 #include "json_fields.hpp"
 #include "json_reader.hpp"
@@ -12,7 +12,7 @@
 namespace handoffkit::invoke {
 namespace {
 
-using nlohmann::json;
+using handoffkit::detail::json;
 
 using detail::json_reader;
 using kind = json_reader::kind;
@@ -59,8 +59,7 @@ private:
 };
 
 std::string error_body(const std::string& code, const std::string& message) {
-    return json{{"error", {{"code", code}, {"message", message}}}}.dump(-1, ' ', false,
-                                                                       json::error_handler_t::replace);
+    return json{{"error", {{"code", code}, {"message", message}}}}.dump();
 }
 
 decision refuse(int status, std::string code, const std::string& message) {
@@ -230,7 +229,7 @@ std::string followup_json(const followup& f, const activity& in) {
     if (!in.id.empty()) out["replyToId"] = in.id;
     if (!in.locale.empty()) out["locale"] = in.locale;
     if (!f.text.empty()) out["text"] = f.text;
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    return out.dump();
 }
 
 }  // namespace handoffkit::invoke

@@ -10,7 +10,7 @@ namespace cards = handoffkit::cards;
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
-using nlohmann::json;
+using handoffkit::detail::json;
 
 namespace {
 
@@ -33,9 +33,9 @@ std::optional<error> read_requires(const json& j, std::map<std::string, std::str
     if (it == j.end() || it->is_null()) return std::nullopt;
     const error wrong = fail("INVALID_ARGUMENT", "field 'requires' must be an object of strings");
     if (!it->is_object()) return wrong;
-    for (const auto& [feature, version] : it->items()) {
-        if (!version.is_string()) return wrong;
-        out[feature] = version.get<std::string>();
+    for (const auto& item : it->items()) {
+        if (!item.value().is_string()) return wrong;
+        out[item.key()] = item.value().get<std::string>();
     }
     return std::nullopt;
 }

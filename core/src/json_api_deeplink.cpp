@@ -5,6 +5,7 @@
 
 namespace handoffkit::json_api {
 namespace dl = handoffkit::deeplink;
+using handoffkit::detail::json;
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
@@ -16,7 +17,7 @@ std::string envelope(const result<std::string>& link) {
 }
 
 // Reads the options of `kind` from `j` and builds that link.
-result<std::string> build_kind(const std::string& kind, const nlohmann::json& j) {
+result<std::string> build_kind(const std::string& kind, const json& j) {
     field_reader r(j);
     r.known("kind");
     auto done = [&](auto&& build) -> result<std::string> {
@@ -58,11 +59,11 @@ result<std::string> build_kind(const std::string& kind, const nlohmann::json& j)
     return fail("INVALID_ARGUMENT", "field 'kind' must be one of handoff, chat, call, meeting, app, entity");
 }
 
-nlohmann::json report_json(const dl::link_report& report) {
-    nlohmann::json params = nlohmann::json::object();
+json report_json(const dl::link_report& report) {
+    json params = json::object();
     for (const auto& [k, v] : report.params)
         if (!params.contains(k)) params[k] = v;  // first occurrence; duplicates are reported
-    nlohmann::json problems = nlohmann::json::array();
+    json problems = json::array();
     for (const auto& p : report.problems)
         problems.push_back({{"code", p.code}, {"severity", dl::to_string(p.level)}, {"message", p.message}});
     return {{"valid", report.valid}, {"kind", report.kind}, {"params", params}, {"problems", problems}};

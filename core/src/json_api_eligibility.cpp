@@ -7,6 +7,7 @@
 
 namespace handoffkit::json_api {
 namespace el = handoffkit::eligibility;
+using handoffkit::detail::json;
 using detail::error_envelope;
 using detail::ok_envelope;
 
@@ -46,7 +47,7 @@ std::string validate_eligibility_ruleset(std::string_view ruleset) {
     auto rules = el::ruleset::parse(ruleset);
     if (!rules) return error_envelope(rules.err());
     const auto& c = rules->get();
-    nlohmann::json features = nlohmann::json::array();
+    json features = json::array();
     for (const auto& f : c.features) features.push_back({{"id", f.id}, {"name", f.name}});
     return ok_envelope({{"features", std::move(features)},
                         {"name", c.name},

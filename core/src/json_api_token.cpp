@@ -9,7 +9,7 @@ namespace handoffkit::json_api {
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
-using nlohmann::json;
+using handoffkit::detail::json;
 
 namespace {
 
@@ -74,7 +74,7 @@ result<token::verify_options> read_verify_options(std::string_view text) {
     return o;
 }
 
-// Envelopes are written as text, members in sorted order as nlohmann writes them. The header,
+// Envelopes are written as text, members in sorted order as json::dump writes them. The header,
 // claims and ctx go in as the JSON text they are: the core parsed them strictly (UTF-8, no key
 // twice) before trusting them, so they are valid JSON, and re-parsing them only to serialize
 // them again was a fifth of a verification.

@@ -1,6 +1,5 @@
 #include "json_fields.hpp"
 
-#include <algorithm>
 #include <vector>
 
 #include "text_checks.hpp"
@@ -9,9 +8,9 @@ namespace handoffkit::detail {
 
 namespace {
 
-using nlohmann::json;
+using handoffkit::detail::json;
 
-// Builds nlohmann's document from the reader. Recursion is bounded: the reader refuses to enter
+// Builds the core's document (json_value.hpp) from the reader. Recursion is bounded: the reader refuses to enter
 // a level past max_json_depth. Keys are unique (the reader refuses a repeated one).
 bool read_value(json_reader& r, json& out) {
     switch (r.next()) {
@@ -81,8 +80,8 @@ std::string json_failure_message(json_failure why, std::string_view what) {
 
 bool is_json_object(std::string_view text) { return parse_json(text).is_object(); }
 
-result<nlohmann::json> parse_object(std::string_view text, std::string_view what) {
-    if (text.empty()) return nlohmann::json::object();
+result<json> parse_object(std::string_view text, std::string_view what) {
+    if (text.empty()) return json::object();
     json_failure why;
     auto parsed = parse_json(text, &why);
     switch (why) {
@@ -96,7 +95,7 @@ result<nlohmann::json> parse_object(std::string_view text, std::string_view what
     return parsed;
 }
 
-const nlohmann::json* field_reader::take(const char* key) {
+const json* field_reader::take(const char* key) {
     seen_.insert(key);
     auto it = object_.find(key);
     if (error_ || it == object_.end() || it->is_null()) return nullptr;
@@ -138,7 +137,7 @@ field_reader& field_reader::required_integer(const char* key, std::int64_t& out)
     return integer(key, out);
 }
 
-field_reader& field_reader::value(const char* key, std::optional<nlohmann::json>& out) {
+field_reader& field_reader::value(const char* key, std::optional<json>& out) {
     if (const auto* v = take(key)) out = *v;
     return *this;
 }
@@ -173,27 +172,6 @@ std::optional<error> field_reader::finish() const {
     return std::nullopt;
 }
 
-namespace {
-
-// Printable ASCII without '"' or '\\': JSON text as it stands (links and tokens always are).
-bool needs_no_escaping(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-}
-
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
-    // Skips the serializer's byte-by-byte UTF-8 walk when nothing needs escaping (a tenth of a
-    // link build in wasm).
-    if (!needs_no_escaping(s)) {
-        out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return;
-    }
-    out += '"';
-    out += s;
-    out += '"';
-}
-
 std::string json_string(std::string_view s) {
     std::string out;
     out.reserve(s.size() + 2);
@@ -205,18 +183,17 @@ std::string ok_envelope_text(std::string_view value_json) {
     return R"({"ok":true,"value":)" + std::string(value_json) + "}";
 }
 
-std::string ok_envelope(nlohmann::json value) {
-    // A built link is the most common answer: written directly.
-    if (value.is_string()) return ok_envelope_text(json_string(value.get_ref<const std::string&>()));
-    return nlohmann::json{{"ok", true}, {"value", std::move(value)}}.dump(-1, ' ', false,
-                                                                           nlohmann::json::error_handler_t::replace);
+std::string ok_envelope(const json& value) {
+    std::string out = R"({"ok":true,"value":)";
+    value.dump_to(out);
+    out += '}';
+    return out;
 }
 
 std::string error_envelope(const error& e) {
-    nlohmann::json body{{"code", e.code}, {"message", e.message}};
+    json body{{"code", e.code}, {"message", e.message}};
     if (e.field) body["field"] = *e.field;
-    return nlohmann::json{{"ok", false}, {"error", std::move(body)}}.dump(-1, ' ', false,
-                                                                          nlohmann::json::error_handler_t::replace);
+    return json{{"ok", false}, {"error", std::move(body)}}.dump();
 }
 
 }  // namespace handoffkit::detail

@@ -9,7 +9,7 @@
 // overflows is refused). A leading UTF-8 byte order mark is skipped, as nlohmann does. Unlike
 // nlohmann, a NUL byte does not end the text: `{}` NUL `garbage` is not JSON.
 //
-// Callers that want a document build one from it (parse_json in json_fields.hpp builds nlohmann's);
+// Callers that want a document build one from it (parse_json in json_fields.hpp builds json_value.hpp's);
 // hot paths (token claims, Bot Framework activities) read the few members they need straight from
 // the text and skip the rest, which is where most of their time went when they built a document.
 //

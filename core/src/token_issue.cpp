@@ -44,7 +44,7 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
     const key& signer = keys.signing_key();
     const std::int64_t exp = request.now + request.ttl;
     const std::string jti = base64url::encode(request.random);
-    // Compact JSON with members in sorted order, written directly (what nlohmann's dump of the
+    // Compact JSON with members in sorted order, written directly (what json::dump of the
     // same object gives, without building it): equal requests give equal tokens.
     using handoffkit::detail::append_json_string;
     std::string ctx;

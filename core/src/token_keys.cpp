@@ -1,5 +1,5 @@
 // JWK Set parsing. Messages name keys by kid or position, never by their bytes.
-#include <nlohmann/json.hpp>
+#include "json_value.hpp"
 
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
@@ -8,7 +8,7 @@
 namespace handoffkit::token {
 namespace {
 
-using nlohmann::json;
+using handoffkit::detail::json;
 
 error invalid(const std::string& why) { return fail("KEYS_INVALID", "key set: " + why); }
 

@@ -16,16 +16,15 @@
 
 using namespace handoffkit::detail;
 using handoffkit::test::same_document;
-using nlohmann::json;
 
 namespace {
 
 // Checks one text against the reference; returns false (after recording why) on a difference.
 bool agrees_with_reference(const std::string& text) {
-    json expected;
+    nlohmann::json expected;
     const json_failure expected_why = handoffkit::test::reference_parse(text, expected);
     json_failure why;
-    const json ours = parse_json(text, &why);
+    const auto ours = parse_json(text, &why);
     CAPTURE(text);
     CHECK(static_cast<int>(why) == static_cast<int>(expected_why));
     if (why != expected_why) return false;
@@ -45,14 +44,14 @@ std::string read_file(const std::filesystem::path& path) {
 // Every value inside the vectors files, serialized: small texts of every shape the core reads.
 std::vector<std::string> vector_snippets() {
     std::vector<std::string> out;
-    std::function<void(const json&)> collect = [&](const json& v) {
+    std::function<void(const nlohmann::json&)> collect = [&](const nlohmann::json& v) {
         const std::string text = v.dump();
         if (text.size() <= 400) out.push_back(text);
         if (v.is_structured())
             for (const auto& child : v) collect(child);
     };
     for (const auto& entry : std::filesystem::directory_iterator(HANDOFFKIT_VECTORS_DIR))
-        if (entry.path().extension() == ".json") collect(json::parse(read_file(entry.path())));
+        if (entry.path().extension() == ".json") collect(nlohmann::json::parse(read_file(entry.path())));
     return out;
 }
 

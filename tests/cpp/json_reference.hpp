@@ -7,12 +7,14 @@
 // (inside one it is an unescaped control character, refused by both).
 #pragma once
 
+#include <cmath>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "json_reader.hpp"
+#include "json_value.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::test {
@@ -76,23 +78,39 @@ inline handoffkit::detail::json_failure reference_parse(std::string_view text, n
     return json_failure::syntax;
 }
 
-/// Same document, with the same number representation (unsigned, signed or double) everywhere in
-/// it: nlohmann's == calls 1 and 1.0 equal, the core's readers must not.
-inline bool same_document(const nlohmann::json& a, const nlohmann::json& b) {
-    if (a.type() != b.type()) return false;
-    if (a.is_object()) {
-        if (a.size() != b.size()) return false;
-        for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
-            if (ia.key() != ib.key() || !same_document(*ia, *ib)) return false;
-        return true;
+/// The core's document `ours` is the reference document `ref`: same shape, same keys in the same
+/// order, same number representation (unsigned, signed or double) everywhere, same values.
+/// nlohmann's == calls 1 and 1.0 equal; the core's readers must not.
+inline bool same_document(const handoffkit::detail::json& ours, const nlohmann::json& ref) {
+    using t = handoffkit::detail::json::value_t;
+    switch (ours.type()) {
+        case t::null: return ref.is_null();
+        case t::boolean: return ref.is_boolean() && ours.get<bool>() == ref.get<bool>();
+        case t::number_integer:
+            return ref.type() == nlohmann::json::value_t::number_integer && ours.get<std::int64_t>() == ref.get<std::int64_t>();
+        case t::number_unsigned: return ref.is_number_unsigned() && ours.get<std::uint64_t>() == ref.get<std::uint64_t>();
+        case t::number_float: {
+            if (!ref.is_number_float()) return false;
+            const double a = ours.get<double>(), b = ref.get<double>();
+            return a == b && std::signbit(a) == std::signbit(b);
+        }
+        case t::string: return ref.is_string() && ours.get_ref<const std::string&>() == ref.get_ref<const std::string&>();
+        case t::array: {
+            if (!ref.is_array() || ours.size() != ref.size()) return false;
+            for (std::size_t i = 0; i < ours.size(); ++i)
+                if (!same_document(ours[i], ref[i])) return false;
+            return true;
+        }
+        case t::object: {
+            if (!ref.is_object() || ours.size() != ref.size()) return false;
+            auto ir = ref.begin();
+            for (auto io = ours.begin(); io != ours.end(); ++io, ++ir)
+                if (io.key() != ir.key() || !same_document(*io, *ir)) return false;
+            return true;
+        }
+        case t::discarded: return false;
     }
-    if (a.is_array()) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i)
-            if (!same_document(a[i], b[i])) return false;
-        return true;
-    }
-    return a.dump() == b.dump();
+    return false;
 }
 
 }  // namespace handoffkit::test
