@@ -1,0 +1,18 @@
+// What the npm package weighs on the wire: gzip -9 of every file a runtime loads (the wasm, its
+// glue and web/lib's JS). One measure for the benchmark's table and the size test.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { repoRoot } from './paths.mjs';
+
+/// The issue's budget for that total, in bytes (not met yet: README, "Size").
+export const sizeBudget = 100 * 1024;
+
+/// { files: { path: gzip bytes }, total } for the package laid out under `root` (the repository,
+/// or an installed node_modules/handoffkit).
+export function packageSize(root = repoRoot) {
+  const files = ['dist/handoffkit.wasm', 'dist/handoffkit.mjs',
+    ...readdirSync(join(root, 'web/lib')).filter((f) => /\.(mjs|cjs|js)$/.test(f)).map((f) => `web/lib/${f}`)];
+  const sizes = Object.fromEntries(files.map((f) => [f, gzipSync(readFileSync(join(root, f)), { level: 9 }).length]));
+  return { files: sizes, total: Object.values(sizes).reduce((a, b) => a + b, 0) };
+}
