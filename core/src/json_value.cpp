@@ -99,11 +99,6 @@ json::const_iterator json::find(std::string_view key) const {
 
 bool json::contains(std::string_view key) const { return is_object() && v_.object->find(key) != v_.object->end(); }
 
-void json::erase(std::string_view key) {
-    if (!is_object()) return;
-    if (auto it = v_.object->find(key); it != v_.object->end()) v_.object->erase(it);
-}
-
 void json::update(const json& other) {
     if (!other.is_object()) return;
     object_t& members = as_object();

@@ -192,18 +192,11 @@ public:
     iterator find(std::string_view key);
     const_iterator find(std::string_view key) const;
     bool contains(std::string_view key) const;
-    /// Objects: removes the member, if present.
-    void erase(std::string_view key);
     /// Objects: sets every member of `other` (an object) in this one.
     void update(const json& other);
 
     /// Arrays: appends (null becomes an empty array).
     void push_back(json item);
-    json& emplace_back() {
-        push_back(json());
-        return v_.array->back();
-    }
-    json& back() { return v_.array->back(); }
 
     /// Members of an object, items of an array; 0 for null, 1 for a scalar (as nlohmann counts).
     std::size_t size() const noexcept;
