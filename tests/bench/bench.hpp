@@ -53,6 +53,12 @@ inline void print(const figure& f) {
     std::fflush(stdout);
 }
 
+/// A line of text below the table (figures that are not rates): {"note":…}.
+inline void note(const std::string& text) {
+    std::printf("{\"note\":%s}\n", nlohmann::json(text).dump().c_str());
+    std::fflush(stdout);
+}
+
 /// What every benchmark gets: the shared inputs of tests/bench/workload.json and a filter.
 struct context {
     const nlohmann::json& workload;

@@ -19,16 +19,16 @@ const nativeBin = nativeAt >= 0 ? args.splice(nativeAt, 2)[1] : new URL('../../b
 const only = args[0] ?? '';
 const workload = JSON.parse(readFileSync(new URL('./workload.json', import.meta.url), 'utf8'));
 
-const native = Object.fromEntries(
-  execFileSync(nativeBin, [only], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').filter(Boolean)
-    .map((line) => JSON.parse(line)).map((f) => [f.op, f.opsPerSec]),
-);
+// The native binary prints one JSON object per line: a rate ({op, opsPerSec}) or a note.
+const nativeLines = execFileSync(nativeBin, [only], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n')
+  .filter(Boolean).map((line) => JSON.parse(line));
+const native = Object.fromEntries(nativeLines.filter((f) => f.op).map((f) => [f.op, f.opsPerSec]));
 
 const fmt = (n) => (n === undefined ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k/s` : `${n.toFixed(1)} /s`);
 const hk = await init();
 const suitesDir = new URL('./suites/', import.meta.url);
 const rows = [];
-const notes = [];
+const notes = nativeLines.filter((f) => f.note).map((f) => f.note);
 // Sync operations are timed in batches; one returning a promise is awaited call by call.
 async function rate(op, fn) {
   const probe = fn();

@@ -283,7 +283,9 @@ TEST_CASE("memory guard: marks once, forgets only what has expired, refuses when
     CHECK(*guard.try_mark("b", 100, 50) == mark_outcome::replayed);
     CHECK(*guard.try_mark("e", 300, 100) == mark_outcome::fresh);  // full sweep drops b, c, d
     CHECK(guard.size() == 2);
-    CHECK(guard.save_context("x", "{}", 500, 100));
+    CHECK(guard.save_context("x", "[]", 500, 100));
+    CHECK(guard.save_context("x", "{}", 500, 100));  // replaced, not counted twice
+    CHECK(guard.size() == 3);
     CHECK(*guard.load_context("x", 499) == std::optional<std::string>("{}"));
     CHECK(*guard.load_context("x", 500) == std::nullopt);
     CHECK(*guard.load_context("y", 0) == std::nullopt);
@@ -296,6 +298,12 @@ TEST_CASE("memory guard: many tokens over time stay bounded by the sweep") {
         REQUIRE(*guard.try_mark("jti-" + std::to_string(i), t + 60, t) == mark_outcome::fresh);
     }
     CHECK(guard.size() < 60 + 256 + 1);
+    // Everything expires in the end: one full sweep (the guard at its limit) empties every shard.
+    memory_replay_guard small(300);
+    for (int i = 0; i < 300; ++i) REQUIRE(*small.try_mark("k" + std::to_string(i), 10, 0) == mark_outcome::fresh);
+    CHECK(small.try_mark("late", 20, 5).err().code == "STORE_UNAVAILABLE");
+    CHECK(*small.try_mark("late", 20, 10) == mark_outcome::fresh);
+    CHECK(small.size() == 1);
 }
 
 TEST_CASE("inspect says what it decoded and verifies nothing") {

@@ -15,6 +15,7 @@
 // (several instances), plus a mutex-wrapped memory guard (handoffkit/native/stores.hpp).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -56,9 +57,12 @@ public:
 
 /// In-memory guard for one thread (no locking: core has no threads). Markers vanish with the
 /// process, so it suits a single process's lifetime: the wasm module, tests, `--store memory:`.
-/// Entries past keep_until are swept after max(`sweep_every`, size/2) writes, so a write costs
-/// O(1) amortized; at `max_entries` live entries it sweeps (at most once per second of `now`) and
-/// then refuses new ones with STORE_UNAVAILABLE rather than forgetting live markers.
+/// Entries are spread over `shard_count` tables by hash, and a shard's entries past keep_until
+/// are swept after max(`sweep_every`, its size/2) writes to it: a write costs O(1) amortized, and
+/// neither a sweep nor a table's growth ever touches more than one shard (a single table of a
+/// million markers paused one write for a quarter of a second). At `max_entries` live entries it
+/// sweeps every shard (at most once per second of `now`) and then refuses new ones with
+/// STORE_UNAVAILABLE rather than forgetting live markers.
 class memory_replay_guard final : public replay_guard {
 public:
     static constexpr std::size_t default_max_entries = 1'000'000;
@@ -70,21 +74,28 @@ public:
     result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
 
     /// Live markers plus contexts (after the last sweep).
-    std::size_t size() const { return markers_.size() + contexts_.size(); }
+    std::size_t size() const { return entries_; }
 
 private:
     struct context_entry {
         std::string text;
         std::int64_t keep_until;
     };
-    static constexpr std::size_t sweep_every = 256;
-    bool make_room(std::int64_t now);
+    struct shard {
+        std::unordered_map<std::string, std::int64_t> markers;
+        std::unordered_map<std::string, context_entry> contexts;
+        std::size_t writes_since_sweep = 0;
+    };
+    static constexpr std::size_t shard_count = 64;
+    static constexpr std::size_t sweep_every = 4;  // per shard: 256 writes over the whole guard
+    shard& shard_of(std::string_view jti);
+    bool make_room(shard& s, std::int64_t now);
+    void sweep(shard& s, std::int64_t now);
 
     std::size_t max_entries_;
-    std::size_t writes_since_sweep_ = 0;
+    std::size_t entries_ = 0;  // over all shards
     std::int64_t last_full_sweep_ = std::numeric_limits<std::int64_t>::min();
-    std::unordered_map<std::string, std::int64_t> markers_;
-    std::unordered_map<std::string, context_entry> contexts_;
+    std::array<shard, shard_count> shards_;
 };
 
 }  // namespace handoffkit::token
