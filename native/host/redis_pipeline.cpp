@@ -14,16 +14,6 @@ namespace {
 
 error unavailable(const std::string& why) { return fail("STORE_UNAVAILABLE", "Redis replay store: " + why); }
 
-redis_reply reply_of(const redisReply& r) {
-    switch (r.type) {
-        case REDIS_REPLY_NIL: return {redis_reply::type::nil, {}};
-        case REDIS_REPLY_STATUS: return {redis_reply::type::status, std::string(r.str, r.len)};
-        case REDIS_REPLY_STRING: return {redis_reply::type::string, std::string(r.str, r.len)};
-        case REDIS_REPLY_INTEGER: return {redis_reply::type::integer, std::to_string(r.integer)};
-        default: return {redis_reply::type::other, {}};
-    }
-}
-
 }  // namespace
 
 redis_pipeline::redis_pipeline(net::io_context& context, options opts)
@@ -122,7 +112,7 @@ void redis_pipeline::on_data(std::size_t n) {
         auto done = std::move(pending_.front().done);
         pending_.pop_front();
         if (reply->type == REDIS_REPLY_ERROR) done(unavailable(std::string(reply->str, reply->len)));
-        else done(reply_of(*reply));
+        else done(native::reply_of(*reply));
     }
     read();
     arm_timer();

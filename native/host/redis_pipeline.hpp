@@ -25,17 +25,15 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "handoffkit/native/redis_replay_guard.hpp"
 #include "handoffkit/result.hpp"
 
 struct redisReader;
 
 namespace handoffkit::host {
 
-/// A reply, reduced to what the token store reads.
-struct redis_reply {
-    enum class type { nil, status, string, integer, other } kind = type::other;
-    std::string text;  ///< status or string
-};
+/// Replies are the token store's type (redis_replay_guard.hpp), which says what they mean.
+using native::redis_reply;
 
 class redis_pipeline {
 public:

@@ -43,17 +43,16 @@ void redeem_pipelined(const native::redis_replay_guard& store, redis_pipeline& r
                       std::int64_t now, redeem_done done) {
     auto mark = [&store, &redis, jti = t.jti, keep_until = t.expires_at + token::max_leeway, now](redeem_done done) {
         redis.command(store.mark_command(jti, keep_until, now), [jti, done = std::move(done)](result<redis_reply> r) {
-            if (!r) return done(refused(r.err().code));
-            if (r->kind == redis_reply::type::nil) return done(refused("REPLAYED"));
-            if (r->kind == redis_reply::type::status) return done(redeemed(jti));
-            done(refused("STORE_UNAVAILABLE"));
+            auto marked = r ? native::redis_replay_guard::mark_result(*r) : r.err();
+            if (!marked) return done(refused(marked.err().code));
+            done(*marked == token::mark_outcome::fresh ? redeemed(jti) : refused("REPLAYED"));
         });
     };
     if (!t.context_by_reference) return mark(std::move(done));
     redis.command(store.load_context_command(t.jti), [mark, done = std::move(done)](result<redis_reply> r) mutable {
-        if (!r) return done(refused(r.err().code));
-        if (r->kind == redis_reply::type::nil) return done(refused("CONTEXT_NOT_FOUND"));
-        if (r->kind != redis_reply::type::string) return done(refused("STORE_UNAVAILABLE"));
+        auto context = r ? native::redis_replay_guard::context_result(std::move(*r)) : r.err();
+        if (!context) return done(refused(context.err().code));
+        if (!*context) return done(refused("CONTEXT_NOT_FOUND"));
         mark(std::move(done));
     });
 }

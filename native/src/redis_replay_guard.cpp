@@ -92,9 +92,7 @@ result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, s
                                                          std::int64_t now) {
     auto reply = command(mark_command(jti, keep_until, now));
     if (!reply) return reply.err();
-    if ((*reply)->type == REDIS_REPLY_NIL) return token::mark_outcome::replayed;
-    if ((*reply)->type == REDIS_REPLY_STATUS) return token::mark_outcome::fresh;
-    return unavailable("unexpected reply to SET NX");
+    return mark_result(reply_of(**reply));
 }
 
 result<token::done> redis_replay_guard::save_context(std::string_view jti, std::string_view context,
@@ -108,9 +106,29 @@ result<token::done> redis_replay_guard::save_context(std::string_view jti, std::
 result<std::optional<std::string>> redis_replay_guard::load_context(std::string_view jti, std::int64_t) {
     auto reply = command(load_context_command(jti));
     if (!reply) return reply.err();
-    if ((*reply)->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
-    if ((*reply)->type == REDIS_REPLY_STRING) return std::optional<std::string>{std::string((*reply)->str, (*reply)->len)};
+    return context_result(reply_of(**reply));
+}
+
+result<token::mark_outcome> redis_replay_guard::mark_result(const redis_reply& reply) {
+    if (reply.kind == redis_reply::type::nil) return token::mark_outcome::replayed;
+    if (reply.kind == redis_reply::type::status) return token::mark_outcome::fresh;
+    return unavailable("unexpected reply to SET NX");
+}
+
+result<std::optional<std::string>> redis_replay_guard::context_result(redis_reply reply) {
+    if (reply.kind == redis_reply::type::nil) return std::optional<std::string>{};
+    if (reply.kind == redis_reply::type::string) return std::optional<std::string>{std::move(reply.text)};
     return unavailable("unexpected reply to GET");
+}
+
+redis_reply reply_of(const redisReply& r) {
+    switch (r.type) {
+        case REDIS_REPLY_NIL: return {redis_reply::type::nil, {}};
+        case REDIS_REPLY_STATUS: return {redis_reply::type::status, std::string(r.str, r.len)};
+        case REDIS_REPLY_STRING: return {redis_reply::type::string, std::string(r.str, r.len)};
+        case REDIS_REPLY_INTEGER: return {redis_reply::type::integer, std::to_string(r.integer)};
+        default: return {redis_reply::type::other, {}};
+    }
 }
 
 }  // namespace handoffkit::native

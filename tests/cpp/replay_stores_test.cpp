@@ -406,3 +406,17 @@ TEST_CASE("system: clock, entropy and key files") {
     REQUIRE(good);
     CHECK(good->signing_key().kid == "a");
 }
+
+TEST_CASE("redis store: what each reply means, for its own connections and for the host's pipeline") {
+    using handoffkit::native::redis_reply;
+    using store = handoffkit::native::redis_replay_guard;
+    using kind = redis_reply::type;
+    CHECK(*store::mark_result({kind::status, "OK"}) == handoffkit::token::mark_outcome::fresh);
+    CHECK(*store::mark_result({kind::nil, ""}) == handoffkit::token::mark_outcome::replayed);
+    for (const redis_reply odd : {redis_reply{kind::integer, "1"}, redis_reply{kind::string, "OK"}, redis_reply{kind::other, ""}})
+        CHECK(store::mark_result(odd).err().code == "STORE_UNAVAILABLE");
+    CHECK(*store::context_result({kind::string, R"({"case":1})"}) == std::optional<std::string>(R"({"case":1})"));
+    CHECK(*store::context_result({kind::nil, ""}) == std::nullopt);
+    for (const redis_reply odd : {redis_reply{kind::status, "OK"}, redis_reply{kind::integer, "0"}, redis_reply{kind::other, ""}})
+        CHECK(store::context_result(odd).err().code == "STORE_UNAVAILABLE");
+}

@@ -23,6 +23,14 @@ struct redisReply;
 
 namespace handoffkit::native {
 
+/// A Redis reply, reduced to what the token store reads: the same for the store's own blocking
+/// connections and for a host's pipelined one, so each reply's meaning is written once (below).
+struct redis_reply {
+    enum class type { nil, status, string, integer, other } kind = type::other;
+    std::string text;  ///< status or string
+};
+redis_reply reply_of(const redisReply& r);
+
 class redis_replay_guard final : public token::replay_guard {
 public:
     struct options {
@@ -48,6 +56,10 @@ public:
     /// the keys and expiry for both.
     std::vector<std::string> mark_command(std::string_view jti, std::int64_t keep_until, std::int64_t now) const;
     std::vector<std::string> load_context_command(std::string_view jti) const;
+    /// What the replies to those commands mean: fresh (OK) or replayed (nil); the context (a
+    /// string) or none (nil); anything else is STORE_UNAVAILABLE.
+    static result<token::mark_outcome> mark_result(const redis_reply& reply);
+    static result<std::optional<std::string>> context_result(redis_reply reply);
     const options& settings() const { return options_; }
 
 private:
