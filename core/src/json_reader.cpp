@@ -51,25 +51,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
-// The length of the well-formed UTF-8 sequence (2-4 bytes) starting at s[i], a byte >= 0x80;
-// 0 when it is not one (overlong, surrogate, above U+10FFFF, truncated).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-    const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-        const unsigned b = byte(k);
-        return b >= lo && b <= hi;
-    };
-    const unsigned lead = byte(0);
-    if (lead >= 0xC2 && lead <= 0xDF) return cont(1) ? 2 : 0;
-    if (lead == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-    if (lead == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-    if (lead >= 0xE1 && lead <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
-    if (lead == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (lead >= 0xF1 && lead <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (lead == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-    return 0;
-}
-
 // strtod reads the locale's decimal point; JSON's is always '.', so it is swapped in first
 // (nlohmann does the same, and the value must be the one it reads).
 double to_double(std::string_view digits) {
@@ -238,10 +219,10 @@ bool json_reader::string_into(std::string_view& out, std::string& buffer) {
             if (!decode_escape(buffer)) return false;
             continue;
         }
-        const std::size_t length = utf8_sequence(text_, pos_);  // c >= 0x80: the lead of a sequence
-        if (length == 0) return fail(json_failure::not_utf8);
-        if (decoded) buffer.append(text_.data() + pos_, length);
-        pos_ += length;
+        const int length = utf8_sequence(text_, pos_);  // c >= 0x80: the lead of a sequence
+        if (length <= 0) return fail(json_failure::not_utf8);
+        if (decoded) buffer.append(text_.data() + pos_, static_cast<std::size_t>(length));
+        pos_ += static_cast<std::size_t>(length);
     }
     return fail(json_failure::syntax);
 }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "text_checks.hpp"
+
 namespace handoffkit::detail {
 
 json::json(value_t type) : type_(type) {
@@ -171,32 +173,6 @@ bool operator==(const json& a, const json& b) {
 
 namespace {
 
-// The length of the well-formed UTF-8 sequence at s[i] (Unicode Table 3-7), or, when there is
-// none, minus the length of its longest well-formed prefix (at least 1: the byte is skipped).
-int utf8_sequence(std::string_view s, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(i);
-    int length;
-    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) length = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        length = 3;
-        if (c == 0xE0) low = 0xA0;
-        if (c == 0xED) high = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        length = 4;
-        if (c == 0xF0) low = 0x90;
-        if (c == 0xF4) high = 0x8F;  // nothing past U+10FFFF
-    } else return -1;
-    for (int k = 1; k < length; ++k) {
-        if (i + k >= s.size()) return -k;
-        const unsigned char next = byte(i + k);
-        if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) return -k;
-    }
-    return length;
-}
-
 bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
 void append_escape(std::string& out, unsigned char c) {
@@ -292,7 +268,7 @@ void append_json_string(std::string& out, std::string_view s) {
             ++i;
             continue;
         }
-        const int length = utf8_sequence(s, i);
+        const int length = utf8_sequence(s, i);  // c >= 0x80 here
         if (length > 0) {
             out.append(s, i, std::size_t(length));
             i += std::size_t(length);

@@ -84,25 +84,35 @@ bool is_valid_utf8(std::string_view s) {
     while (i < s.size()) {
         while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;  // ASCII run
         if (i == s.size()) break;
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        unsigned min = 0;
-        unsigned cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { len = 2; min = 0x80; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; min = 0x800; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; min = 0x10000; cp = c & 0x07; }
-        else return false;
-        if (i + len > s.size()) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += len;
+        const int length = utf8_sequence(s, i);
+        if (length <= 0) return false;
+        i += static_cast<std::size_t>(length);
     }
     return true;
+}
+
+int utf8_sequence(std::string_view s, std::size_t i) {
+    const unsigned char lead = static_cast<unsigned char>(s[i]);
+    int length;
+    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+    else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;   // no overlongs
+        if (lead == 0xED) high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;   // no overlongs
+        if (lead == 0xF4) high = 0x8F;  // nothing past U+10FFFF
+    } else {
+        return -1;
+    }
+    for (int k = 1; k < length; ++k) {
+        if (i + static_cast<std::size_t>(k) >= s.size()) return -k;
+        const unsigned char next = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+        if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) return -k;
+    }
+    return length;
 }
 
 bool has_control_char(std::string_view s, bool allow_line_breaks) {

@@ -1,12 +1,19 @@
 // Small, pure checks on decoded text shared by the validators (links now, cards later).
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace handoffkit::detail {
 
 /// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view s);
+
+/// At s[i], a byte >= 0x80: the length (2-4) of the well-formed UTF-8 sequence it starts (Unicode
+/// Table 3-7), or, when it starts none, minus the length of its longest well-formed prefix (at
+/// least 1: what a decoder replaces by one U+FFFD before going on). The one UTF-8 decoder of the
+/// core: is_valid_utf8, the JSON reader and the JSON writer all use it.
+int utf8_sequence(std::string_view s, std::size_t i);
 
 /// Any C0 control or DEL. With `allow_line_breaks`, TAB, CR and LF are allowed (free text).
 bool has_control_char(std::string_view s, bool allow_line_breaks);
