@@ -22,7 +22,7 @@ json parse_json(std::string_view text, json_failure* why = nullptr);
 /// "the card is not valid JSON" and the like, naming `what` and the reason.
 std::string json_failure_message(json_failure why, std::string_view what);
 
-/// True when `text` is a JSON object (e.g. a deep link's `context`).
+/// True when `text` is a JSON object under parse_json's rules (e.g. a deep link's `context`).
 bool is_json_object(std::string_view text);
 
 /// Parses `text` as a JSON object (an empty text is `{}`); INPUT_TOO_LARGE, INVALID_UTF8,

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "handoffkit/token.hpp"
+#include "json_fields.hpp"
 #include "token_parts.hpp"
 
 namespace handoffkit::token {
@@ -132,7 +133,8 @@ result<verified_token> redeem(std::string_view token, const key_set& keys, const
 result<inspected_token> inspect(std::string_view token) {
     auto parts = detail::split(token);
     if (!parts) return parts.err();
-    if (!detail::read_claims(parts->payload_bytes)) return fail("MALFORMED", "the token claims are not a JSON object");
+    if (!handoffkit::detail::is_json_object(parts->payload_bytes))
+        return fail("MALFORMED", "the token claims are not a JSON object");
     return inspected_token{std::move(parts->header_bytes), std::move(parts->payload_bytes)};
 }
 

@@ -94,3 +94,17 @@ TEST_CASE("parse_json builds the same document as nlohmann's own parser, for eve
     const std::string mixed = R"({"a":[{"b":[[],{},[{"c":null}]]},1,-2,3.5,18446744073709551615,"s",true,false],"":{}})";
     CHECK(handoffkit::test::same_document(parse_json(mixed), nlohmann::json::parse(mixed)));
 }
+
+TEST_CASE("is_json_object answers as parse_json would, without building the document") {
+    const std::string deep = std::string(max_json_depth, '[') + std::string(max_json_depth, ']');
+    for (const std::string& text : std::vector<std::string>{
+             "{}", R"({"a":[1,{"b":null}]})", "\xEF\xBB\xBF{}", " {\"a\":1} ", "[]", "\"{}\"", "1", "", "{", "{} x",
+             R"({"a":1,"a":2})", R"({"a":"\ud800"})", "{\"a\":\"\xC3\x28\"}", "{\"a\":" + deep + "}",
+             "{\"a\":[" + deep + "]}", std::string("{}\0", 3)}) {
+        CAPTURE(text);
+        CHECK(is_json_object(text) == parse_json(text).is_object());
+    }
+    CHECK(is_json_object(R"({"a":1})"));
+    CHECK_FALSE(is_json_object(R"({"a":1,"a":2})"));
+    CHECK_FALSE(is_json_object("{\"a\":[" + deep + "]}"));
+}
