@@ -85,17 +85,10 @@ bool read_object_canonically(json_reader& r, claim<std::string>& c) {
 std::optional<token_header> read_header(std::string_view text) {
     json_reader r(text);
     token_header h;
-    const auto text_member = [&](std::optional<std::string>& out) {
-        if (r.next() != kind::string) return r.skip();
-        std::string_view s;
-        if (!r.string(s)) return false;
-        out.emplace(s);
-        return true;
-    };
     const bool ok = r.next() == kind::object && r.object([&](std::string_view key) {
-        if (key == "alg") return text_member(h.alg);
-        if (key == "typ") return text_member(h.typ);
-        if (key == "kid") return text_member(h.kid);
+        if (key == "alg") return read_text(r, h.alg);
+        if (key == "typ") return read_text(r, h.typ);
+        if (key == "kid") return read_text(r, h.kid);
         if (key == "crit") h.has_crit = true;
         return r.skip();
     }) && r.end();

@@ -12,10 +12,19 @@
 
 namespace handoffkit::token::detail {
 
-/// The header members verification looks at. A member absent, or present with another type
-/// than a string, is nullopt (both refused alike); `crit` counts whatever its value.
+/// One claim as found: absent, of the expected type (value set), or of another type.
+template <class T>
+struct claim {
+    enum class state { absent, ok, wrong } found = state::absent;
+    T value{};
+    bool present() const { return found != state::absent; }
+    bool ok() const { return found == state::ok; }
+};
+
+/// The header members verification looks at (absent and wrong-typed are refused alike: only
+/// ok() counts); `crit` counts whatever its value.
 struct token_header {
-    std::optional<std::string> alg, typ, kid;
+    claim<std::string> alg, typ, kid;
     bool has_crit = false;
 };
 
@@ -30,15 +39,6 @@ struct token_parts {
 /// Steps 1-2 of verification: length cap, three strict base64url segments, header a JSON object.
 /// Errors: TOKEN_TOO_LONG, MALFORMED.
 result<token_parts> split(std::string_view token);
-
-/// One claim as found: absent, of the expected type (value set), or of another type.
-template <class T>
-struct claim {
-    enum class state { absent, ok, wrong } found = state::absent;
-    T value{};
-    bool present() const { return found != state::absent; }
-    bool ok() const { return found == state::ok; }
-};
 
 /// The registered claims verification checks, each typed as token.hpp requires: iss, sub and jti
 /// strings (jti of 22-128 base64url characters), aud a string or a non-empty array of strings,

@@ -18,11 +18,12 @@ bool is_handoff_type(std::string typ) {
 
 // Step 3: returns the key that must have signed the token.
 result<const key*> check_header(const detail::token_header& header, const key_set& keys) {
-    if (header.alg != algorithm) return fail("UNSUPPORTED_ALG", "only HS256 tokens are accepted");
-    if (!header.typ || !is_handoff_type(*header.typ)) return fail("UNSUPPORTED_TYPE", "the token type must be handoff+jwt");
+    if (!header.alg.ok() || header.alg.value != algorithm) return fail("UNSUPPORTED_ALG", "only HS256 tokens are accepted");
+    if (!header.typ.ok() || !is_handoff_type(header.typ.value))
+        return fail("UNSUPPORTED_TYPE", "the token type must be handoff+jwt");
     if (header.has_crit) return fail("UNSUPPORTED_HEADER", "critical header extensions are not supported");
-    if (!header.kid) return fail("UNKNOWN_KEY", "the token names no key (kid)");
-    const key* k = keys.find(*header.kid);
+    if (!header.kid.ok()) return fail("UNKNOWN_KEY", "the token names no key (kid)");
+    const key* k = keys.find(header.kid.value);
     if (!k) return fail("UNKNOWN_KEY", "no key of the set has the token's kid");
     return k;
 }
