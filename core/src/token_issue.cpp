@@ -38,8 +38,9 @@ result<std::string> canonical_context(const std::string& text) {
     return std::move(*ctx);
 }
 
-// Checks the request and signs its claims; `ctx` goes into the token, or only `ctx_ref`.
-result<issued_token> sign(const issue_request& request, const key_set& keys) {
+// Checks the request and signs its claims; `ctx` goes into the token, or only `ctx_ref`. The
+// context as signed (compact, members sorted) is left in `ctx`, for a store to keep.
+result<issued_token> sign(const issue_request& request, const key_set& keys, std::string& ctx) {
     if (auto e = check_request(request)) return *e;
     const key& signer = keys.signing_key();
     const std::int64_t exp = request.now + request.ttl;
@@ -47,7 +48,6 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
     // Compact JSON with members in sorted order, written directly (what json::dump of the
     // same object gives, without building it): equal requests give equal tokens.
     using handoffkit::detail::append_json_string;
-    std::string ctx;
     if (request.context) {
         auto canonical = canonical_context(*request.context);
         if (!canonical) return canonical.err();
@@ -90,14 +90,15 @@ result<issued_token> sign(const issue_request& request, const key_set& keys) {
 
 result<issued_token> issue(const issue_request& request, const key_set& keys) {
     if (request.reference) return invalid("reference mode needs a store to keep the context");
-    return sign(request, keys);
+    std::string ctx;
+    return sign(request, keys, ctx);
 }
 
 result<issued_token> issue(const issue_request& request, const key_set& keys, replay_guard& store) {
-    auto issued = sign(request, keys);
+    std::string ctx;
+    auto issued = sign(request, keys, ctx);
     if (!issued || !request.reference) return issued;
     // Only a token whose context is safely stored is handed out.
-    const std::string ctx = canonical_context(*request.context).value();
     auto saved = store.save_context(issued->jti, ctx, issued->expires_at + max_leeway, request.now);
     if (!saved) return saved.err();
     return issued;
