@@ -1,4 +1,4 @@
-// The pure handoff/action decision (see invoke.hpp for the status table).
+// Reading activities and writing replies (invoke.hpp); what to answer is handoff.cpp's.
 #include "handoffkit/invoke.hpp"
 
 #include <optional>
@@ -6,6 +6,7 @@
 
 #include "json_value.hpp"
 
+#include "documents.hpp"
 #include "json_fields.hpp"
 #include "json_reader.hpp"
 
@@ -57,25 +58,6 @@ private:
     json_reader& r_;
     int problem_rank_ = 1 << 30;
 };
-
-std::string error_body(const std::string& code, const std::string& message) {
-    return json{{"error", {{"code", code}, {"message", message}}}}.dump();
-}
-
-decision refuse(int status, std::string code, const std::string& message) {
-    decision d;
-    d.status = status;
-    d.body = error_body(code, message);
-    d.code = std::move(code);
-    return d;
-}
-
-int status_of_error(const std::string& code) {
-    if (code == "NOT_INVOKE") return 200;
-    if (code == "UNKNOWN_INVOKE") return 501;
-    if (code == "ACTIVITY_TOO_LARGE") return 413;
-    return 400;  // ACTIVITY_MALFORMED, CONTINUATION_*, WRONG_RECIPIENT
-}
 
 }  // namespace
 
@@ -143,7 +125,6 @@ result<handoff_invoke> read_handoff(const activity& in, const decide_options& op
     for (const auto& [value, field] : {std::pair{&in.from.id, "from.id"}, {&in.recipient.id, "recipient.id"},
                                        {&in.conversation_id, "conversation.id"}, {&in.service_url, "serviceUrl"}})
         if (value->empty()) return fail("ACTIVITY_MALFORMED", std::string("handoff/action needs ") + field);
-    constexpr std::string_view bot_prefix = "28:";
     const bool prefixed = in.recipient.id.compare(0, bot_prefix.size(), bot_prefix) == 0;
     const std::string bot_id = prefixed ? in.recipient.id.substr(bot_prefix.size()) : in.recipient.id;
     if (!options.expected_bot_id.empty() && (!prefixed || bot_id != options.expected_bot_id))
@@ -160,66 +141,13 @@ result<handoff_invoke> read_handoff(const activity& in, const decide_options& op
     return h;
 }
 
-std::string_view code_of(redeem_status status) {
-    switch (status) {
-        case redeem_status::ok: return "OK";
-        case redeem_status::malformed: return "TOKEN_MALFORMED";
-        case redeem_status::bad_signature: return "TOKEN_BAD_SIGNATURE";
-        case redeem_status::expired: return "TOKEN_EXPIRED";
-        case redeem_status::wrong_audience: return "TOKEN_WRONG_AUDIENCE";
-        case redeem_status::wrong_user: return "TOKEN_WRONG_USER";
-        case redeem_status::replayed: return "TOKEN_REPLAYED";
-        case redeem_status::store_unavailable: return "STORE_UNAVAILABLE";
-        case redeem_status::failed: break;
-    }
-    return "REDEEM_FAILED";
-}
+std::string followup_json(const followup& f, const activity& in) { return detail::followup_document(f, in).dump(); }
 
-decision decide_on_error(const error& e) {
-    if (e.code == "NOT_INVOKE") return decision{200, e.code, "", {}};
-    return refuse(status_of_error(e.code), e.code, e.message);
-}
+}  // namespace handoffkit::invoke
 
-decision decide_after_redeem(const redeem_outcome& outcome) {
-    const std::string code(code_of(outcome.status));
-    switch (outcome.status) {
-        case redeem_status::ok: {
-            decision d{200, code, "", {}};
-            d.followups = {{"message", std::string(continuing_text)},
-                           {"typing", ""},
-                           {"message", outcome.result_text.empty() ? std::string(default_result_text)
-                                                                   : outcome.result_text}};
-            return d;
-        }
-        case redeem_status::malformed: return refuse(400, code, "the continuation token is malformed");
-        case redeem_status::bad_signature: return refuse(401, code, "the continuation token is not valid");
-        case redeem_status::wrong_audience: return refuse(401, code, "the continuation token is for another bot");
-        case redeem_status::wrong_user: return refuse(403, code, "the continuation token is for another user");
-        case redeem_status::replayed:
-        case redeem_status::expired: {
-            decision d = outcome.status == redeem_status::replayed
-                             ? refuse(409, code, "the continuation token was already used")
-                             : refuse(410, code, "the continuation token has expired");
-            d.followups = {{"message", std::string(start_new_conversation_text)}};
-            return d;
-        }
-        case redeem_status::store_unavailable:
-            return refuse(503, code, "the token store cannot answer; retry later");
-        case redeem_status::failed: break;
-    }
-    return refuse(500, code, "the continuation token could not be redeemed");
-}
+namespace handoffkit::detail {
 
-decision handle(std::string_view json_text, const decide_options& options, const redeemer& redeem) {
-    auto parsed = parse_activity(json_text);
-    if (!parsed) return decide_on_error(parsed.err());
-    auto handoff = read_handoff(*parsed, options);
-    if (!handoff) return decide_on_error(handoff.err());
-    if (!redeem) return decide_after_redeem(redeem_outcome{redeem_status::failed, "", "no redeemer"});
-    return decide_after_redeem(redeem(handoff->request));
-}
-
-std::string followup_json(const followup& f, const activity& in) {
+json followup_document(const invoke::followup& f, const invoke::activity& in) {
     json out{{"type", f.type},
              {"from", {{"id", in.recipient.id}}},
              {"recipient", {{"id", in.from.id}}},
@@ -229,7 +157,7 @@ std::string followup_json(const followup& f, const activity& in) {
     if (!in.id.empty()) out["replyToId"] = in.id;
     if (!in.locale.empty()) out["locale"] = in.locale;
     if (!f.text.empty()) out["text"] = f.text;
-    return out.dump();
+    return out;
 }
 
-}  // namespace handoffkit::invoke
+}  // namespace handoffkit::detail

@@ -1,9 +1,11 @@
 // JSON face of token.hpp (see json_api_token.hpp for request and value shapes).
 #include <memory>
 
+#include "handoffkit/crypto.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/token.hpp"
 #include "json_fields.hpp"
+#include "key_cache.hpp"
 
 namespace handoffkit::json_api {
 using detail::error_envelope;
@@ -12,32 +14,6 @@ using detail::ok_envelope;
 using handoffkit::detail::json;
 
 namespace {
-
-// Parsing a key set costs far more than an HMAC; callers pass the same text every time.
-result<std::shared_ptr<const token::key_set>> cached_keys(std::string_view text) {
-    thread_local std::string last_text;
-    thread_local std::shared_ptr<const token::key_set> last;
-    if (last && text == last_text) return last;
-    auto parsed = token::key_set::parse(text);
-    if (!parsed) return parsed.err();
-    last = std::make_shared<const token::key_set>(std::move(parsed).value());
-    last_text = text;
-    return last;
-}
-
-std::optional<std::string> from_hex(const std::string& hex) {
-    if (hex.size() % 2 != 0) return std::nullopt;
-    auto digit = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-    }
-    return out;
-}
 
 result<token::issue_request> read_issue_request(std::string_view text) {
     auto j = detail::parse_object(text, "request");
@@ -50,7 +26,7 @@ result<token::issue_request> read_issue_request(std::string_view text) {
     f.required_integer("now", r.now).integer("ttl", r.ttl).string("random", random_hex);
     f.value("ctx", ctx).boolean("reference", r.reference);
     if (auto e = f.finish()) return *e;
-    auto random = from_hex(random_hex);
+    auto random = crypto::from_hex(random_hex);
     if (!random || random->size() < token::min_random_bytes || random->size() > token::max_random_bytes)
         return fail("INVALID_ARGUMENT", "field 'random' must be 32-64 hex digits (16-32 random bytes)");
     r.random = std::move(*random);
@@ -99,7 +75,7 @@ template <class Op>
 std::string with_issue_inputs(std::string_view request, std::string_view keys, Op op) {
     auto r = read_issue_request(request);
     if (!r) return error_envelope(r.err());
-    auto k = cached_keys(keys);
+    auto k = detail::cached_key_set(keys);
     if (!k) return error_envelope(k.err());
     return issued_envelope(op(*r, **k));
 }
@@ -108,7 +84,7 @@ template <class Op>
 std::string with_verify_inputs(std::string_view keys, std::string_view options, Op op) {
     auto o = read_verify_options(options);
     if (!o) return error_envelope(o.err());
-    auto k = cached_keys(keys);
+    auto k = detail::cached_key_set(keys);
     if (!k) return error_envelope(k.err());
     return verified_envelope(op(**k, *o));
 }

@@ -6,11 +6,10 @@
 namespace handoffkit::token {
 namespace {
 
-template <class Map, class KeepUntil>
-std::size_t erase_expired(Map& map, std::int64_t now, KeepUntil keep_until) {
+template <class Map>
+std::size_t erase_expired(Map& map, std::int64_t now) {
     const std::size_t before = map.size();
-    for (auto it = map.begin(); it != map.end();)
-        it = keep_until(it->second) <= now ? map.erase(it) : std::next(it);
+    for (auto it = map.begin(); it != map.end();) it = it->second.keep_until <= now ? map.erase(it) : std::next(it);
     return before - map.size();
 }
 
@@ -18,14 +17,17 @@ error store_full() { return fail("STORE_UNAVAILABLE", "the in-memory replay guar
 
 }  // namespace
 
+std::string marker_key(std::string_view jti) { return "jti:" + std::string(jti); }
+std::string context_key(std::string_view jti) { return "ctx:" + std::string(jti); }
+
 memory_replay_guard::shard& memory_replay_guard::shard_of(std::string_view jti) {
     return shards_[std::hash<std::string_view>{}(jti) % shard_count];
 }
 
 void memory_replay_guard::sweep(shard& s, std::int64_t now) {
     s.writes_since_sweep = 0;
-    entries_ -= erase_expired(s.markers, now, [](std::int64_t k) { return k; });
-    entries_ -= erase_expired(s.contexts, now, [](const context_entry& e) { return e.keep_until; });
+    entries_ -= erase_expired(s.markers, now);
+    entries_ -= erase_expired(s.contexts, now);
 }
 
 // A sweep visits every entry of its shard, so it runs after a number of writes proportional to
@@ -41,26 +43,27 @@ bool memory_replay_guard::make_room(shard& s, std::int64_t now) {
     return entries_ < max_entries_;
 }
 
-result<mark_outcome> memory_replay_guard::try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) {
-    shard& s = shard_of(jti);
-    auto it = s.markers.find(std::string(jti));
+result<mark_answer> memory_replay_guard::mark(const mark_request& request, std::int64_t now) {
+    shard& s = shard_of(request.jti);
+    auto it = s.markers.find(request.jti);
     // A marker past its keep_until is as good as absent (the sweep may not have run yet).
-    if (it != s.markers.end() && it->second > now) return mark_outcome::replayed;
+    if (it != s.markers.end() && it->second.keep_until > now) return mark_answer{mark_outcome::replayed, it->second.text};
     if (it != s.markers.end()) {
-        it->second = keep_until;
-        return mark_outcome::fresh;
+        it->second = entry{request.record, request.keep_until};
+    } else {
+        if (!make_room(s, now)) return store_full();
+        s.markers.emplace(request.jti, entry{request.record, request.keep_until});
+        ++entries_;
     }
-    if (!make_room(s, now)) return store_full();
-    s.markers.emplace(std::string(jti), keep_until);
-    ++entries_;
-    return mark_outcome::fresh;
+    if (!request.delivery.empty()) deliveries_.push_back(request.delivery);
+    return mark_answer{mark_outcome::fresh, std::nullopt};
 }
 
 result<done> memory_replay_guard::save_context(std::string_view jti, std::string_view context,
                                                std::int64_t keep_until, std::int64_t now) {
     shard& s = shard_of(jti);
     if (!make_room(s, now)) return store_full();
-    if (s.contexts.insert_or_assign(std::string(jti), context_entry{std::string(context), keep_until}).second) ++entries_;
+    if (s.contexts.insert_or_assign(std::string(jti), entry{std::string(context), keep_until}).second) ++entries_;
     return done{};
 }
 

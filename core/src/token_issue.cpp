@@ -83,7 +83,7 @@ result<issued_token> sign(const issue_request& request, const key_set& keys, std
     std::string token = base64url::encode(header) + "." + base64url::encode(claims);
     token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
     if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");
-    return issued_token{std::move(token), jti, signer.kid, request.now, exp};
+    return issued_token{std::move(token), jti, signer.kid, request.now, exp, std::nullopt};
 }
 
 }  // namespace
@@ -94,12 +94,18 @@ result<issued_token> issue(const issue_request& request, const key_set& keys) {
     return sign(request, keys, ctx);
 }
 
-result<issued_token> issue(const issue_request& request, const key_set& keys, replay_guard& store) {
+result<issued_token> issue_for_store(const issue_request& request, const key_set& keys) {
     std::string ctx;
     auto issued = sign(request, keys, ctx);
-    if (!issued || !request.reference) return issued;
+    if (issued && request.reference) issued.value().stored_context = std::move(ctx);
+    return issued;
+}
+
+result<issued_token> issue(const issue_request& request, const key_set& keys, replay_guard& store) {
+    auto issued = issue_for_store(request, keys);
+    if (!issued || !issued->stored_context) return issued;
     // Only a token whose context is safely stored is handed out.
-    auto saved = store.save_context(issued->jti, ctx, issued->expires_at + max_leeway, request.now);
+    auto saved = store.save_context(issued->jti, *issued->stored_context, issued->expires_at + max_leeway, request.now);
     if (!saved) return saved.err();
     return issued;
 }

@@ -1,6 +1,7 @@
 // Verification in the documented order (token.hpp), inspection, and redemption.
 #include <algorithm>
 
+#include "handoffkit/redemption.hpp"
 #include "handoffkit/token.hpp"
 #include "json_fields.hpp"
 #include "token_parts.hpp"
@@ -114,21 +115,18 @@ result<verified_token> verify(std::string_view token, const key_set& keys, const
 
 result<verified_token> redeem(std::string_view token, const key_set& keys, const verify_options& options,
                               replay_guard& guard) {
+    return redeem(token, keys, options, guard, presenter{});
+}
+
+result<verified_token> redeem(std::string_view token, const key_set& keys, const verify_options& options,
+                              replay_guard& guard, const presenter& who) {
     auto verified = verify(token, keys, options);
     if (!verified) return verified;
-    verified_token t = std::move(verified).value();
-    // Loading first keeps a missing context from consuming the token.
-    if (t.context_by_reference) {
-        auto ctx = guard.load_context(t.jti, options.now);
-        if (!ctx) return ctx.err();
-        if (!ctx->has_value()) return fail("CONTEXT_NOT_FOUND", "the store holds no context for this token");
-        t.context = std::move(ctx).value();
-    }
-    auto mark = guard.try_mark(t.jti, t.expires_at + max_leeway, options.now);
-    if (!mark) return mark.err();
-    if (*mark == mark_outcome::replayed) return fail("REPLAYED", "the token was already redeemed");
-    t.redeemed = true;
-    return t;
+    redemption r(std::move(verified).value(), who, options.now);
+    drive(r, guard);
+    if (r.step() == redemption_step::failed) return r.failure();
+    r.token().retried = r.step() == redemption_step::retried;
+    return std::move(r.token());
 }
 
 result<inspected_token> inspect(std::string_view token) {

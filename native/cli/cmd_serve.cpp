@@ -12,12 +12,12 @@
 
 #include "bot_auth.hpp"
 #include "commands.hpp"
-#include "dev_redeemer.hpp"
 #include "handoffkit/native/stores.hpp"
 #include "handoffkit/native/system.hpp"
 #include "host.hpp"
 #include "sidecar.hpp"
-#include "token_redeemer.hpp"
+#include "store_drivers.hpp"
+#include "handoffkit/native/redis_replay_guard.hpp"
 #include "outbound.hpp"
 #include "output.hpp"
 
@@ -100,72 +100,53 @@ std::thread stop_on_signals(host::server& s) {
 // redeemed across restarts (and kill -9) with nothing to install.
 constexpr const char* default_store = "sqlite:handoffkit-tokens.db";
 
-// What verifying and redeeming tokens needs; the sidecar signs with the same keys and store.
+// What redeeming tokens needs; the sidecar signs with the same keys and keeps contexts in the
+// same store.
 struct token_setup {
-    invoke::redeemer redeem;
-    host::async_redeemer_factory redeem_async;  // Redis: pipelined, one connection per host thread
-    std::string keys;  // JWK Set text; empty with --dev-accept-tokens
+    std::shared_ptr<const token::key_set> keys;
     std::shared_ptr<token::replay_guard> store;
+    host::store_driver_factory drive;
 };
 
-// Continuation tokens are verified with --keys and redeemed once in --store; the development
-// list (--dev-accept-tokens) replaces both, and says so loudly. Real tokens need --app-id: the
-// token's audience is the activity's recipient, so without a pinned recipient a token our keys
-// signed for another bot would be accepted by posting the activity to that bot's id.
+// How the host performs a store's steps: the memory store answers at once, Redis through a
+// pipelined connection per thread, SQLite (which may wait for another process's write lock) on
+// worker threads so that no other connection waits with it.
+host::store_driver_factory driver_for(const std::shared_ptr<token::replay_guard>& store) {
+    if (auto redis = std::dynamic_pointer_cast<native::redis_replay_guard>(store)) return host::pipelined_redis_driver(redis);
+    if (std::dynamic_pointer_cast<native::locked_replay_guard>(store)) return host::inline_driver(store);
+    return host::pooled_driver(store, std::make_shared<host::blocking_pool>(4, 4096));
+}
+
+// Continuation tokens are verified with --keys and redeemed once in --store. Real tokens need
+// --app-id: the token's audience is the activity's recipient, so without a pinned recipient a
+// token our keys signed for another bot would be accepted by posting the activity to that bot's id.
 result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
-    if (auto dev_tokens = a.get("dev-accept-tokens")) {
-        if (a.has("keys") || a.has("store"))
-            return fail("CONFIG_INVALID", "--dev-accept-tokens replaces --keys and --store; give one or the other");
-        auto tokens = host::read_token_list(*dev_tokens);
-        if (!tokens) return tokens.err();
-        host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
-        return token_setup{host::dev_token_list_redeemer(std::move(*tokens)), nullptr, "", nullptr};
-    }
     auto keys_path = a.get("keys");
     if (!keys_path)
         return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit token`)");
     if (app_id.empty())
         return fail("APP_ID_NOT_CONFIGURED", "continuation tokens are for one bot: give its app id with --app-id GUID");
-    auto keys_text = native::read_key_file(*keys_path);
-    if (!keys_text) return keys_text.err();
-    auto keys = token::key_set::parse(*keys_text);
+    auto keys = native::load_key_set(*keys_path);
     if (!keys) return keys.err();
     const std::string spec = a.get("store").value_or(default_store);
     auto opened = native::open_store(spec);
     if (!opened) return opened.err();
     std::shared_ptr<token::replay_guard> store(std::move(opened).value());
-    host::token_redeemer_config c{std::move(keys).value(), store, std::string(token::default_issuer), 0,
-                                  [] { return native::unix_now(); }};
-    if (auto issuer = a.get("token-issuer")) c.issuer = *issuer;
     host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
-    auto pipelined = host::pipelined_token_redeemers(c);
-    return token_setup{host::token_redeemer(std::move(c)), std::move(pipelined), *keys_text, store};
-}
-
-std::string to_hex(const std::string& bytes) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) out += {digits[b >> 4], digits[b & 15]};
-    return out;
+    return token_setup{std::make_shared<const token::key_set>(std::move(keys).value()), store, driver_for(store)};
 }
 
 // The sidecar endpoints, on when --api-key-file names a key (>= 32 characters, first line).
 result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_config& config) {
     auto key_file = a.get("api-key-file");
     if (!key_file) return false;
-    if (tokens.keys.empty()) return fail("CONFIG_INVALID", "the sidecar signs tokens: it needs --keys, not --dev-accept-tokens");
-    if (config.app_id.empty()) return fail("CONFIG_INVALID", "the sidecar issues tokens for this bot: it needs --app-id");
     std::ifstream in(*key_file);
     std::string key;
     if (!in || !std::getline(in, key)) return fail("API_KEY_UNREADABLE", "cannot read --api-key-file " + *key_file);
     while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
     if (key.size() < 32) return fail("API_KEY_TOO_SHORT", "the API key must be at least 32 characters");
-    host::sidecar_config c{tokens.keys, config.app_id, a.get("token-issuer").value_or(""), tokens.store,
-                           [] { return native::unix_now(); }, []() -> result<std::string> {
-                               auto bytes = native::random_bytes(16);
-                               if (!bytes) return bytes.err();
-                               return to_hex(*bytes);
-                           }};
+    host::sidecar_config c{tokens.keys, config.handoff.bot_id, config.handoff.issuer, tokens.store,
+                           [] { return native::unix_now(); }, [] { return native::random_bytes(16); }};
     config.sidecar = host::sidecar_endpoints(std::move(c));
     config.api_key = std::move(key);
     return true;
@@ -185,9 +166,16 @@ int cmd_serve(const args& a) {
     std::size_t threads = 2;
     if (!read_size(a, "threads", threads) || threads > 64) return usage_error("--threads takes 1..64");
     config.threads = static_cast<int>(threads);
-    config.app_id = a.get("app-id").value_or("");
     // The bot id as the token and link commands write it (28:<GUID>) names the same app.
-    if (config.app_id.rfind("28:", 0) == 0) config.app_id.erase(0, 3);
+    std::string app_id = a.get("app-id").value_or("");
+    if (app_id.rfind("28:", 0) == 0) app_id.erase(0, 3);
+    config.handoff.bot_id = app_id;
+    if (auto issuer = a.get("token-issuer")) config.handoff.issuer = *issuer;
+    if (auto file = a.get("messages")) {
+        auto texts = native::load_messages(*file);
+        if (!texts) return coded_error(texts.err().code, texts.err().message);
+        config.handoff.texts = std::make_shared<const handoff::messages>(std::move(texts).value());
+    }
     if (auto root = a.get("web-root")) {
         if (!std::filesystem::is_directory(*root)) return usage_error("--web-root is not a folder: " + *root);
         config.web_root = *root;
@@ -195,10 +183,10 @@ int cmd_serve(const args& a) {
         config.web_root = default_web_root();
     }
 
-    auto tokens = setup_tokens(a, config.app_id);
+    auto tokens = setup_tokens(a, app_id);
     if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
-    config.redeem = tokens->redeem;
-    config.redeem_async = tokens->redeem_async;
+    config.handoff.keys = tokens->keys;
+    config.drive = tokens->drive;
     auto sidecar = setup_sidecar(a, *tokens, config);
     if (!sidecar) return coded_error(sidecar.err().code, sidecar.err().message);
 
@@ -209,13 +197,13 @@ int cmd_serve(const args& a) {
                      "*** Anyone who can reach this port can post activities. Local development only.   ***\n\n";
     } else {
         auto openid = a.get("openid-config");
-        if (!openid || config.app_id.empty())
+        if (!openid || app_id.empty())
             return coded_error("AUTH_NOT_CONFIGURED",
                                "inbound authentication needs --openid-config URL|FILE and --app-id "
                                "(or --insecure-no-auth for local development)");
         host::bot_auth_config auth;
         auth.openid_config = *openid;
-        auth.audience = config.app_id;
+        auth.audience = app_id;
         if (auto issuer = a.get("issuer")) auth.issuer = *issuer;
         auto authenticator = host::bot_authenticator::create(auth);
         if (!authenticator) return coded_error(authenticator.err().code, authenticator.err().message);
@@ -230,7 +218,7 @@ int cmd_serve(const args& a) {
         if (const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD")) password = env;
     if (!password.empty()) {
         host::outbound_config out;
-        out.app_id = config.app_id;
+        out.app_id = app_id;
         out.app_password = password;
         if (auto url = a.get("oauth-token-url")) out.token_url = *url;
         out.count = [&counting](const std::string& outcome) {

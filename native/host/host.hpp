@@ -1,6 +1,7 @@
 // handoffkit host: the HTTP/1.1 bot endpoint (Boost.Beast) around the pure invoke decision.
 //
-//   POST /api/messages  Bot Framework activities; handoff/action is decided by handoffkit::invoke
+//   POST /api/messages  Bot Framework activities, each through the core's handoff pipeline
+//                       (handoffkit/handoff.hpp); the host performs the redemption's store steps
 //   GET  /healthz       {"status":"ok"}
 //   GET  /metrics       Prometheus text: requests by route and status, latency histogram, in flight
 //   GET  /<file>        static files under web_root (when set); no traversal, no dotfiles
@@ -19,7 +20,7 @@
 #include <optional>
 #include <string>
 
-#include "handoffkit/invoke.hpp"
+#include "handoffkit/handoff.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -56,12 +57,13 @@ struct sidecar_reply {
 };
 using sidecar_handler = std::function<sidecar_reply(const std::string& body)>;
 
-/// Redeems a handoff asynchronously: calls `done` exactly once, on the thread of the io_context
-/// the redeemer was made for (before returning when it can answer at once, e.g. a forged token).
-using redeem_done = std::function<void(invoke::redeem_outcome)>;
-using async_redeemer = std::function<void(const invoke::redeem_request&, redeem_done done)>;
-/// Makes the redeemer of one io_context (the host runs one per thread); it is used only there.
-using async_redeemer_factory = std::function<async_redeemer(boost::asio::io_context&)>;
+/// Performs the store steps of one redemption (token::redemption) and then calls `done` exactly
+/// once, on the thread of the io_context the driver was made for. The redemption stays alive and
+/// untouched by the caller until then.
+using redemption_done = std::function<void()>;
+using store_driver = std::function<void(token::redemption&, redemption_done done)>;
+/// Makes the driver of one io_context (the host runs one per thread); it is used only there.
+using store_driver_factory = std::function<store_driver(boost::asio::io_context&)>;
 
 struct host_config {
     std::string address = "127.0.0.1";
@@ -72,13 +74,12 @@ struct host_config {
     std::chrono::milliseconds body_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};
     int threads = 2;
-    std::string app_id;  ///< the bot's app id: recipient.id must be 28:<app_id> when set
     authenticator authenticate;  ///< required unless insecure_no_auth
     bool insecure_no_auth = false;
-    invoke::redeemer redeem;  ///< required
-    /// Optional: when set, handoff/action is redeemed by the async redeemer of the connection's
-    /// io_context (e.g. a pipelined Redis connection per thread) instead of `redeem`.
-    async_redeemer_factory redeem_async;
+    /// The pipeline's configuration: the bot (handoff.bot_id, required), its keys (required), texts.
+    handoff::config handoff;
+    store_driver_factory drive;            ///< required: where redemptions are marked (store_drivers.hpp)
+    std::function<std::int64_t()> now;     ///< unix seconds; the system clock when empty
     outbound_sink send;       ///< optional: follow-ups are dropped (and logged) without it
     log_sink log;             ///< optional: stderr by default
     /// Sidecar endpoints by path ("/v1/handoffs"); they answer only requests carrying

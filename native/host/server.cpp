@@ -108,13 +108,17 @@ struct server::impl {
     }
     void accept();
     void begin_stop();
+    std::int64_t now() const {
+        if (config.now) return config.now();
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    }
 
     host_config config;
     std::vector<std::unique_ptr<net::io_context>> contexts;  // the acceptor's is the first
     std::size_t next_context = 0;                             // round robin, used on the acceptor's thread
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     tcp::acceptor acceptor;
-    std::vector<async_redeemer> redeemers;  // one per context when config.redeem_async is set
+    std::vector<store_driver> drivers;  // one per context
     std::uint16_t port = 0;
     metrics stats;
     std::atomic<bool> stopping{false};
@@ -135,11 +139,15 @@ struct answer {
     bool written_by_route = false;
 };
 
-void set_decision(answer& a, const invoke::decision& d) {
-    a.code = d.code;
-    a.res.result(static_cast<http::status>(d.status));
-    if (!d.body.empty()) a.res.set(http::field::content_type, "application/json");
-    a.res.body() = d.body;
+// The pipeline's outcome as the HTTP answer, and what to tell the user after it.
+void set_outcome(answer& a, handoff::outcome o) {
+    a.code = o.code;
+    a.res.result(static_cast<http::status>(o.status));
+    if (!o.body.empty()) a.res.set(http::field::content_type, "application/json");
+    a.res.body() = std::move(o.body);
+    if (o.followups.empty()) return;
+    a.followups = std::move(o.followups);
+    a.source = std::move(o.activity);
 }
 
 outbound_job followup_job(const answer& a) {
@@ -233,7 +241,7 @@ private:
 
     answer route(const http::request<http::string_body>& req);
     answer messages(const http::request<http::string_body>& req);
-    void redeemed(answer a, invoke::activity source, const invoke::redeem_outcome& outcome);
+    void decided(answer a, handoff::outcome o);
 
     // An error answered on a connection that is then closed (the rest of the request is unread).
     void refuse(int status, const std::string& code, const std::string& message) {
@@ -421,55 +429,35 @@ answer session::route(const http::request<http::string_body>& req) {
 answer session::messages(const http::request<http::string_body>& req) {
     answer a;
     a.route = "/api/messages";
-    auto respond = [&](const invoke::decision& d) { set_decision(a, d); };
-    auth_result auth{true, "", ""};
+    handoff::inbound in;
     if (!host_.config.insecure_no_auth) {
-        auth = host_.config.authenticate(std::string(req[http::field::authorization]));
+        auto auth = host_.config.authenticate(std::string(req[http::field::authorization]));
         if (!auth.ok) {
-            respond({401, auth.code, error_json(auth.code, "the request is not authenticated"), {}});
+            a.code = auth.code;
+            a.res.result(http::status::unauthorized);
+            a.res.set(http::field::content_type, "application/json");
+            a.res.body() = error_json(auth.code, "the request is not authenticated");
             a.res.set(http::field::www_authenticate, "Bearer");
             return a;
         }
+        in.authenticated = true;
+        if (!auth.service_url.empty()) in.service_url = auth.service_url;
     }
-    auto parsed = invoke::parse_activity(req.body());
-    if (!parsed) return respond(invoke::decide_on_error(parsed.err())), a;
-    // The Bot Connector's token names the serviceUrl it may be answered on; anything else would
-    // let a caller point our authenticated replies at a host of its choosing.
-    if (!auth.service_url.empty() &&
-        strip_trailing_slash(auth.service_url) != strip_trailing_slash(parsed->service_url)) {
-        respond({401, "AUTH_SERVICE_URL_MISMATCH",
-                 error_json("AUTH_SERVICE_URL_MISMATCH", "serviceUrl does not match the token"), {}});
-        return a;
-    }
-    auto handoff = invoke::read_handoff(*parsed, {host_.config.app_id});
-    if (!handoff) return respond(invoke::decide_on_error(handoff.err())), a;
+    auto x = std::make_shared<handoff::exchange>(req.body(), host_.config.handoff, in, host_.now());
+    if (x->finished()) return set_outcome(a, x->take_outcome()), a;
+    // The token is valid: its store steps run on this connection's driver, which calls back on
+    // this thread once they are done (at once for a store that answers at once).
     answer written;
     written.written_by_route = true;
-    if (!host_.redeemers.empty()) {
-        host_.redeemers[context_](handoff->request, [self = shared_from_this(), a = std::move(a),
-                                                     source = std::move(*parsed)](invoke::redeem_outcome outcome) mutable {
-            self->redeemed(std::move(a), std::move(source), outcome);
-        });
-        return written;
-    }
-    invoke::redeem_outcome outcome;
-    try {
-        outcome = host_.config.redeem(handoff->request);
-    } catch (...) {
-        outcome = {invoke::redeem_status::failed, "", "the redeemer threw"};
-    }
-    redeemed(std::move(a), std::move(*parsed), outcome);
+    host_.drivers[context_](x->redemption(), [self = shared_from_this(), a = std::move(a), x]() mutable {
+        self->decided(std::move(a), x->take_outcome());
+    });
     return written;
 }
 
 // The answer to a handoff/action once its token is redeemed (or refused), then its follow-ups.
-void session::redeemed(answer a, invoke::activity source, const invoke::redeem_outcome& outcome) {
-    const auto d = invoke::decide_after_redeem(outcome);
-    set_decision(a, d);
-    if (!d.followups.empty()) {
-        a.followups = d.followups;
-        a.source = std::move(source);
-    }
+void session::decided(answer a, handoff::outcome o) {
+    set_outcome(a, std::move(o));
     write(std::move(a), request_.keep_alive());
 }
 
@@ -501,7 +489,8 @@ server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 server::~server() = default;
 
 result<std::unique_ptr<server>> server::create(host_config config) {
-    if (!config.redeem && !config.redeem_async) return fail("CONFIG_INVALID", "the host needs a redeemer");
+    if (!config.drive) return fail("CONFIG_INVALID", "the host needs a store driver");
+    if (auto e = handoff::check_config(config.handoff)) return fail("CONFIG_INVALID", e->message);
     if (!config.insecure_no_auth && !config.authenticate)
         return fail("CONFIG_INVALID", "the host needs an authenticator (or insecure_no_auth for local development)");
     if (config.threads < 1) config.threads = 1;
@@ -517,8 +506,7 @@ result<std::unique_ptr<server>> server::create(host_config config) {
     if (ec) return fail("LISTEN_FAILED", "cannot listen on " + p->config.address + ":" +
                                              std::to_string(p->config.port) + ": " + ec.message());
     p->port = p->acceptor.local_endpoint().port();
-    if (p->config.redeem_async)
-        for (auto& context : p->contexts) p->redeemers.push_back(p->config.redeem_async(*context));
+    for (auto& context : p->contexts) p->drivers.push_back(p->config.drive(*context));
     p->accept();
     return std::unique_ptr<server>(new server(std::move(p)));
 }

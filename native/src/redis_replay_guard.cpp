@@ -79,25 +79,34 @@ result<redis_replay_guard::reply_ptr> redis_replay_guard::command(const std::vec
     return reply;
 }
 
-std::vector<std::string> redis_replay_guard::mark_command(std::string_view jti, std::int64_t keep_until,
-                                                          std::int64_t now) const {
-    return {"SET", options_.prefix + "jti:" + std::string(jti), "1", "NX", "PX", ttl_ms(keep_until, now)};
+// KEYS[1] the marker, KEYS[2] the outbox stream; ARGV[1] the record, ARGV[2] the expiry in ms,
+// ARGV[3] the delivery (empty: none). Fresh: status OK; taken: the record kept (or nil).
+constexpr const char* mark_script = R"lua(
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if ARGV[3] ~= '' then redis.call('XADD', KEYS[2], '*', 'delivery', ARGV[3]) end
+  return redis.status_reply('OK')
+end
+return redis.call('GET', KEYS[1])
+)lua";
+
+std::vector<std::string> redis_replay_guard::mark_command(const token::mark_request& request, std::int64_t now) const {
+    return {"EVAL", mark_script, "2", options_.prefix + token::marker_key(request.jti), options_.prefix + "outbox",
+            request.record, ttl_ms(request.keep_until, now), request.delivery};
 }
 
 std::vector<std::string> redis_replay_guard::load_context_command(std::string_view jti) const {
-    return {"GET", options_.prefix + "ctx:" + std::string(jti)};
+    return {"GET", options_.prefix + token::context_key(jti)};
 }
 
-result<token::mark_outcome> redis_replay_guard::try_mark(std::string_view jti, std::int64_t keep_until,
-                                                         std::int64_t now) {
-    auto reply = command(mark_command(jti, keep_until, now));
+result<token::mark_answer> redis_replay_guard::mark(const token::mark_request& request, std::int64_t now) {
+    auto reply = command(mark_command(request, now));
     if (!reply) return reply.err();
     return mark_result(reply_of(**reply));
 }
 
 result<token::done> redis_replay_guard::save_context(std::string_view jti, std::string_view context,
                                                      std::int64_t keep_until, std::int64_t now) {
-    auto reply = command({"SET", options_.prefix + "ctx:" + std::string(jti), std::string(context), "PX",
+    auto reply = command({"SET", options_.prefix + token::context_key(jti), std::string(context), "PX",
                           ttl_ms(keep_until, now)});
     if (!reply) return reply.err();
     return token::done{};
@@ -109,10 +118,13 @@ result<std::optional<std::string>> redis_replay_guard::load_context(std::string_
     return context_result(reply_of(**reply));
 }
 
-result<token::mark_outcome> redis_replay_guard::mark_result(const redis_reply& reply) {
-    if (reply.kind == redis_reply::type::nil) return token::mark_outcome::replayed;
-    if (reply.kind == redis_reply::type::status) return token::mark_outcome::fresh;
-    return unavailable("unexpected reply to SET NX");
+result<token::mark_answer> redis_replay_guard::mark_result(const redis_reply& reply) {
+    using token::mark_outcome;
+    // Only the script's own OK is fresh: any other status is not an answer to the mark.
+    if (reply.kind == redis_reply::type::status && reply.text == "OK") return token::mark_answer{mark_outcome::fresh, {}};
+    if (reply.kind == redis_reply::type::string) return token::mark_answer{mark_outcome::replayed, reply.text};
+    if (reply.kind == redis_reply::type::nil) return token::mark_answer{mark_outcome::replayed, std::nullopt};
+    return unavailable("unexpected reply to the mark script");
 }
 
 result<std::optional<std::string>> redis_replay_guard::context_result(redis_reply reply) {

@@ -7,17 +7,28 @@ namespace {
 
 constexpr const char* schema = R"sql(
 CREATE TABLE IF NOT EXISTS handoffkit_markers(
-  jti TEXT PRIMARY KEY, keep_until INTEGER NOT NULL) WITHOUT ROWID;
+  jti TEXT PRIMARY KEY, keep_until INTEGER NOT NULL, record TEXT) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS handoffkit_markers_keep_until ON handoffkit_markers(keep_until);
 CREATE TABLE IF NOT EXISTS handoffkit_contexts(
   jti TEXT PRIMARY KEY, ctx TEXT NOT NULL, keep_until INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS handoffkit_contexts_keep_until ON handoffkit_contexts(keep_until);
+CREATE TABLE IF NOT EXISTS handoffkit_outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, jti TEXT NOT NULL UNIQUE, delivery TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER NOT NULL DEFAULT 0);
 )sql";
+
+// Files written before markers kept their record have no `record` column: it is added.
+constexpr const char* has_record_sql = "SELECT 1 FROM pragma_table_info('handoffkit_markers') WHERE name = 'record'";
+constexpr const char* add_record_sql = "ALTER TABLE handoffkit_markers ADD COLUMN record TEXT";
 
 // A stale marker (keep_until <= now) is as good as absent: it is replaced, counting as fresh.
 constexpr const char* mark_sql =
-    "INSERT INTO handoffkit_markers(jti, keep_until) VALUES(?1, ?2) "
-    "ON CONFLICT(jti) DO UPDATE SET keep_until = excluded.keep_until WHERE handoffkit_markers.keep_until <= ?3";
+    "INSERT INTO handoffkit_markers(jti, keep_until, record) VALUES(?1, ?2, ?4) "
+    "ON CONFLICT(jti) DO UPDATE SET keep_until = excluded.keep_until, record = excluded.record "
+    "WHERE handoffkit_markers.keep_until <= ?3";
+constexpr const char* record_sql = "SELECT record FROM handoffkit_markers WHERE jti = ?1";
+constexpr const char* enqueue_sql = "INSERT OR IGNORE INTO handoffkit_outbox(jti, delivery) VALUES(?1, ?2)";
 constexpr const char* save_sql = "INSERT OR REPLACE INTO handoffkit_contexts(jti, ctx, keep_until) VALUES(?1, ?2, ?3)";
 constexpr const char* load_sql = "SELECT ctx FROM handoffkit_contexts WHERE jti = ?1 AND keep_until > ?2";
 constexpr const char* purge_markers_sql = "DELETE FROM handoffkit_markers WHERE keep_until <= ?1";
@@ -30,6 +41,19 @@ error unavailable(sqlite3* db, const std::string& what) {
 
 void bind_text(sqlite3_stmt* s, int index, std::string_view text) {
     sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+bool has_record_column(sqlite3* db) {
+    bool found = false;
+    sqlite3_exec(db, has_record_sql, [](void* out, int, char**, char**) { return *static_cast<bool*>(out) = true, 0; },
+                 &found, nullptr);
+    return found;
+}
+
+// The text of column 0 of the row `s` stands on.
+std::string column_text(sqlite3_stmt* s) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    return std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
 }
 
 }  // namespace
@@ -45,21 +69,26 @@ result<std::unique_ptr<sqlite_replay_guard>> sqlite_replay_guard::open(const std
     for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", schema}) {
         if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return unavailable(db, "cannot set up " + path);
     }
+    if (!has_record_column(db) && sqlite3_exec(db, add_record_sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        return unavailable(db, "cannot add the record column to " + path);
     if (auto prepared = guard->prepare_all(); !prepared) return prepared.err();
     return guard;
 }
 
 result<token::done> sqlite_replay_guard::prepare_all() {
     const std::pair<const char*, sqlite3_stmt**> statements[] = {
-        {mark_sql, &mark_}, {save_sql, &save_}, {load_sql, &load_},
-        {purge_markers_sql, &purge_markers_}, {purge_contexts_sql, &purge_contexts_}};
+        {mark_sql, &mark_}, {record_sql, &record_}, {enqueue_sql, &enqueue_}, {save_sql, &save_}, {load_sql, &load_},
+        {purge_markers_sql, &purge_markers_}, {purge_contexts_sql, &purge_contexts_},
+        {"BEGIN IMMEDIATE", &begin_}, {"COMMIT", &commit_}, {"ROLLBACK", &rollback_}};
     for (auto [sql, out] : statements)
         if (sqlite3_prepare_v2(db_, sql, -1, out, nullptr) != SQLITE_OK) return unavailable(db_, "cannot prepare");
     return token::done{};
 }
 
 sqlite_replay_guard::~sqlite_replay_guard() {
-    for (sqlite3_stmt* s : {mark_, save_, load_, purge_markers_, purge_contexts_}) sqlite3_finalize(s);
+    for (sqlite3_stmt* s : {mark_, record_, enqueue_, save_, load_, purge_markers_, purge_contexts_, begin_, commit_,
+                            rollback_})
+        sqlite3_finalize(s);
     sqlite3_close(db_);
 }
 
@@ -81,16 +110,45 @@ void sqlite_replay_guard::purge_now_and_then(std::int64_t now) {
     }
 }
 
-result<token::mark_outcome> sqlite_replay_guard::try_mark(std::string_view jti, std::int64_t keep_until,
-                                                          std::int64_t now) {
+// One transaction: the marker, and its delivery when fresh (so "redeemed" and "to deliver" never
+// disagree, even if the process dies between the two), or the record of the live marker.
+result<token::mark_answer> sqlite_replay_guard::mark(const token::mark_request& request, std::int64_t now) {
     std::lock_guard<std::mutex> lock(mutex_);
-    bind_text(mark_, 1, jti);
-    sqlite3_bind_int64(mark_, 2, keep_until);
+    if (auto begun = run(begin_); !begun) return begun.err();
+    auto answer = mark_in_transaction(request, now);
+    auto ended = run(answer ? commit_ : rollback_);
+    if (!answer) return answer;
+    if (!ended) {
+        (void)run(rollback_);  // a failed COMMIT leaves the transaction open
+        return ended.err();
+    }
+    purge_now_and_then(now);
+    return answer;
+}
+
+result<token::mark_answer> sqlite_replay_guard::mark_in_transaction(const token::mark_request& request, std::int64_t now) {
+    bind_text(mark_, 1, request.jti);
+    sqlite3_bind_int64(mark_, 2, request.keep_until);
     sqlite3_bind_int64(mark_, 3, now);
+    bind_text(mark_, 4, request.record);
     auto changed = run(mark_);
     if (!changed) return changed.err();
-    purge_now_and_then(now);
-    return *changed == 1 ? token::mark_outcome::fresh : token::mark_outcome::replayed;
+    if (*changed == 1) {
+        if (!request.delivery.empty()) {
+            bind_text(enqueue_, 1, request.jti);
+            bind_text(enqueue_, 2, request.delivery);
+            if (auto queued = run(enqueue_); !queued) return queued.err();
+        }
+        return token::mark_answer{token::mark_outcome::fresh, std::nullopt};
+    }
+    bind_text(record_, 1, request.jti);
+    std::optional<std::string> record;
+    const int rc = sqlite3_step(record_);
+    if (rc == SQLITE_ROW && sqlite3_column_type(record_, 0) != SQLITE_NULL) record = column_text(record_);
+    sqlite3_reset(record_);
+    sqlite3_clear_bindings(record_);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return unavailable(db_, "read failed");
+    return token::mark_answer{token::mark_outcome::replayed, std::move(record)};
 }
 
 result<token::done> sqlite_replay_guard::save_context(std::string_view jti, std::string_view context,
@@ -110,10 +168,7 @@ result<std::optional<std::string>> sqlite_replay_guard::load_context(std::string
     sqlite3_bind_int64(load_, 2, now);
     std::optional<std::string> found;
     const int rc = sqlite3_step(load_);
-    if (rc == SQLITE_ROW) {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(load_, 0));
-        found = std::string(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(load_, 0)));
-    }
+    if (rc == SQLITE_ROW) found = column_text(load_);
     sqlite3_reset(load_);
     sqlite3_clear_bindings(load_);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return unavailable(db_, "read failed");

@@ -43,4 +43,12 @@ result<token::key_set> load_key_set(const std::string& path) {
     return token::key_set::parse(*text);
 }
 
+result<handoff::messages> load_messages(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("MESSAGES_UNREADABLE", "cannot read messages file " + path + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return handoff::messages::parse(text.str());
+}
+
 }  // namespace handoffkit::native

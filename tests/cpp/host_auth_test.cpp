@@ -126,14 +126,14 @@ TEST_CASE("host with auth: 401 without a valid bearer token, 200 with one, servi
     auto auth = host::bot_authenticator::create(c);
     REQUIRE(auth.has_value());
 
-    scripted_redeemer redeemer;
-    redeemer.add("t1", {});
-    redeemer.add("t2", {});
-    host::host_config config;
+    auto store = std::make_shared<test_store>();
+    host::host_config config = test_host_config(store);
+    config.insecure_no_auth = false;
     config.authenticate = host::make_authenticator(*auth);
-    config.redeem = redeemer.get();
-    config.app_id = app_id;
+    config.handoff.bot_id = app_id;
     running_host h(config);
+    const std::string t1 = issue_test_token({{"botId", "28:" + app_id}});
+    const std::string t2 = issue_test_token({{"botId", "28:" + app_id}});
 
     const auto real_now = std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::system_clock::now().time_since_epoch()).count();
@@ -143,26 +143,26 @@ TEST_CASE("host with auth: 401 without a valid bearer token, 200 with one, servi
     json expired = valid;
     expired["exp"] = real_now - 3600;
 
-    auto none = call(h.port(), "POST", "/api/messages", seed_activity("t1").dump());
+    auto none = call(h.port(), "POST", "/api/messages", seed_activity(t1).dump());
     CHECK(none.status == 401);
     CHECK(none.headers["www-authenticate"] == "Bearer");
     CHECK(json::parse(none.body)["error"]["code"] == "AUTH_MISSING");
-    auto old = call(h.port(), "POST", "/api/messages", seed_activity("t1").dump(),
+    auto old = call(h.port(), "POST", "/api/messages", seed_activity(t1).dump(),
                     {"Authorization: Bearer " + key.sign(expired)});
     CHECK(old.status == 401);
     CHECK(json::parse(old.body)["error"]["code"] == "AUTH_EXPIRED");
-    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t1").dump(), {"Authorization: Bearer x.y.z"}).status ==
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity(t1).dump(), {"Authorization: Bearer x.y.z"}).status ==
           401);
-    CHECK(redeemer.calls == 0);  // nothing unauthenticated reaches the redeemer
+    CHECK(store->calls() == 0);  // nothing unauthenticated reaches the store
 
-    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t1").dump(), {bearer}).status == 200);
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity(t1).dump(), {bearer}).status == 200);
 
-    json elsewhere = seed_activity("t2");
+    json elsewhere = seed_activity(t2);
     elsewhere["serviceUrl"] = "https://attacker.example/";
     auto mismatch = call(h.port(), "POST", "/api/messages", elsewhere.dump(), {bearer});
     CHECK(mismatch.status == 401);
     CHECK(json::parse(mismatch.body)["error"]["code"] == "AUTH_SERVICE_URL_MISMATCH");
-    CHECK(redeemer.calls == 1);
+    CHECK(store->calls() == 1);
 
     h.stop();
     for (const auto& line : h.log()) {

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "host_support.hpp"
+#include "serve_tokens.hpp"
 #include "local_servers.hpp"
 #include "outbound.hpp"
 
@@ -78,17 +79,16 @@ json activity_for(const bot_connector& connector, const std::string& token) {
 TEST_CASE("outbound: the seed payload end to end: 200 first, then the three follow-ups with a cached bot token") {
     bot_connector connector;
     auto sender = sender_for(connector);
-    scripted_redeemer redeemer;
-    redeemer.add("first", {});
-    redeemer.add("second", {});
-    host::host_config config;
-    config.insecure_no_auth = true;
-    config.redeem = redeemer.get();
+    host::host_config config = test_host_config(std::make_shared<test_store>());
     config.send = sender->sink();
+    auto texts = handoffkit::handoff::messages::parse(R"({"en":{"result":"Order {order} is ready to continue."}})");
+    REQUIRE(texts);
+    config.handoff.texts = std::make_shared<const handoffkit::handoff::messages>(*texts);
     running_host h(config);
+    const std::string first = issue_test_token({{"ctx", {{"order", 42}}}});
 
     connector.hold();  // the connector does not answer until the bot's answer has arrived
-    auto r = call(h.port(), "POST", "/api/messages", activity_for(connector, "first").dump());
+    auto r = call(h.port(), "POST", "/api/messages", activity_for(connector, first).dump());
     CHECK(r.status == 200);
     CHECK(r.body.empty());
     connector.release();
@@ -116,8 +116,11 @@ TEST_CASE("outbound: the seed payload end to end: 200 first, then the three foll
     CHECK(json::parse(sent[1].body)["type"] == "typing");
     CHECK(json::parse(sent[2].body)["text"] == "Order 42 is ready to continue.");
 
-    // A replay: 409, and one message asking for a new conversation, with the cached token.
-    CHECK(call(h.port(), "POST", "/api/messages", activity_for(connector, "first").dump()).status == 409);
+    // A replay by another activity: 409, and one message asking for a new conversation, with the
+    // cached token.
+    json replay_activity = activity_for(connector, first);
+    replay_activity["id"] = "f:another-activity";
+    CHECK(call(h.port(), "POST", "/api/messages", replay_activity.dump()).status == 409);
     REQUIRE(connector.server.wait_for(5));
     CHECK(connector.tokens_issued == 1);
     const auto replay = connector.activities().back();
@@ -182,16 +185,16 @@ namespace {
 
 TEST_CASE("serve: SIGTERM with a request in flight answers it, sends its follow-ups, then exits 0") {
     bot_connector connector;
-    const std::string tokens = (std::filesystem::temp_directory_path() / ("hk-tokens-" + std::to_string(::getpid()))).string();
-    std::ofstream(tokens) << "# development tokens\ntest-continuation-token\n";
-    serve_process serve({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--dev-accept-tokens", tokens, "--app-id",
-                         app_id, "--oauth-token-url", connector.server.url("/token")},
+    const handoffkit::test::serve_tokens::temp_path keys("outbound-keys.json", test_keys);
+    serve_process serve({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys.path, "--store", "memory:",
+                         "--app-id", app_id, "--oauth-token-url", connector.server.url("/token")},
                         "env-password");
+    const std::string token = issue_test_token({});
     const auto port = serve.port();
     REQUIRE(port != 0);
     CHECK(serve.log().find("WITHOUT inbound authentication") != std::string::npos);
 
-    const std::string body = activity_for(connector, "test-continuation-token").dump();
+    const std::string body = activity_for(connector, token).dump();
     raw_connection busy(port);
     busy.send("POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
               std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
@@ -212,12 +215,11 @@ TEST_CASE("serve: SIGTERM with a request in flight answers it, sends its follow-
     CHECK(connector.server.requests()[0].body.find("client_secret=env-password") != std::string::npos);
     const std::string log = serve.log();
     CHECK(log.find("\"signal\":\"SIGTERM\"") != std::string::npos);
-    CHECK(log.find("test-continuation-token") == std::string::npos);
+    CHECK(log.find(token) == std::string::npos);
     CHECK(log.find("env-password") == std::string::npos);
-    std::remove(tokens.c_str());
 }
 
-TEST_CASE("serve: refuses to start without a redeemer or without authentication, with coded errors") {
+TEST_CASE("serve: refuses to start without keys or without authentication, with coded errors") {
     auto stderr_of = [](const std::string& args) {
         std::string out;
         FILE* p = popen((shell_quote(HANDOFFKIT_CLI) + " serve " + args + " 2>&1 >/dev/null").c_str(), "r");
@@ -232,12 +234,10 @@ TEST_CASE("serve: refuses to start without a redeemer or without authentication,
     auto [s2, e2] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys /nonexistent/keys.json --store memory: --app-id " + app_id);
     CHECK(s2 == 1);
     CHECK(e2.find("KEYS_UNREADABLE") != std::string::npos);
-    auto [s5, e5] = stderr_of("--listen 127.0.0.1:0 --insecure-no-auth --keys k.json --dev-accept-tokens /dev/null");
-    CHECK(s5 == 1);
-    CHECK(e5.find("CONFIG_INVALID") != std::string::npos);
-    auto [s3, e3] = stderr_of("--listen 127.0.0.1:0 --dev-accept-tokens /dev/null");
+    const handoffkit::test::serve_tokens::temp_path keys("refuse-keys.json", test_keys);
+    auto [s3, e3] = stderr_of("--listen 127.0.0.1:0 --keys " + keys.path + " --store memory: --app-id " + app_id);
     CHECK(s3 == 1);
     CHECK(e3.find("AUTH_NOT_CONFIGURED") != std::string::npos);
-    auto [s4, e4] = stderr_of("--listen nonsense --insecure-no-auth --dev-accept-tokens /dev/null");
+    auto [s4, e4] = stderr_of("--listen nonsense --insecure-no-auth --keys " + keys.path + " --app-id " + app_id);
     CHECK(s4 == 2);
 }

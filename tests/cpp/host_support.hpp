@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,7 +27,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "handoffkit/json_api_token.hpp"
+#include "handoffkit/native/system.hpp"
 #include "host.hpp"
+#include "store_drivers.hpp"
+#include "test_stores.hpp"
 #include "vectors.hpp"
 
 namespace handoffkit::test {
@@ -139,37 +145,58 @@ inline nlohmann::json seed_activity(const std::string& continuation = "test-cont
     return a;
 }
 
-/// Tests only: each token behaves as scripted; "ok" tokens work once, then are replayed; tokens
-/// bound to a user are wrong_user for anyone else; unknown tokens have a bad signature.
-class scripted_redeemer {
-public:
-    struct script {
-        invoke::redeem_status status = invoke::redeem_status::ok;
-        std::string bound_user;  ///< aadObjectId, or empty
-    };
-    void add(const std::string& token, script s) { scripts_[token] = s; }
+// The seed activity's bot (recipient.id without 28:) and user (from.aadObjectId), and test keys.
+inline const std::string test_bot_id = "00000000-0000-0000-0000-000000000000";
+inline const std::string test_user = "00000000-0000-0000-0000-000000000000";
+inline const std::string test_keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}]})";
+inline const std::string other_test_keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI"}]})";
 
-    invoke::redeemer get() {
-        return [this](const invoke::redeem_request& r) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            ++calls;
-            auto it = scripts_.find(r.continuation);
-            if (it == scripts_.end()) return invoke::redeem_outcome{invoke::redeem_status::bad_signature, "", ""};
-            if (!it->second.bound_user.empty() && it->second.bound_user != r.user_aad_object_id)
-                return invoke::redeem_outcome{invoke::redeem_status::wrong_user, "", ""};
-            if (it->second.status != invoke::redeem_status::ok) return invoke::redeem_outcome{it->second.status, "", ""};
-            if (!used_.insert(r.continuation).second)
-                return invoke::redeem_outcome{invoke::redeem_status::replayed, "", ""};
-            return invoke::redeem_outcome{invoke::redeem_status::ok, "Order 42 is ready to continue.", ""};
-        };
+/// A token issued through the JSON API (now and random filled in unless given).
+inline std::string issue_test_token(nlohmann::json request, const std::string& with = test_keys) {
+    static std::atomic<int> n{0};
+    if (!request.contains("botId")) request["botId"] = "28:" + test_bot_id;
+    if (!request.contains("now")) request["now"] = handoffkit::native::unix_now();
+    if (!request.contains("random")) {
+        char hex[33];
+        std::snprintf(hex, sizeof hex, "%08x%08x%016x", ::getpid(), n++, static_cast<unsigned>(std::rand()));
+        request["random"] = hex;
     }
-    int calls = 0;
+    const nlohmann::json out = nlohmann::json::parse(handoffkit::json_api::issue_token(request.dump(), with));
+    if (out["ok"] != true) throw std::runtime_error("cannot issue a test token: " + out.dump());
+    return out["value"]["token"];
+}
 
-private:
-    std::mutex mutex_;
-    std::map<std::string, script> scripts_;
-    std::set<std::string> used_;
+/// The in-process host of the suites: no inbound auth, the seed's bot, real tokens of test_keys
+/// marked in a counting memory store (shared by every host thread: its calls are serialized).
+struct test_store final : token::replay_guard {
+    counting_store counted;
+    std::mutex mutex;
+    int calls() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return counted.calls;
+    }
+    result<token::mark_answer> mark(const token::mark_request& r, std::int64_t now) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        return counted.mark(r, now);
+    }
+    result<token::done> save_context(std::string_view j, std::string_view c, std::int64_t k, std::int64_t n) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        return counted.save_context(j, c, k, n);
+    }
+    result<std::optional<std::string>> load_context(std::string_view j, std::int64_t n) override {
+        std::lock_guard<std::mutex> lock(mutex);
+        return counted.load_context(j, n);
+    }
 };
+
+inline host::host_config test_host_config(std::shared_ptr<token::replay_guard> store) {
+    host::host_config c;
+    c.insecure_no_auth = true;
+    c.handoff.bot_id = test_bot_id;
+    c.handoff.keys = std::make_shared<const token::key_set>(*token::key_set::parse(test_keys));
+    c.drive = host::inline_driver(std::move(store));
+    return c;
+}
 
 /// A host on 127.0.0.1:<ephemeral> served by a thread; stopped (gracefully) and joined on destruction.
 class running_host {

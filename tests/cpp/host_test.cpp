@@ -10,7 +10,6 @@
 
 namespace {
 using nlohmann::json;
-using handoffkit::invoke::redeem_status;
 using namespace handoffkit::test;
 namespace host = handoffkit::host;
 
@@ -30,14 +29,14 @@ struct outbox {
     }
 };
 
-host::host_config dev_config(scripted_redeemer& redeemer, outbox& out) {
-    host::host_config c;
-    c.insecure_no_auth = true;
-    c.redeem = redeemer.get();
+// The in-process host with real tokens of the test keys, marked in `store`; follow-ups to `out`.
+host::host_config dev_config(const std::shared_ptr<test_store>& store, outbox& out) {
+    auto c = test_host_config(store);
     c.send = out.sink();
-    c.app_id = "00000000-0000-0000-0000-000000000000";
     return c;
 }
+
+std::string token(nlohmann::json request = {}) { return issue_test_token(std::move(request)); }
 
 std::string error_code_of(const raw_connection::response& r) {
     auto j = json::parse(r.body, nullptr, false);
@@ -47,12 +46,16 @@ std::string error_code_of(const raw_connection::response& r) {
 }  // namespace
 
 TEST_CASE("host: the seed payload is redeemed with 200 and an empty body, then follow-ups are queued") {
-    scripted_redeemer redeemer;
-    redeemer.add("test-continuation-token", {});
+    auto store = std::make_shared<test_store>();
     outbox out;
-    running_host h(dev_config(redeemer, out));
+    auto config = dev_config(store, out);
+    auto texts = handoffkit::handoff::messages::parse(R"({"en":{"result":["Order {order} is ready to continue.","Ready."]}})");
+    REQUIRE(texts);
+    config.handoff.texts = std::make_shared<const handoffkit::handoff::messages>(*texts);
+    running_host h(config);
+    const std::string t = token({{"ctx", {{"order", 42}}}});
 
-    auto r = call(h.port(), "POST", "/api/messages", seed_activity().dump());
+    auto r = call(h.port(), "POST", "/api/messages", seed_activity(t).dump());
     CHECK(r.status == 200);
     CHECK(r.body.empty());
     h.stop();  // the job is handed over after the answer is written; stopping makes it visible
@@ -64,19 +67,18 @@ TEST_CASE("host: the seed payload is redeemed with 200 and an empty body, then f
     CHECK(json::parse(jobs[0].activities[0])["text"] == "Continuing conversation from Copilot\xE2\x80\xA6");
     CHECK(json::parse(jobs[0].activities[1])["type"] == "typing");
     CHECK(json::parse(jobs[0].activities[2])["text"] == "Order 42 is ready to continue.");
-    for (const auto& line : h.log()) CHECK(line.find("test-continuation-token") == std::string::npos);
+    for (const auto& line : h.log()) CHECK(line.find(t) == std::string::npos);
 }
 
 TEST_CASE("host: every handoff/action outcome has its status, code and follow-ups") {
-    scripted_redeemer redeemer;
-    redeemer.add("once", {});
-    redeemer.add("expired", {redeem_status::expired, ""});
-    redeemer.add("for-bob", {redeem_status::ok, "bob-object-id"});
-    redeemer.add("store-down", {redeem_status::store_unavailable, ""});
-    redeemer.add("malformed", {redeem_status::malformed, ""});
+    auto store = std::make_shared<test_store>();
     outbox out;
-    running_host h(dev_config(redeemer, out));
+    running_host h(dev_config(store, out));
     const auto port = h.port();
+    const std::string once = token();
+    const std::string expired = token({{"now", handoffkit::native::unix_now() - 4000}, {"ttl", 600}});
+    const std::string for_bob = token({{"user", "bob-object-id"}});
+    const std::string forged = issue_test_token({}, other_test_keys);
 
     struct expectation {
         std::string name;
@@ -91,7 +93,10 @@ TEST_CASE("host: every handoff/action outcome has its status, code and follow-up
     other_invoke["name"] = "composeExtension/query";
     json no_continuation = seed_activity();
     no_continuation.erase("value");
-    json other_bot = seed_activity("once");
+    json other_bot = seed_activity(once);
+    json same_activity_again = seed_activity(once);  // a retry: the same id, the same conversation
+    json another_activity = seed_activity(once);
+    another_activity["id"] = "f:another-activity";
     other_bot["recipient"]["id"] = "28:11111111-1111-1111-1111-111111111111";
     const std::vector<expectation> cases{
         {"malformed JSON", "{\"type\":", 400, "ACTIVITY_MALFORMED", 0},
@@ -100,13 +105,13 @@ TEST_CASE("host: every handoff/action outcome has its status, code and follow-up
         {"another invoke", other_invoke.dump(), 501, "UNKNOWN_INVOKE", 0},
         {"missing continuation", no_continuation.dump(), 400, "CONTINUATION_MISSING", 0},
         {"another bot", other_bot.dump(), 400, "WRONG_RECIPIENT", 0},
-        {"unknown token", seed_activity("forged").dump(), 401, "TOKEN_BAD_SIGNATURE", 0},
-        {"malformed token", seed_activity("malformed").dump(), 400, "TOKEN_MALFORMED", 0},
-        {"first use", seed_activity("once").dump(), 200, "", 3},
-        {"replayed token", seed_activity("once").dump(), 409, "TOKEN_REPLAYED", 1},
-        {"expired token", seed_activity("expired").dump(), 410, "TOKEN_EXPIRED", 1},
-        {"wrong user", seed_activity("for-bob").dump(), 403, "TOKEN_WRONG_USER", 0},
-        {"store unavailable", seed_activity("store-down").dump(), 503, "STORE_UNAVAILABLE", 0},
+        {"another key", seed_activity(forged).dump(), 401, "TOKEN_BAD_SIGNATURE", 0},
+        {"malformed token", seed_activity("not.a.token").dump(), 400, "TOKEN_MALFORMED", 0},
+        {"first use", seed_activity(once).dump(), 200, "", 3},
+        {"the same activity again", same_activity_again.dump(), 200, "", 0},
+        {"replayed by another activity", another_activity.dump(), 409, "TOKEN_REPLAYED", 1},
+        {"expired token", seed_activity(expired).dump(), 410, "TOKEN_EXPIRED", 1},
+        {"wrong user", seed_activity(for_bob).dump(), 403, "TOKEN_WRONG_USER", 0},
     };
     std::size_t expected_jobs = 0;
     for (const auto& c : cases) {
@@ -119,6 +124,7 @@ TEST_CASE("host: every handoff/action outcome has its status, code and follow-up
     }
     CHECK(call(port, "GET", "/api/messages").status == 405);
     h.stop();
+    CHECK(store->calls() == 3);  // the first use, its retry and the replay; nothing refused earlier
     auto jobs = out.take();
     REQUIRE(jobs.size() == expected_jobs);
     // Jobs of different connections are handed over in no particular order.
@@ -131,10 +137,25 @@ TEST_CASE("host: every handoff/action outcome has its status, code and follow-up
     }
 }
 
-TEST_CASE("host: a body over the cap is refused with 413, by Content-Length and when chunked") {
-    scripted_redeemer redeemer;
+TEST_CASE("host: a store that cannot answer is 503 and nothing is consumed") {
+    auto down = std::make_shared<unavailable_store>();
     outbox out;
-    auto config = dev_config(redeemer, out);
+    auto config = test_host_config(down);
+    config.send = out.sink();
+    running_host h(config);
+    const std::string t = token();
+    auto r = call(h.port(), "POST", "/api/messages", seed_activity(t).dump());
+    CHECK(r.status == 503);
+    CHECK(error_code_of(r) == "STORE_UNAVAILABLE");
+    CHECK(down->calls == 1);
+    h.stop();
+    CHECK(out.take().empty());
+}
+
+TEST_CASE("host: a body over the cap is refused with 413, by Content-Length and when chunked") {
+    auto store = std::make_shared<test_store>();
+    outbox out;
+    auto config = dev_config(store, out);
     config.body_limit = 1024;
     running_host h(config);
 
@@ -146,13 +167,13 @@ TEST_CASE("host: a body over the cap is refused with 413, by Content-Length and 
     c.send("POST /api/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
            std::string(0x800, ' ') + "\r\n0\r\n\r\n");
     CHECK(c.read_response().status == 413);
-    CHECK(redeemer.calls == 0);
+    CHECK(store->calls() == 0);
 }
 
 TEST_CASE("host: a client that sends its headers too slowly or stays idle is disconnected") {
-    scripted_redeemer redeemer;
+    auto store = std::make_shared<test_store>();
     outbox out;
-    auto config = dev_config(redeemer, out);
+    auto config = dev_config(store, out);
     config.header_timeout = std::chrono::milliseconds(200);
     config.idle_timeout = std::chrono::milliseconds(200);
     running_host h(config);
@@ -177,17 +198,17 @@ TEST_CASE("host: a client that sends its headers too slowly or stays idle is dis
 }
 
 TEST_CASE("host: one JSON log line per request, text fields escaped, no token") {
-    scripted_redeemer redeemer;
-    redeemer.add("secret-token-in-body", {});
+    auto store = std::make_shared<test_store>();
     outbox out;
-    running_host h(dev_config(redeemer, out));
-    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("secret-token-in-body").dump()).status == 200);
+    running_host h(dev_config(store, out));
+    const std::string secret = token();
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity(secret).dump()).status == 200);
     // A target with a quote, a backslash and a byte that is not UTF-8: the line must stay JSON.
     CHECK(call(h.port(), "GET", "/a\"b\\c\xff?q=1").status == 404);
     h.stop();
     std::map<std::string, json> by_route;
     for (const auto& line : h.log()) {
-        CHECK(line.find("secret-token-in-body") == std::string::npos);
+        CHECK(line.find(secret) == std::string::npos);
         const auto j = json::parse(line, nullptr, false);
         REQUIRE_MESSAGE(j.is_object(), line);
         if (j["event"] == "request") by_route[j["route"].get<std::string>()] = j;
@@ -207,14 +228,16 @@ TEST_CASE("host: one JSON log line per request, text fields escaped, no token") 
 }
 
 TEST_CASE("host: without a sender, each follow-up activity is counted as dropped") {
-    scripted_redeemer redeemer;
-    redeemer.add("t", {});
+    auto store = std::make_shared<test_store>();
     outbox unused;
-    auto config = dev_config(redeemer, unused);
+    auto config = dev_config(store, unused);
     config.send = nullptr;
     running_host h(std::move(config));
-    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t").dump()).status == 200);
-    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t").dump()).status == 409);
+    const std::string t = token();
+    json replay = seed_activity(t);
+    replay["id"] = "f:a-later-activity";
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity(t).dump()).status == 200);
+    CHECK(call(h.port(), "POST", "/api/messages", replay.dump()).status == 409);
     // Counted once the answer is written, which the client may see first: poll, bounded.
     const std::string dropped = "handoffkit_outbound_activities_total{outcome=\"dropped\"} 4\n";
     std::string metrics;
@@ -226,14 +249,13 @@ TEST_CASE("host: without a sender, each follow-up activity is counted as dropped
 }
 
 TEST_CASE("host: /healthz and /metrics in the Prometheus text format") {
-    scripted_redeemer redeemer;
-    redeemer.add("t", {});
+    auto store = std::make_shared<test_store>();
     outbox out;
-    running_host h(dev_config(redeemer, out));
+    running_host h(dev_config(store, out));
     auto health = call(h.port(), "GET", "/healthz");
     CHECK(health.status == 200);
     CHECK(json::parse(health.body)["status"] == "ok");
-    CHECK(call(h.port(), "POST", "/api/messages", seed_activity("t").dump()).status == 200);
+    CHECK(call(h.port(), "POST", "/api/messages", seed_activity(token()).dump()).status == 200);
     CHECK(call(h.port(), "POST", "/api/messages", "nope").status == 400);
 
     // A request is counted once its answer is written (its duration includes the write), so the
@@ -276,9 +298,9 @@ TEST_CASE("host: static files are served from the web root, and nothing outside 
     std::ofstream(root / "secret.txt") << "outside";
     fs::create_symlink(root / "secret.txt", root / "pages" / "link.txt");
 
-    scripted_redeemer redeemer;
+    auto store = std::make_shared<test_store>();
     outbox out;
-    auto config = dev_config(redeemer, out);
+    auto config = dev_config(store, out);
     config.web_root = (root / "pages").string();
     running_host h(config);
 
@@ -303,11 +325,10 @@ TEST_CASE("host: static files are served from the web root, and nothing outside 
 }
 
 TEST_CASE("host: stop() lets an in-flight request finish, answers it with Connection: close, then returns") {
-    scripted_redeemer redeemer;
-    redeemer.add("t", {});
+    auto store = std::make_shared<test_store>();
     outbox out;
-    running_host h(dev_config(redeemer, out));
-    const std::string body = seed_activity("t").dump();
+    running_host h(dev_config(store, out));
+    const std::string body = seed_activity(token()).dump();
 
     raw_connection idle(h.port());  // idle keep-alive connection: closed by the stop
     raw_connection busy(h.port());

@@ -1,4 +1,4 @@
-// The pure handoff/action decision: parsing, the redeemer contract and the follow-up activities.
+// Reading activities (parse_activity, read_handoff) and writing replies (followup_json).
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -33,7 +33,6 @@ TEST_CASE("invoke: an oversized activity is refused before parsing") {
     auto a = iv::parse_activity(big);
     REQUIRE_FALSE(a.has_value());
     CHECK(a.err().code == "ACTIVITY_TOO_LARGE");
-    CHECK(iv::decide_on_error(a.err()).status == 413);
 }
 
 TEST_CASE("invoke: the malformed-field message names the field") {
@@ -60,36 +59,19 @@ TEST_CASE("invoke: of several wrong fields the same one is named wherever they s
     CHECK(a.err().message.find("twice") != std::string::npos);
 }
 
-TEST_CASE("invoke: the redeemer gets the token and who presents it, once, never for refused activities") {
-    int calls = 0;
-    iv::redeem_request seen;
-    auto redeem = [&](const iv::redeem_request& r) {
-        ++calls;
-        seen = r;
-        return iv::redeem_outcome{iv::redeem_status::ok, "done", ""};
-    };
-    auto d = iv::handle(seed_text(), {"00000000-0000-0000-0000-000000000000"}, redeem);
-    CHECK(d.status == 200);
-    CHECK(d.body.empty());
-    CHECK(calls == 1);
-    CHECK(seen.continuation == "test-continuation-token");
-    CHECK(seen.bot_id == "00000000-0000-0000-0000-000000000000");
-    CHECK(seen.user_aad_object_id == "00000000-0000-0000-0000-000000000000");
-
-    CHECK(iv::handle(R"({"type":"invoke","name":"handoff/action"})", {}, redeem).code == "CONTINUATION_MISSING");
-    CHECK(iv::handle(R"({"type":"invoke","name":"other"})", {}, redeem).status == 501);
-    CHECK(calls == 1);
-    CHECK(iv::handle(seed_text(), {}, nullptr).status == 500);
-}
-
-TEST_CASE("invoke: error bodies never carry the token") {
-    for (auto s : {iv::redeem_status::malformed, iv::redeem_status::bad_signature, iv::redeem_status::expired,
-                   iv::redeem_status::wrong_user, iv::redeem_status::replayed, iv::redeem_status::failed}) {
-        auto d = iv::handle(seed_text(), {}, [&](const iv::redeem_request&) { return iv::redeem_outcome{s, "", ""}; });
-        CHECK(d.status >= 400);
-        CHECK(d.body.find("test-continuation-token") == std::string::npos);
-        for (const auto& f : d.followups) CHECK(f.text.find("test-continuation-token") == std::string::npos);
-    }
+TEST_CASE("invoke: read_handoff gives the token and who presents it, and refuses what is not a handoff") {
+    auto a = iv::parse_activity(seed_text());
+    REQUIRE(a.has_value());
+    auto h = iv::read_handoff(*a, {"00000000-0000-0000-0000-000000000000"});
+    REQUIRE(h.has_value());
+    CHECK(h->request.continuation == "test-continuation-token");
+    CHECK(h->request.bot_id == "00000000-0000-0000-0000-000000000000");
+    CHECK(h->request.user_aad_object_id == "00000000-0000-0000-0000-000000000000");
+    CHECK(iv::read_handoff(*iv::parse_activity(R"({"type":"invoke","name":"handoff/action"})"), {}).err().code ==
+          "CONTINUATION_MISSING");
+    CHECK(iv::read_handoff(*iv::parse_activity(R"({"type":"invoke","name":"other"})"), {}).err().code == "UNKNOWN_INVOKE");
+    CHECK(iv::read_handoff(*iv::parse_activity(R"({"type":"message"})"), {}).err().code == "NOT_INVOKE");
+    CHECK(iv::read_handoff(*a, {"11111111-1111-1111-1111-111111111111"}).err().code == "WRONG_RECIPIENT");
 }
 
 TEST_CASE("invoke: a follow-up is a reply in the same conversation, from the bot to the user") {

@@ -120,6 +120,26 @@ int sqlite_count(const std::string& path, const char* sql) {
     return n;
 }
 
+/// A mark without a record or delivery, as the purge test asks it.
+result<token::mark_outcome> try_mark(token::replay_guard& g, const std::string& jti, std::int64_t keep_until,
+                                     std::int64_t at) {
+    auto answer = g.mark({jti, "", keep_until, ""}, at);
+    if (!answer) return answer.err();
+    return answer->outcome;
+}
+
+/// Every store keeps the record with its marker, answers a replay with it, and writes a delivery
+/// only when it places the marker.
+void check_records_and_deliveries(token::replay_guard& g) {
+    auto first = g.mark({"rec", R"({"activity":"a1"})", now + 100, R"({"type":"handoff","jti":"rec"})"}, now);
+    REQUIRE(first);
+    CHECK(first->outcome == token::mark_outcome::fresh);
+    auto again = g.mark({"rec", R"({"activity":"a2"})", now + 100, R"({"type":"handoff","jti":"rec-2"})"}, now + 1);
+    REQUIRE(again);
+    CHECK(again->outcome == token::mark_outcome::replayed);
+    CHECK(again->record == std::optional<std::string>(R"({"activity":"a1"})"));
+}
+
 redis_replay_guard::options redis_at(int port) {
     redis_replay_guard::options o;
     o.port = port;
@@ -269,17 +289,59 @@ TEST_CASE("stores: SQLite purges expired markers and treats a stale one as absen
     scratch_dir dir;
     const std::string path = dir.file("purge.db");
     auto guard = sqlite_replay_guard::open(path).value();
-    CHECK(*guard->try_mark("stale", 100, 50) == token::mark_outcome::fresh);
-    CHECK(*guard->try_mark("stale", 100, 99) == token::mark_outcome::replayed);
-    CHECK(*guard->try_mark("stale", 300, 100) == token::mark_outcome::fresh);
-    for (int i = 0; i < 300; ++i) REQUIRE(guard->try_mark("old-" + std::to_string(i), 200, 150));
+    CHECK(*try_mark(*guard, "stale", 100, 50) == token::mark_outcome::fresh);
+    CHECK(*try_mark(*guard, "stale", 100, 99) == token::mark_outcome::replayed);
+    CHECK(*try_mark(*guard, "stale", 300, 100) == token::mark_outcome::fresh);
+    for (int i = 0; i < 300; ++i) REQUIRE(try_mark(*guard, "old-" + std::to_string(i), 200, 150));
     CHECK(guard->save_context("c1", R"({"a":1})", 250, 150));
     CHECK(*guard->load_context("c1", 249) == std::optional<std::string>(R"({"a":1})"));
     CHECK(*guard->load_context("c1", 250) == std::nullopt);
-    for (int i = 0; i < 256; ++i) REQUIRE(guard->try_mark("new-" + std::to_string(i), 900, 260));  // triggers a purge
+    for (int i = 0; i < 256; ++i) REQUIRE(try_mark(*guard, "new-" + std::to_string(i), 900, 260));  // triggers a purge
     CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_markers WHERE keep_until <= 260") == 0);
     CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_contexts") == 0);
     CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_markers WHERE jti = 'stale'") == 1);
+}
+
+TEST_CASE("stores: SQLite keeps each marker's record and its delivery in one transaction; older files gain the column") {
+    scratch_dir dir;
+    const std::string path = dir.file("records.db");
+    {
+        // A file from before markers kept a record: the guard adds the column, old markers still count.
+        sqlite3* old = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &old) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(old, "CREATE TABLE handoffkit_markers(jti TEXT PRIMARY KEY, keep_until INTEGER NOT NULL) "
+                                  "WITHOUT ROWID; INSERT INTO handoffkit_markers VALUES('legacy', 9999999999)",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(old);
+    }
+    auto guard = sqlite_replay_guard::open(path).value();
+    auto legacy = guard->mark({"legacy", "{}", now + 100, ""}, now);
+    REQUIRE(legacy);
+    CHECK(legacy->outcome == token::mark_outcome::replayed);
+    CHECK_FALSE(legacy->record);
+    check_records_and_deliveries(*guard);
+    CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_outbox") == 1);
+    CHECK(sqlite_count(path, "SELECT count(*) FROM handoffkit_outbox WHERE jti = 'rec' AND delivery LIKE '%\"rec\"%'") == 1);
+}
+
+TEST_CASE("stores: Redis keeps each marker's record and appends its delivery to the outbox stream in one script") {
+    redis_server server;
+    REQUIRE_MESSAGE(server.started(), "redis-server could not be started on 127.0.0.1");
+    redis_replay_guard guard(redis_at(server.port()));
+    check_records_and_deliveries(guard);
+    redisContext* c = redisConnect("127.0.0.1", server.port());
+    REQUIRE(c);
+    auto* len = static_cast<redisReply*>(redisCommand(c, "XLEN handoffkit:outbox"));
+    REQUIRE(len);
+    CHECK(len->integer == 1);
+    freeReplyObject(len);
+    redisFree(c);
+}
+
+TEST_CASE("stores: the memory guard keeps records and queues deliveries the same way") {
+    token::memory_replay_guard guard;
+    check_records_and_deliveries(guard);
+    CHECK(guard.take_deliveries().size() == 1);
 }
 
 TEST_CASE("stores: Redis: several connections redeeming one token: exactly one success; a stopped Redis fails closed") {
@@ -411,9 +473,16 @@ TEST_CASE("redis store: what each reply means, for its own connections and for t
     using handoffkit::native::redis_reply;
     using store = handoffkit::native::redis_replay_guard;
     using kind = redis_reply::type;
-    CHECK(*store::mark_result({kind::status, "OK"}) == handoffkit::token::mark_outcome::fresh);
-    CHECK(*store::mark_result({kind::nil, ""}) == handoffkit::token::mark_outcome::replayed);
-    for (const redis_reply odd : {redis_reply{kind::integer, "1"}, redis_reply{kind::string, "OK"}, redis_reply{kind::other, ""}})
+    using handoffkit::token::mark_outcome;
+    CHECK(store::mark_result({kind::status, "OK"})->outcome == mark_outcome::fresh);
+    const auto taken = store::mark_result({kind::string, R"({"activity":"a"})"});
+    CHECK(taken->outcome == mark_outcome::replayed);
+    CHECK(taken->record == std::optional<std::string>(R"({"activity":"a"})"));
+    CHECK(store::mark_result({kind::nil, ""})->outcome == mark_outcome::replayed);
+    CHECK_FALSE(store::mark_result({kind::nil, ""})->record);
+    // Only the script's OK is fresh: any other status (or kind) is not an answer to the mark.
+    for (const redis_reply odd : {redis_reply{kind::status, "QUEUED"}, redis_reply{kind::integer, "1"},
+                                  redis_reply{kind::other, ""}})
         CHECK(store::mark_result(odd).err().code == "STORE_UNAVAILABLE");
     CHECK(*store::context_result({kind::string, R"({"case":1})"}) == std::optional<std::string>(R"({"case":1})"));
     CHECK(*store::context_result({kind::nil, ""}) == std::nullopt);

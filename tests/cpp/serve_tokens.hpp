@@ -21,11 +21,10 @@ namespace handoffkit::test::serve_tokens {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// The seed activity's bot (recipient.id without 28:) and user (from.aadObjectId).
-inline const std::string bot = "00000000-0000-0000-0000-000000000000";
-inline const std::string user = "00000000-0000-0000-0000-000000000000";
-inline const std::string keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}]})";
-inline const std::string other_keys = R"({"keys":[{"kty":"oct","kid":"k1","k":"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI"}]})";
+inline const std::string& bot = test_bot_id;
+inline const std::string& user = test_user;
+inline const std::string& keys = test_keys;
+inline const std::string& other_keys = other_test_keys;
 
 /// A file removed when the test ends.
 struct temp_path {
@@ -39,22 +38,18 @@ struct temp_path {
     }
 };
 
-inline std::string issue(json request, const std::string& with = keys) {
-    static std::atomic<int> n{0};
-    if (!request.contains("now")) request["now"] = handoffkit::native::unix_now();
-    if (!request.contains("random")) {
-        char hex[33];
-        std::snprintf(hex, sizeof hex, "%08x%08x%016x", ::getpid(), n++, static_cast<unsigned>(std::rand()));
-        request["random"] = hex;
-    }
-    const json out = json::parse(handoffkit::json_api::issue_token(request.dump(), with));
-    REQUIRE(out["ok"] == true);
-    return out["value"]["token"];
-}
+inline std::string issue(json request, const std::string& with = keys) { return issue_test_token(std::move(request), with); }
 
 inline std::string for_this_user() { return issue({{"botId", "28:" + bot}, {"user", user}, {"ttl", 600}}); }
 
-inline json activity(const std::string& token) { return seed_activity(token); }
+/// The seed activity carrying `token`, as a new activity (its own id) unless `id` is given: the
+/// same activity twice is a retry (answered 200 again), another activity a replay.
+inline json activity(const std::string& token, const std::string& id = "") {
+    static std::atomic<int> n{0};
+    json a = seed_activity(token);
+    a["id"] = id.empty() ? "f:activity-" + std::to_string(::getpid()) + "-" + std::to_string(n++) : id;
+    return a;
+}
 
 inline int post(std::uint16_t port, const std::string& token) {
     return call(port, "POST", "/api/messages", activity(token).dump()).status;

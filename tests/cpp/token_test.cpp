@@ -2,6 +2,8 @@
 // guard contract and the in-memory guard.
 #include <doctest/doctest.h>
 
+#include "test_stores.hpp"
+
 #include <string>
 #include <vector>
 
@@ -48,39 +50,15 @@ verify_options options(std::int64_t at = now) {
 
 std::string fresh_token(char random_byte = 1) { return issue(request(std::string(16, random_byte)), keys()).value().token; }
 
-/// A store that cannot answer: every call fails, as a down Redis or a locked SQLite file does.
-struct unavailable_store final : replay_guard {
-    int calls = 0;
-    result<mark_outcome> try_mark(std::string_view, std::int64_t, std::int64_t) override {
-        ++calls;
-        return fail("STORE_UNAVAILABLE", "down");
-    }
-    result<done> save_context(std::string_view, std::string_view, std::int64_t, std::int64_t) override {
-        ++calls;
-        return fail("STORE_UNAVAILABLE", "down");
-    }
-    result<std::optional<std::string>> load_context(std::string_view, std::int64_t) override {
-        ++calls;
-        return fail("STORE_UNAVAILABLE", "down");
-    }
-};
+using handoffkit::test::unavailable_store;
 
-/// Records what redeem asks of the store.
-struct recording_store final : replay_guard {
-    memory_replay_guard inner;
-    std::vector<std::int64_t> keep_untils;
-    result<mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t n) override {
-        keep_untils.push_back(keep_until);
-        return inner.try_mark(jti, keep_until, n);
-    }
-    result<done> save_context(std::string_view j, std::string_view c, std::int64_t k, std::int64_t n) override {
-        keep_untils.push_back(k);
-        return inner.save_context(j, c, k, n);
-    }
-    result<std::optional<std::string>> load_context(std::string_view j, std::int64_t n) override {
-        return inner.load_context(j, n);
-    }
-};
+/// A mark without a record or delivery, as the guard tests below ask it.
+result<mark_outcome> try_mark(replay_guard& g, const std::string& jti, std::int64_t keep_until, std::int64_t now) {
+    auto answer = g.mark({jti, "", keep_until, ""}, now);
+    if (!answer) return answer.err();
+    return answer->outcome;
+}
+using recording_store = handoffkit::test::counting_store;
 
 }  // namespace
 
@@ -273,15 +251,15 @@ TEST_CASE("redeem: reference mode keeps the ctx out of the token") {
 
 TEST_CASE("memory guard: marks once, forgets only what has expired, refuses when full") {
     memory_replay_guard guard(4);
-    CHECK(*guard.try_mark("a", 100, 10) == mark_outcome::fresh);
-    CHECK(*guard.try_mark("a", 100, 99) == mark_outcome::replayed);
-    CHECK(*guard.try_mark("a", 200, 100) == mark_outcome::fresh);  // expired marker: the token is dead
-    CHECK(*guard.try_mark("b", 100, 10) == mark_outcome::fresh);
-    CHECK(*guard.try_mark("c", 100, 10) == mark_outcome::fresh);
-    CHECK(*guard.try_mark("d", 100, 10) == mark_outcome::fresh);
-    CHECK(guard.try_mark("e", 100, 10).err().code == "STORE_UNAVAILABLE");  // live markers are kept
-    CHECK(*guard.try_mark("b", 100, 50) == mark_outcome::replayed);
-    CHECK(*guard.try_mark("e", 300, 100) == mark_outcome::fresh);  // full sweep drops b, c, d
+    CHECK(*try_mark(guard, "a", 100, 10) == mark_outcome::fresh);
+    CHECK(*try_mark(guard, "a", 100, 99) == mark_outcome::replayed);
+    CHECK(*try_mark(guard, "a", 200, 100) == mark_outcome::fresh);  // expired marker: the token is dead
+    CHECK(*try_mark(guard, "b", 100, 10) == mark_outcome::fresh);
+    CHECK(*try_mark(guard, "c", 100, 10) == mark_outcome::fresh);
+    CHECK(*try_mark(guard, "d", 100, 10) == mark_outcome::fresh);
+    CHECK(try_mark(guard, "e", 100, 10).err().code == "STORE_UNAVAILABLE");  // live markers are kept
+    CHECK(*try_mark(guard, "b", 100, 50) == mark_outcome::replayed);
+    CHECK(*try_mark(guard, "e", 300, 100) == mark_outcome::fresh);  // full sweep drops b, c, d
     CHECK(guard.size() == 2);
     CHECK(guard.save_context("x", "[]", 500, 100));
     CHECK(guard.save_context("x", "{}", 500, 100));  // replaced, not counted twice
@@ -291,18 +269,32 @@ TEST_CASE("memory guard: marks once, forgets only what has expired, refuses when
     CHECK(*guard.load_context("y", 0) == std::nullopt);
 }
 
+TEST_CASE("memory guard: a replay is answered with the record kept; a delivery is queued only when fresh") {
+    memory_replay_guard guard;
+    auto first = guard.mark({"j", R"({"activity":"a1"})", 100, "delivery-1"}, 10);
+    REQUIRE(first);
+    CHECK(first->outcome == mark_outcome::fresh);
+    CHECK_FALSE(first->record);
+    auto again = guard.mark({"j", R"({"activity":"a2"})", 100, "delivery-2"}, 11);
+    REQUIRE(again);
+    CHECK(again->outcome == mark_outcome::replayed);
+    CHECK(again->record == std::optional<std::string>(R"({"activity":"a1"})"));
+    CHECK(guard.take_deliveries() == std::deque<std::string>{"delivery-1"});
+    CHECK(guard.take_deliveries().empty());
+}
+
 TEST_CASE("memory guard: many tokens over time stay bounded by the sweep") {
     memory_replay_guard guard;
     for (int i = 0; i < 10'000; ++i) {
         const std::int64_t t = i;  // one redemption per second, each marker kept 60 s
-        REQUIRE(*guard.try_mark("jti-" + std::to_string(i), t + 60, t) == mark_outcome::fresh);
+        REQUIRE(*try_mark(guard, "jti-" + std::to_string(i), t + 60, t) == mark_outcome::fresh);
     }
     CHECK(guard.size() < 60 + 256 + 1);
     // Everything expires in the end: one full sweep (the guard at its limit) empties every shard.
     memory_replay_guard small(300);
-    for (int i = 0; i < 300; ++i) REQUIRE(*small.try_mark("k" + std::to_string(i), 10, 0) == mark_outcome::fresh);
-    CHECK(small.try_mark("late", 20, 5).err().code == "STORE_UNAVAILABLE");
-    CHECK(*small.try_mark("late", 20, 10) == mark_outcome::fresh);
+    for (int i = 0; i < 300; ++i) REQUIRE(*try_mark(small, "k" + std::to_string(i), 10, 0) == mark_outcome::fresh);
+    CHECK(try_mark(small, "late", 20, 5).err().code == "STORE_UNAVAILABLE");
+    CHECK(*try_mark(small, "late", 20, 10) == mark_outcome::fresh);
     CHECK(small.size() == 1);
 }
 

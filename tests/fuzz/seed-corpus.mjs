@@ -30,6 +30,24 @@ const tokens = vectors('tokens.json');
 const cards = vectors('cards.json');
 const eligibility = vectors('eligibility.json');
 const invoke = vectors('invoke.json');
+const handoff = vectors('handoff.json');
+// The handoff pipeline's cases as activities; "$TOKEN" becomes a valid token in the target.
+const mergeOver = (base, over) => {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over ?? {})) {
+    if (v === null) delete out[k];
+    else if (typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object') out[k] = mergeOver(out[k], v);
+    else out[k] = v;
+  }
+  return out;
+};
+const handoffActivities = handoff.cases.flatMap((c) =>
+  c.deliveries.map((d) => {
+    if (d.activityText !== undefined) return d.activityText;
+    const a = mergeOver({ ...invoke.seedActivity, value: { continuation: d.activity.token ? '$TOKEN' : 'x' } }, d.activity.seed);
+    return JSON.stringify(a);
+  }),
+);
 const defaultRuleset = JSON.parse(read('../../core/rules/default_ruleset.json'));
 
 const corpora = {
@@ -57,8 +75,9 @@ const corpora = {
   ],
   invoke_activity: [
     JSON.stringify(invoke.seedActivity),
+    JSON.stringify({ ...invoke.seedActivity, value: { continuation: '$TOKEN' } }),
     ...invoke.read.map((c) => text(c.activity)),
-    ...invoke.handle.map((c) => text(c.activity)),
+    ...handoffActivities,
     ...badFor('handleActivity', badInputs.nativeCases),
   ],
 };

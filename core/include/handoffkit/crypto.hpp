@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -68,5 +69,7 @@ inline std::string to_bytes(const digest& d) { return std::string(reinterpret_ca
 
 /// Lower-case hex of any bytes (for tests and display of non-secret values).
 std::string to_hex(std::string_view bytes);
+/// The bytes of hex text (either case, even length); nullopt otherwise.
+std::optional<std::string> from_hex(std::string_view hex);
 
 }  // namespace handoffkit::crypto

@@ -1,14 +1,19 @@
 // handoffkit/replay_guard.hpp: where "this token was redeemed" is remembered.
 //
-// A token works exactly once: token::redeem verifies it fully, then asks a replay guard to mark
-// its `jti`. Marking must be atomic (of several concurrent redemptions exactly one sees
-// `fresh`), and a marker must live at least until `keep_until`. token::redeem passes
-// exp + token::max_leeway: no verifier, whatever leeway it allows, accepts the token at or after
-// that second, so a replay is always caught while it could succeed.
-// A store that cannot answer returns STORE_UNAVAILABLE, and the redemption fails (fail closed).
+// A token works exactly once. What a store must do for a redemption is decided by the core's
+// redemption protocol (handoffkit/redemption.hpp), which every store is driven by; a store only
+// performs three operations, each of which must be atomic:
+//   mark          set the marker of a jti, with the record of who redeemed it, until keep_until,
+//                 unless a live marker is there (then answer with the record kept with it); when
+//                 the request carries a delivery, append it to the store's outbox in the same step
+//   load_context  the context of a reference-mode token (kept under its jti when it was issued)
+//   save_context  keep such a context until keep_until (the issuing side)
+// keep_until is exp + token::max_leeway: no verifier, whatever leeway it allows, accepts the token
+// at or after that second, so a replay is always caught while it could succeed. A store that
+// cannot answer returns STORE_UNAVAILABLE and the redemption fails (fail closed).
 //
-// The same store keeps the context of "reference mode" tokens (token::issue_request::reference):
-// the context lives under the token's jti and the token carries only the jti.
+// The keys in a shared key space (Redis, the npm package's async stores) are marker_key(jti) and
+// context_key(jti) below, after a store's own prefix, so every runtime reads the same keys.
 //
 // Guards here: memory_replay_guard (core, single-threaded: wasm, tests, one-process tools).
 // Native: handoffkit/native/sqlite_replay_guard.hpp (durable default) and redis_replay_guard.hpp
@@ -18,11 +23,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 
 #include "handoffkit/result.hpp"
@@ -31,19 +38,39 @@ namespace handoffkit::token {
 
 enum class mark_outcome {
     fresh,    ///< this call placed the marker: the caller may redeem
-    replayed  ///< a marker was already there: REPLAYED
+    replayed  ///< a live marker was already there
 };
 
 /// "Done", for operations whose only result is success or an error.
 using done = std::monostate;
 
+/// "jti:<jti>" and "ctx:<jti>": the logical keys of a marker and of a reference-mode context.
+std::string marker_key(std::string_view jti);
+std::string context_key(std::string_view jti);
+
+/// What a store is asked to mark (one step of the redemption protocol).
+struct mark_request {
+    std::string jti;
+    std::string record;      ///< compact JSON kept with the marker (who redeemed the token, when)
+    std::int64_t keep_until = 0;
+    std::string delivery;    ///< non-empty: append to the outbox in the same atomic step
+};
+
+/// A store's answer to a mark.
+struct mark_answer {
+    mark_outcome outcome = mark_outcome::replayed;
+    /// When replayed: the record kept with the live marker, when the store still has it.
+    std::optional<std::string> record;
+};
+
 class replay_guard {
 public:
     virtual ~replay_guard() = default;
 
-    /// Atomically marks `jti` as redeemed until `keep_until` (unix seconds). `now` lets stores
-    /// that purge by themselves drop markers whose keep_until <= now. Errors: STORE_UNAVAILABLE.
-    virtual result<mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) = 0;
+    /// See the file comment. `now` lets stores that purge by themselves treat a marker whose
+    /// keep_until <= now as absent. Errors: STORE_UNAVAILABLE (also for a delivery the store
+    /// has no outbox for).
+    virtual result<mark_answer> mark(const mark_request& request, std::int64_t now) = 0;
 
     /// Keeps a reference-mode context (compact JSON text) under `jti` until `keep_until`.
     /// Errors: STORE_UNAVAILABLE.
@@ -62,28 +89,31 @@ public:
 /// neither a sweep nor a table's growth ever touches more than one shard (a single table of a
 /// million markers paused one write for a quarter of a second). At `max_entries` live entries it
 /// sweeps every shard (at most once per second of `now`) and then refuses new ones with
-/// STORE_UNAVAILABLE rather than forgetting live markers.
+/// STORE_UNAVAILABLE rather than forgetting live markers. Deliveries wait in a queue in memory
+/// (take_deliveries), lost with the process like everything else here.
 class memory_replay_guard final : public replay_guard {
 public:
     static constexpr std::size_t default_max_entries = 1'000'000;
     explicit memory_replay_guard(std::size_t max_entries = default_max_entries) : max_entries_(max_entries) {}
 
-    result<mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) override;
+    result<mark_answer> mark(const mark_request& request, std::int64_t now) override;
     result<done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
                               std::int64_t now) override;
     result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
 
     /// Live markers plus contexts (after the last sweep).
     std::size_t size() const { return entries_; }
+    /// The deliveries marked so far, oldest first, and forgets them.
+    std::deque<std::string> take_deliveries() { return std::exchange(deliveries_, {}); }
 
 private:
-    struct context_entry {
-        std::string text;
+    struct entry {
+        std::string text;  // a marker's record, or a context
         std::int64_t keep_until;
     };
     struct shard {
-        std::unordered_map<std::string, std::int64_t> markers;
-        std::unordered_map<std::string, context_entry> contexts;
+        std::unordered_map<std::string, entry> markers;
+        std::unordered_map<std::string, entry> contexts;
         std::size_t writes_since_sweep = 0;
     };
     static constexpr std::size_t shard_count = 64;
@@ -96,6 +126,7 @@ private:
     std::size_t entries_ = 0;  // over all shards
     std::int64_t last_full_sweep_ = std::numeric_limits<std::int64_t>::min();
     std::array<shard, shard_count> shards_;
+    std::deque<std::string> deliveries_;
 };
 
 }  // namespace handoffkit::token

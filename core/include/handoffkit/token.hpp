@@ -121,6 +121,9 @@ struct issued_token {
     std::string kid;
     std::int64_t issued_at = 0;
     std::int64_t expires_at = 0;
+    /// Reference mode (issue_for_store): the context a store must keep under the jti until
+    /// expires_at + max_leeway before the token is handed out.
+    std::optional<std::string> stored_context;
 };
 
 /// Example: issue({.audience = "28:…", .now = 1700000000, .random = 16 random bytes}, keys)
@@ -130,6 +133,9 @@ result<issued_token> issue(const issue_request& request, const key_set& keys);
 /// Same, and in reference mode saves the context in `store` until exp + max_leeway first.
 /// Errors: as above, STORE_UNAVAILABLE.
 result<issued_token> issue(const issue_request& request, const key_set& keys, replay_guard& store);
+/// issue() for callers that keep the context themselves (asynchronous stores): in reference mode
+/// the token comes back with `stored_context`, which must be saved before the token is used.
+result<issued_token> issue_for_store(const issue_request& request, const key_set& keys);
 
 // ---- verifying --------------------------------------------------------------------------
 
@@ -155,17 +161,25 @@ struct verified_token {
     /// Compact JSON: the embedded ctx, or after redeem() the referenced one; nullopt otherwise.
     std::optional<std::string> context;
     bool redeemed = false;
+    /// After redeem(): the same activity had redeemed it earlier (a retry: do nothing twice).
+    bool retried = false;
 };
 
 /// Checks steps 1-7 (see the header comment). Consumes nothing.
 /// Errors: INVALID_ARGUMENT (options out of range), then the codes of steps 1-7.
 result<verified_token> verify(std::string_view token, const key_set& keys, const verify_options& options);
 
-/// verify(), then (reference mode) loads the context, then marks the jti in `guard` until
-/// exp + max_leeway. Exactly one of several concurrent redemptions of a token succeeds.
-/// Errors: those of verify(), CONTEXT_NOT_FOUND, REPLAYED, STORE_UNAVAILABLE.
+struct presenter;
+
+/// verify(), then the redemption protocol (redemption.hpp) driven against `guard`: (reference
+/// mode) loads the context, then marks the jti until exp + max_leeway with `who` in its record.
+/// Exactly one of several concurrent redemptions of a token succeeds; the same activity presenting
+/// it again succeeds with `retried` set. Errors: those of verify(), CONTEXT_NOT_FOUND, REPLAYED,
+/// STORE_UNAVAILABLE.
 result<verified_token> redeem(std::string_view token, const key_set& keys, const verify_options& options,
                               replay_guard& guard);
+result<verified_token> redeem(std::string_view token, const key_set& keys, const verify_options& options,
+                              replay_guard& guard, const presenter& who);
 
 // ---- inspecting -------------------------------------------------------------------------
 

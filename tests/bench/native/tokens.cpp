@@ -30,7 +30,7 @@ void write_pauses(std::size_t live) {
         const std::string jti = "jti-" + std::to_string(i);
         const auto now = static_cast<std::int64_t>(i);
         const auto start = clock::now();
-        const auto outcome = guard.try_mark(jti, now + static_cast<std::int64_t>(live), now);
+        const auto outcome = guard.mark({jti, "", now + static_cast<std::int64_t>(live), ""}, now);
         const double us = std::chrono::duration<double, std::micro>(clock::now() - start).count();
         if (!outcome) return b::note("redeem.memory: the guard refused a write at " + std::to_string(i));
         if (i >= live) micros.push_back(us);  // past the first fill

@@ -1,9 +1,12 @@
 // handoffkit/native/redis_replay_guard.hpp: the replay guard for several instances sharing Redis.
 //
-// Marking is `SET <prefix>jti:<jti> 1 NX PX <ms until keep_until>`: Redis runs commands one at a
-// time, so of several concurrent SETs of one key exactly one gets OK, and the key expires by
-// itself once the token can no longer verify. Contexts are `SET <prefix>ctx:<jti> <json> PX …`
-// and `GET`. Connects lazily and reconnects after any failure; a Redis that cannot answer
+// Marking is one small Lua script (mark_script below): `SET <prefix>jti:<jti> <record> NX PX <ms
+// until keep_until>`, and when that placed the marker and the mark carries a delivery, `XADD
+// <prefix>outbox` of it; otherwise the record already kept is returned. Redis runs a script as one
+// command, so of several concurrent marks of one key exactly one places it, the marker and its
+// delivery are written together or not at all, and the key expires by itself once the token can no
+// longer verify. Contexts are `SET <prefix>ctx:<jti> <json> PX …` and `GET`. (Single-shard Redis:
+// the marker and the outbox stream are two keys of one script.) Connects lazily and reconnects after any failure; a Redis that cannot answer
 // within `timeout_ms` (down, refusing, erroring) is STORE_UNAVAILABLE, never an acceptance.
 // Plain TCP without AUTH or TLS (keep Redis on a private network). One instance may be shared
 // between threads: each call borrows an idle connection (or opens one) and gives it back, so
@@ -46,7 +49,7 @@ public:
     redis_replay_guard(const redis_replay_guard&) = delete;
     redis_replay_guard& operator=(const redis_replay_guard&) = delete;
 
-    result<token::mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) override;
+    result<token::mark_answer> mark(const token::mark_request& request, std::int64_t now) override;
     result<token::done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
                                      std::int64_t now) override;
     result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
@@ -54,11 +57,12 @@ public:
     /// The commands this store sends to mark a jti and to load a referenced context, for a host
     /// that sends them through its own (asynchronous, pipelined) connection: one definition of
     /// the keys and expiry for both.
-    std::vector<std::string> mark_command(std::string_view jti, std::int64_t keep_until, std::int64_t now) const;
+    std::vector<std::string> mark_command(const token::mark_request& request, std::int64_t now) const;
     std::vector<std::string> load_context_command(std::string_view jti) const;
-    /// What the replies to those commands mean: fresh (OK) or replayed (nil); the context (a
-    /// string) or none (nil); anything else is STORE_UNAVAILABLE.
-    static result<token::mark_outcome> mark_result(const redis_reply& reply);
+    /// What the replies to those commands mean: fresh (status OK); replayed with the record kept
+    /// (a string) or without one (nil); the context (a string) or none (nil); anything else is
+    /// STORE_UNAVAILABLE.
+    static result<token::mark_answer> mark_result(const redis_reply& reply);
     static result<std::optional<std::string>> context_result(redis_reply reply);
     const options& settings() const { return options_; }
 

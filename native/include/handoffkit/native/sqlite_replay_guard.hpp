@@ -7,8 +7,9 @@
 // concurrent redemptions exactly one changes a row. Rows past keep_until are deleted every
 // 256 marks. Busy beyond `busy_timeout_ms`, or any other SQLite failure, is STORE_UNAVAILABLE.
 //
-// Tables (created when missing): handoffkit_markers(jti PK, keep_until),
-// handoffkit_contexts(jti PK, ctx, keep_until). One instance is safe to share between threads
+// Tables (created when missing): handoffkit_markers(jti PK, keep_until, record),
+// handoffkit_contexts(jti PK, ctx, keep_until), handoffkit_outbox(id, jti UNIQUE, delivery,
+// attempts, next_attempt_at, lease_until). One instance is safe to share between threads
 // (calls are serialized); separate processes each open their own.
 #pragma once
 
@@ -37,7 +38,7 @@ public:
     sqlite_replay_guard(const sqlite_replay_guard&) = delete;
     sqlite_replay_guard& operator=(const sqlite_replay_guard&) = delete;
 
-    result<token::mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) override;
+    result<token::mark_answer> mark(const token::mark_request& request, std::int64_t now) override;
     result<token::done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
                                      std::int64_t now) override;
     result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
@@ -46,11 +47,17 @@ private:
     explicit sqlite_replay_guard(sqlite3* db) : db_(db) {}
     result<token::done> prepare_all();
     result<int> run(sqlite3_stmt* statement);  ///< steps once; the number of rows changed
+    result<token::mark_answer> mark_in_transaction(const token::mark_request& request, std::int64_t now);
     void purge_now_and_then(std::int64_t now);
 
     std::mutex mutex_;
     sqlite3* db_;
     sqlite3_stmt* mark_ = nullptr;
+    sqlite3_stmt* record_ = nullptr;
+    sqlite3_stmt* enqueue_ = nullptr;
+    sqlite3_stmt* begin_ = nullptr;
+    sqlite3_stmt* commit_ = nullptr;
+    sqlite3_stmt* rollback_ = nullptr;
     sqlite3_stmt* save_ = nullptr;
     sqlite3_stmt* load_ = nullptr;
     sqlite3_stmt* purge_markers_ = nullptr;

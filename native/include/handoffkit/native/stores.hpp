@@ -16,9 +16,9 @@ class locked_replay_guard final : public token::replay_guard {
 public:
     explicit locked_replay_guard(std::unique_ptr<token::replay_guard> inner) : inner_(std::move(inner)) {}
 
-    result<token::mark_outcome> try_mark(std::string_view jti, std::int64_t keep_until, std::int64_t now) override {
+    result<token::mark_answer> mark(const token::mark_request& request, std::int64_t now) override {
         std::lock_guard<std::mutex> lock(mutex_);
-        return inner_->try_mark(jti, keep_until, now);
+        return inner_->mark(request, now);
     }
     result<token::done> save_context(std::string_view jti, std::string_view context, std::int64_t keep_until,
                                      std::int64_t now) override {

@@ -1,5 +1,5 @@
-// handoffkit/native/system.hpp: what the core leaves to the operating system for tokens:
-// the clock, entropy and key files.
+// handoffkit/native/system.hpp: what the core leaves to the operating system: the clock,
+// entropy, key files and the follow-up texts file.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "handoffkit/result.hpp"
+#include "handoffkit/handoff.hpp"
 #include "handoffkit/token.hpp"
 
 namespace handoffkit::native {
@@ -24,5 +25,9 @@ result<std::string> read_key_file(const std::string& path);
 
 /// read_key_file, parsed.
 result<token::key_set> load_key_set(const std::string& path);
+
+/// The follow-up texts of `--messages FILE` (handoff::messages::parse). Errors: MESSAGES_UNREADABLE,
+/// MESSAGES_INVALID.
+result<handoff::messages> load_messages(const std::string& path);
 
 }  // namespace handoffkit::native
