@@ -13,6 +13,7 @@
 #include "handoffkit/json_api.hpp"
 #include "handoffkit/json_api_cards.hpp"
 #include "handoffkit/json_api_eligibility.hpp"
+#include "handoffkit/json_api_handoff.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/replay_guard.hpp"
 
@@ -125,6 +126,27 @@ private:
     handoffkit::token::memory_replay_guard guard_;
 };
 
+// One activity through the core's handoff pipeline; web/lib/api.mjs performs its store steps
+// against an async store between the calls (json_api_handoff.hpp).
+class HandoffSession {
+public:
+    emscripten::val start(std::size_t activity, std::size_t keys, std::size_t options) {
+        arguments in;
+        return guarded([&] {
+            const auto activity_text = in.next(activity);
+            const auto keys_text = in.next(keys);
+            return session_.start(activity_text, keys_text, in.next(options));
+        });
+    }
+    emscripten::val answer(std::size_t answer) {
+        arguments in;
+        return guarded([&] { return session_.answer(in.next(answer)); });
+    }
+
+private:
+    handoffkit::json_api::handoff_session session_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(handoffkit) {
@@ -140,10 +162,15 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("issueToken", &bind2<&api::issue_token>);
     emscripten::function("verifyToken", &bind3<&api::verify_token>);
     emscripten::function("inspectToken", &bind1<&api::inspect_token>);
+    emscripten::function("createHandoff", &bind2<&api::create_handoff>);
     emscripten::function("evaluateEligibility", &bind2<&api::evaluate_eligibility>);
     emscripten::function("defaultEligibilityRuleset", &bind0<&api::default_eligibility_ruleset>);
     emscripten::class_<ReplayGuard>("ReplayGuard")
         .constructor<>()
         .function("issue", &ReplayGuard::issue)
         .function("redeem", &ReplayGuard::redeem);
+    emscripten::class_<HandoffSession>("HandoffSession")
+        .constructor<>()
+        .function("start", &HandoffSession::start)
+        .function("answer", &HandoffSession::answer);
 }

@@ -19,9 +19,9 @@ export function expand(v) {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x)]));
 }
 
-function outcome(hk, run) {
+async function outcome(hk, run) {
   try {
-    const value = run();
+    const value = await run();
     if (value && value.valid === false) return { problems: value.problems.map((p) => p.code) };
     return { value };
   } catch (e) {
@@ -30,7 +30,30 @@ function outcome(hk, run) {
   }
 }
 
-export function runBadInputs(hk, catalogue) {
+// A memory store that counts what it is asked.
+function countingStore(hk) {
+  const inner = hk.memoryStore();
+  const counted = { calls: 0 };
+  for (const op of ['claim', 'get', 'put'])
+    counted[op] = (...args) => {
+      counted.calls += 1;
+      return inner[op](...args);
+    };
+  return counted;
+}
+
+// handoffHandler(config).handle(activity): the outcome's code (an error thrown counts as its
+// code); the store must not have been asked.
+async function handoffOutcome(hk, [config, activity], failures, name) {
+  const store = countingStore(hk);
+  const got = await outcome(hk, () => hk.handoffHandler({ ...config, store }).handle(activity));
+  if (store.calls) failures.push(`${name}: the store was asked`);
+  if (!got.value) return got;
+  if (got.value.status < 400) failures.push(`${name}: status ${got.value.status}`);
+  return { error: got.value.code };
+}
+
+export async function runBadInputs(hk, catalogue) {
   const failures = [];
   let checks = 0;
   for (const c of catalogue.cases) {
@@ -39,14 +62,16 @@ export function runBadInputs(hk, catalogue) {
     if (c.entry === 'redeemToken') {
       // A failed redemption consumes nothing: the guard still redeems a good token afterwards.
       const guard = hk.createReplayGuard();
-      got = outcome(hk, () => guard.redeemToken(...args));
+      got = await outcome(hk, () => guard.redeemToken(...args));
       const keys = args[1];
       const good = guard.issueToken({ botId: args[2].botId, now: args[2].now }, keys).token;
-      const after = outcome(hk, () => guard.redeemToken(good, keys, args[2]));
+      const after = await outcome(hk, () => guard.redeemToken(good, keys, args[2]));
       if (!('value' in after)) failures.push(`${c.name}: the guard refused a good token afterwards: ${JSON.stringify(after)}`);
       guard.dispose();
+    } else if (c.entry === 'handoffHandler') {
+      got = await handoffOutcome(hk, args, failures, c.name);
     } else {
-      got = outcome(hk, () => hk[c.entry](...args));
+      got = await outcome(hk, () => hk[c.entry](...args));
     }
     checks += 1;
     const ok = got.error === c.code || (got.problems ?? []).includes(c.code);

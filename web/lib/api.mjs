@@ -1,6 +1,8 @@
 // The JS contract of handoffkit, shared by every entry point (Node ESM/CJS, browsers, bundlers).
 // The wasm module speaks JSON envelopes; this file turns them into plain values or a thrown
 // HandoffKitError with a stable `.code`, the same codes the C++ API and the CLI use.
+import { handoffApi } from './handoff.mjs';
+import { memoryStore, redisStoreOver } from './stores.mjs';
 
 /** Every failure handoffkit reports, with a stable UPPER_SNAKE `code`. */
 export class HandoffKitError extends Error {
@@ -165,6 +167,7 @@ export function wrap(module) {
   const write = argumentWriter(module);
   // One call of a binding: its text arguments go through the input buffer, its envelope comes back.
   const call = (fn, ...texts) => unwrap(fn(...write(texts)));
+  const { createHandoff, handoffHandler } = handoffApi({ module, write, unwrap, HandoffKitError, toJson, keysText, randomHex });
   return Object.freeze({
     HandoffKitError,
     buildHandoffLink: (options) => call(module.buildHandoffLink, toJson(options, 'options')),
@@ -184,6 +187,11 @@ export function wrap(module) {
         toJson(withTimeAndRandom(options, 'options', { random: false }), 'options')),
     inspectToken: (token) => call(module.inspectToken, requireString(token, 'token')),
     createReplayGuard: () => replayGuard(new module.ReplayGuard(), write),
+
+    createHandoff,
+    handoffHandler,
+    memoryStore,
+    redisStore: (client, options) => redisStoreOver(client, options, HandoffKitError),
 
     evaluateEligibility: (environment, options) =>
       call(module.evaluateEligibility, documentText(environment, 'environment'), eligibilityOptions(options)),
