@@ -163,6 +163,7 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("verifyToken", &bind3<&api::verify_token>);
     emscripten::function("inspectToken", &bind1<&api::inspect_token>);
     emscripten::function("createHandoff", &bind2<&api::create_handoff>);
+    emscripten::function("verifyHandoffDelivery", &bind1<&api::verify_handoff_delivery>);
     emscripten::function("evaluateEligibility", &bind2<&api::evaluate_eligibility>);
     emscripten::function("defaultEligibilityRuleset", &bind0<&api::default_eligibility_ruleset>);
     emscripten::class_<ReplayGuard>("ReplayGuard")

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "handoffkit/crypto.hpp"
 #include "handoffkit/deeplink.hpp"
 #include "documents.hpp"
 #include "json_fields.hpp"
@@ -233,6 +234,15 @@ const texts& messages::for_locale(std::string_view locale) const {
 }
 
 // ---- the pipeline -------------------------------------------------------------------------
+
+std::string delivery_signature(std::string_view body, std::string_view key) {
+    return "sha256=" + crypto::to_hex(crypto::to_bytes(crypto::hmac_sha256(key, body)));
+}
+
+bool verify_delivery(std::string_view body, std::string_view signature, std::string_view key) {
+    if (key.empty()) return false;
+    return crypto::constant_time_equal(delivery_signature(body, key), signature);
+}
 
 std::optional<error> check_config(const config& c) {
     auto invalid = [](const char* why) { return fail("INVALID_ARGUMENT", why); };

@@ -166,6 +166,16 @@ result<std::string> create_handoff_value(std::string_view request, const handoff
     return created_value(*made).dump();
 }
 
+std::string verify_handoff_delivery(std::string_view request) {
+    auto j = detail::parse_object(request, "request");
+    if (!j) return error_envelope(j.err());
+    std::string body, signature, key;
+    field_reader f(*j);
+    f.string("body", body).string("signature", signature).string("key", key);
+    if (auto e = f.finish()) return error_envelope(*e);
+    return ok_envelope(json(handoff::verify_delivery(body, signature, key)));
+}
+
 std::string error_json(const error& e) {
     json body{{"code", e.code}, {"message", e.message}};
     if (e.field) body["field"] = *e.field;

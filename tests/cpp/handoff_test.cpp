@@ -350,3 +350,18 @@ TEST_CASE("json api session: steps out of turn, malformed answers and a failed s
     CHECK(json::parse(bad_texts.start("{}", jwks, json{{"botId", bot}, {"now", now}, {"messages", {{"en", 1}}}}.dump()))
               ["error"]["code"] == "MESSAGES_INVALID");
 }
+
+TEST_CASE("delivery: the app checks the host's signature over the raw body, in constant time") {
+    const std::string body = R"({"jti":"j","type":"handoff"})";
+    const std::string sig = hf::delivery_signature(body, "a-key-of-the-app");
+    CHECK(sig.rfind("sha256=", 0) == 0);
+    CHECK(sig.size() == 7 + 64);
+    // RFC 4231 test case 2, as the header would carry it.
+    CHECK(hf::delivery_signature("what do ya want for nothing?", "Jefe") ==
+          "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK(hf::verify_delivery(body, sig, "a-key-of-the-app"));
+    CHECK_FALSE(hf::verify_delivery(body + " ", sig, "a-key-of-the-app"));
+    CHECK_FALSE(hf::verify_delivery(body, sig, "another-key"));
+    CHECK_FALSE(hf::verify_delivery(body, sig.substr(7), "a-key-of-the-app"));
+    CHECK_FALSE(hf::verify_delivery(body, hf::delivery_signature(body, ""), ""));
+}

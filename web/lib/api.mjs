@@ -190,6 +190,9 @@ export function wrap(module) {
 
     createHandoff,
     handoffHandler,
+    verifyHandoffDelivery: (body, signature, key) =>
+      call(module.verifyHandoffDelivery, toJson({ body: requireString(body, 'body'), signature: typeof signature === 'string' ? signature : '',
+        key: requireString(key, 'key') }, 'request')),
     memoryStore,
     redisStore: (client, options) => redisStoreOver(client, options, HandoffKitError),
 

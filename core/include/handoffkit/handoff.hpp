@@ -165,6 +165,14 @@ std::string handoff_json(const token::verified_token& token, const invoke::activ
 /// The same for a redeemed outcome.
 std::string handoff_json(const outcome& redeemed);
 
+/// The signature header of a handoff delivered to the app (the host's webhook):
+/// `X-Handoffkit-Signature: sha256=<lower-case hex of HMAC-SHA256(key, raw body)>`.
+inline constexpr std::string_view delivery_signature_header = "X-Handoffkit-Signature";
+std::string delivery_signature(std::string_view body, std::string_view key);
+/// True when `signature` (the header's value) is delivery_signature(body, key), compared in
+/// constant time. An empty key never verifies.
+bool verify_delivery(std::string_view body, std::string_view signature, std::string_view key);
+
 /// One activity through the pipeline (see the file comment).
 class exchange {
 public:

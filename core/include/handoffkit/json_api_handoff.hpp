@@ -30,6 +30,10 @@ std::string create_handoff_stored(std::string_view request, std::string_view key
 result<std::string> create_handoff_value(std::string_view request, const handoff::create_options& fixed,
                                          const token::key_set& keys, token::replay_guard& store);
 
+/// Options: {"body":"<raw body>","signature":"sha256=…","key":"<key text>"} -> value: true or false
+/// (handoff::verify_delivery). Errors: INVALID_JSON, INVALID_ARGUMENT.
+std::string verify_handoff_delivery(std::string_view request);
+
 /// {"error":{"code":…,"message":…[,"field":…]}}: the body of an HTTP error answer.
 std::string error_json(const error& e);
 
