@@ -113,7 +113,7 @@ struct token_setup {
 // worker threads so that no other connection waits with it.
 host::store_driver_factory driver_for(const std::shared_ptr<token::replay_guard>& store) {
     if (auto redis = std::dynamic_pointer_cast<native::redis_replay_guard>(store)) return host::pipelined_redis_driver(redis);
-    if (std::dynamic_pointer_cast<native::locked_replay_guard>(store)) return host::inline_driver(store);
+    if (std::dynamic_pointer_cast<native::memory_store>(store)) return host::inline_driver(store);
     return host::pooled_driver(store, std::make_shared<host::blocking_pool>(4, 4096));
 }
 

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace handoffkit::native {
 namespace {
 
@@ -29,6 +31,13 @@ constexpr const char* mark_sql =
     "WHERE handoffkit_markers.keep_until <= ?3";
 constexpr const char* record_sql = "SELECT record FROM handoffkit_markers WHERE jti = ?1";
 constexpr const char* enqueue_sql = "INSERT OR IGNORE INTO handoffkit_outbox(jti, delivery) VALUES(?1, ?2)";
+// Leases what is due: one statement, so two hosts on one file never take the same entry.
+constexpr const char* take_sql =
+    "UPDATE handoffkit_outbox SET lease_until = ?1 + ?2, attempts = attempts + 1 WHERE id IN "
+    "(SELECT id FROM handoffkit_outbox WHERE next_attempt_at <= ?1 AND lease_until <= ?1 ORDER BY id LIMIT ?3) "
+    "RETURNING id, delivery";
+constexpr const char* acknowledge_sql = "DELETE FROM handoffkit_outbox WHERE id = ?1";
+constexpr const char* retry_sql = "UPDATE handoffkit_outbox SET next_attempt_at = ?2, lease_until = 0 WHERE id = ?1";
 constexpr const char* save_sql = "INSERT OR REPLACE INTO handoffkit_contexts(jti, ctx, keep_until) VALUES(?1, ?2, ?3)";
 constexpr const char* load_sql = "SELECT ctx FROM handoffkit_contexts WHERE jti = ?1 AND keep_until > ?2";
 constexpr const char* purge_markers_sql = "DELETE FROM handoffkit_markers WHERE keep_until <= ?1";
@@ -79,7 +88,8 @@ result<token::done> sqlite_replay_guard::prepare_all() {
     const std::pair<const char*, sqlite3_stmt**> statements[] = {
         {mark_sql, &mark_}, {record_sql, &record_}, {enqueue_sql, &enqueue_}, {save_sql, &save_}, {load_sql, &load_},
         {purge_markers_sql, &purge_markers_}, {purge_contexts_sql, &purge_contexts_},
-        {"BEGIN IMMEDIATE", &begin_}, {"COMMIT", &commit_}, {"ROLLBACK", &rollback_}};
+        {"BEGIN IMMEDIATE", &begin_}, {"COMMIT", &commit_}, {"ROLLBACK", &rollback_},
+        {take_sql, &take_}, {acknowledge_sql, &acknowledge_}, {retry_sql, &retry_}};
     for (auto [sql, out] : statements)
         if (sqlite3_prepare_v2(db_, sql, -1, out, nullptr) != SQLITE_OK) return unavailable(db_, "cannot prepare");
     return token::done{};
@@ -87,7 +97,7 @@ result<token::done> sqlite_replay_guard::prepare_all() {
 
 sqlite_replay_guard::~sqlite_replay_guard() {
     for (sqlite3_stmt* s : {mark_, record_, enqueue_, save_, load_, purge_markers_, purge_contexts_, begin_, commit_,
-                            rollback_})
+                            rollback_, take_, acknowledge_, retry_})
         sqlite3_finalize(s);
     sqlite3_close(db_);
 }
@@ -173,6 +183,46 @@ result<std::optional<std::string>> sqlite_replay_guard::load_context(std::string
     sqlite3_clear_bindings(load_);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return unavailable(db_, "read failed");
     return found;
+}
+
+result<std::vector<pending_delivery>> sqlite_replay_guard::take(std::size_t max, std::int64_t now,
+                                                               std::int64_t lease_seconds) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sqlite3_bind_int64(take_, 1, now);
+    sqlite3_bind_int64(take_, 2, lease_seconds);
+    sqlite3_bind_int64(take_, 3, static_cast<sqlite3_int64>(max));
+    std::vector<std::pair<sqlite3_int64, pending_delivery>> rows;
+    int rc;
+    while ((rc = sqlite3_step(take_)) == SQLITE_ROW) {
+        const auto* body = reinterpret_cast<const char*>(sqlite3_column_text(take_, 1));
+        rows.push_back({sqlite3_column_int64(take_, 0),
+                        {std::to_string(sqlite3_column_int64(take_, 0)),
+                         std::string(body ? body : "", static_cast<std::size_t>(sqlite3_column_bytes(take_, 1)))}});
+    }
+    sqlite3_reset(take_);
+    sqlite3_clear_bindings(take_);
+    if (rc != SQLITE_DONE) return unavailable(db_, "cannot take from the outbox");
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });  // oldest first
+    std::vector<pending_delivery> out;
+    for (auto& row : rows) out.push_back(std::move(row.second));
+    return out;
+}
+
+result<token::done> sqlite_replay_guard::acknowledge(const pending_delivery& d) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sqlite3_bind_int64(acknowledge_, 1, std::stoll(d.id));
+    auto done = run(acknowledge_);
+    if (!done) return done.err();
+    return token::done{};
+}
+
+result<token::done> sqlite_replay_guard::retry_at(const pending_delivery& d, std::int64_t at, std::int64_t) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sqlite3_bind_int64(retry_, 1, std::stoll(d.id));
+    sqlite3_bind_int64(retry_, 2, at);
+    auto done = run(retry_);
+    if (!done) return done.err();
+    return token::done{};
 }
 
 }  // namespace handoffkit::native

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 
+#include "handoffkit/native/outbox.hpp"
 #include "handoffkit/replay_guard.hpp"
 #include "handoffkit/result.hpp"
 
@@ -25,7 +26,7 @@ struct sqlite3_stmt;
 
 namespace handoffkit::native {
 
-class sqlite_replay_guard final : public token::replay_guard {
+class sqlite_replay_guard final : public token::replay_guard, public outbox {
 public:
     struct options {
         int busy_timeout_ms = 5000;  ///< how long to wait for another writer's lock
@@ -43,6 +44,10 @@ public:
                                      std::int64_t now) override;
     result<std::optional<std::string>> load_context(std::string_view jti, std::int64_t now) override;
 
+    result<std::vector<pending_delivery>> take(std::size_t max, std::int64_t now, std::int64_t lease_seconds) override;
+    result<token::done> acknowledge(const pending_delivery& d) override;
+    result<token::done> retry_at(const pending_delivery& d, std::int64_t retry_at, std::int64_t now) override;
+
 private:
     explicit sqlite_replay_guard(sqlite3* db) : db_(db) {}
     result<token::done> prepare_all();
@@ -58,6 +63,9 @@ private:
     sqlite3_stmt* begin_ = nullptr;
     sqlite3_stmt* commit_ = nullptr;
     sqlite3_stmt* rollback_ = nullptr;
+    sqlite3_stmt* take_ = nullptr;
+    sqlite3_stmt* acknowledge_ = nullptr;
+    sqlite3_stmt* retry_ = nullptr;
     sqlite3_stmt* save_ = nullptr;
     sqlite3_stmt* load_ = nullptr;
     sqlite3_stmt* purge_markers_ = nullptr;
