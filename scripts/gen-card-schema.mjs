@@ -290,7 +290,10 @@ const table = {
   disagreements: DISAGREEMENTS,
   targets: TARGETS,
 };
-const text = `${JSON.stringify(table, null, 1)}\n`;
+// One line per value set and per type: compact for the wasm module, and a diff names the type.
+const block = (o) => `{\n${Object.entries(o).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n}`;
+const text = `{\n${Object.entries(table).map(([k, v]) =>
+  `${JSON.stringify(k)}: ${k === 'types' || k === 'enums' ? block(v) : JSON.stringify(v)}`).join(',\n')}\n}\n`;
 const out = join(repo, 'core/schema/adaptive_cards.json');
 if (args.includes('--check')) {
   const same = readFileSync(out, 'utf8') === text;
