@@ -214,11 +214,6 @@ schema load() {
 
 }  // namespace
 
-const prop_def* type_def::find(std::string_view name) const {
-    auto it = std::lower_bound(props.begin(), props.end(), name, [](const prop_def& p, std::string_view n) { return p.name < n; });
-    return it != props.end() && it->name == name ? &*it : nullptr;
-}
-
 const prop_def* type_def::find_other_case(std::string_view name) const {
     for (const auto& p : props)
         if (iequal(p.name, name)) return &p;
@@ -234,11 +229,6 @@ std::optional<std::string_view> type_def::closest(std::string_view name) const {
             best_distance = d;
         }
     return best;
-}
-
-const type_def* schema::find_type(std::string_view name) const {
-    auto it = types.find(name);
-    return it == types.end() ? nullptr : &it->second;
 }
 
 const target_def& schema::target_of(target host) const {

@@ -3,6 +3,7 @@
 // with. docs/cards.md describes the table; every value kind below is one spelled there.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -56,7 +57,10 @@ struct type_def {
     card_version since = card_version::v1_0;
     std::vector<prop_def> props;  // sorted by name
 
-    const prop_def* find(std::string_view name) const;
+    const prop_def* find(std::string_view name) const {  // inline: the validator's hot path
+        auto it = std::lower_bound(props.begin(), props.end(), name, [](const prop_def& p, std::string_view n) { return p.name < n; });
+        return it != props.end() && it->name == name ? &*it : nullptr;
+    }
     /// The property whose name equals `name` in another case (`URL` for `url`), if any.
     const prop_def* find_other_case(std::string_view name) const;
     /// The property name nearest to `name` by edit distance when it is near enough to be a typo.
@@ -80,7 +84,10 @@ struct schema {
     std::map<std::string, enum_def, std::less<>> enums;
     std::map<std::string, target_def, std::less<>> targets;
 
-    const type_def* find_type(std::string_view name) const;
+    const type_def* find_type(std::string_view name) const {  // inline: the validator's hot path
+        auto it = types.find(name);
+        return it == types.end() ? nullptr : &it->second;
+    }
     const target_def& target_of(target host) const;
 };
 

@@ -129,7 +129,7 @@ public:
                          child(path, "type"));
         }
         if (info->since > version_ && rescued_by_fallback(a, type_kind::action, path, depth)) return;
-        introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
+        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
         if (select && info->name == "Action.ShowCard")
             error("ACTION_NOT_ALLOWED", "Action.ShowCard cannot be a selectAction or inlineAction", child(path, "type"));
         copilot_action(*info, a, path);
@@ -158,6 +158,9 @@ private:
         return true;
     }
 
+    // Newer than the target or than the card's own version (checked before any message is built).
+    bool newer(V since) const { return since > version_ || (declared_ && since > *declared_); }
+
     // `what` was introduced in `since`: an error beyond the target, a warning beyond the card's version.
     void introduced(V since, std::string_view what, const std::string& path, const char* code) {
         const std::string needs = std::string(what) + " needs card version " + std::string(to_string(since));
@@ -173,14 +176,14 @@ private:
         for (const auto& item : o.items()) {
             const std::string& key = item.key();
             if ((key == "type" && !typed_member) || item.value().is_null()) continue;
-            const std::string at = child(path, key);
             const prop_def* p = t.find(key);
             if (!p) {
-                unknown_member(t, key, item.value(), at, depth);
+                unknown_member(t, key, item.value(), child(path, key), depth);
                 continue;
             }
-            introduced(p->since, quoted(key), at, "UNSUPPORTED_PROPERTY");
-            value(*p, t, item.value(), at, depth);
+            if (newer(p->since)) introduced(p->since, quoted(key), child(path, key), "UNSUPPORTED_PROPERTY");
+            if (scalar_ok(*p, item.value())) continue;  // the common case: no path to build
+            value(*p, t, item.value(), child(path, key), depth);
         }
         for (const auto& p : t.props)
             if (p.required && !member(o, p.name))
@@ -198,6 +201,24 @@ private:
         }
         auto near = t.closest(key);
         warning("UNKNOWN_PROPERTY", quoted(key) + " is not a property of " + t.name + (near ? "; did you mean " + quoted(*near) + "?" : ""), at);
+    }
+
+    // True when `v` is a plain value of the right kind that needs no further look (most members).
+    static bool scalar_ok(const prop_def& p, const json& v) {
+        switch (p.kind) {
+            case value_kind::string: return v.is_string();
+            case value_kind::boolean: return v.is_boolean();
+            case value_kind::number: return v.is_number();
+            case value_kind::any:
+            case value_kind::version: return true;
+            case value_kind::enumeration: {
+                if (!v.is_string()) return false;
+                const auto& values = p.values->values;
+                const auto& text = v.get_ref<const std::string&>();
+                return std::any_of(values.begin(), values.end(), [&](const auto& e) { return e.since == V::v1_0 && iequal(e.name, text); });
+            }
+            default: return false;
+        }
     }
 
     void value(const prop_def& p, const type_def& owner, const json& v, const std::string& at, int depth) {
@@ -284,7 +305,8 @@ private:
         const auto match = v.is_string() ? std::find_if(values.begin(), values.end(), [&](const auto& e) { return iequal(e.name, text(v)); })
                                          : values.end();
         if (match != values.end())
-            return introduced(match->since, quoted(p.name) + " \"" + match->name + "\"", at, "UNSUPPORTED_VALUE");
+            return newer(match->since) ? introduced(match->since, quoted(p.name) + " \"" + match->name + "\"", at, "UNSUPPORTED_VALUE")
+                                       : void();
         std::string list;
         for (const auto& e : values) list += (list.empty() ? "" : ", ") + e.name;
         error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be one of " + list, at);
@@ -323,7 +345,7 @@ private:
                          child(path, "type"));
         }
         if (info->since > version_ && rescued_by_fallback(e, type_kind::element, path, depth)) return;
-        introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
+        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
         if (copilot() && info->name == "Image" && !member(e, "altText"))
             warning("COPILOT_ALT_TEXT_MISSING", "Copilot asks every image but thumbnails to have an altText", path);
         members(e, *info, path, depth);
