@@ -1,6 +1,7 @@
 // Building Adaptive Cards. Each builder assembles the JSON from its options, then runs the same
-// walker validate() uses, so a card handoffkit builds is always a card handoffkit accepts; the
-// first error (with its JSON pointer) becomes the build error. Warnings do not stop a build.
+// walker validate() uses, for the target the card is built for, so a card handoffkit builds is
+// always a card handoffkit accepts there; the first error (with its JSON pointer) becomes the
+// build error. Warnings do not stop a build.
 #include <algorithm>
 #include <cctype>
 
@@ -66,9 +67,10 @@ result<json> raw_action(const open_url_action& a) {
     return j;
 }
 
-validate_options for_bots(card_version version) {
+validate_options for_target(card_version version, target host = target::bot) {
     validate_options o;
     o.version = version;
+    o.host = host;
     return o;
 }
 
@@ -79,7 +81,7 @@ namespace detail {
 result<json> open_url_action_json(const open_url_action& action, card_version version) {
     auto j = raw_action(action);
     if (!j) return j;
-    if (auto e = first_error(check_action(*j, for_bots(version)))) return *e;
+    if (auto e = first_error(check_action(*j, for_target(version)))) return *e;
     return j;
 }
 
@@ -99,7 +101,7 @@ result<json> card_json(const card_options& options) {
         }
         card["actions"] = std::move(actions);
     }
-    if (auto e = first_error(check_card(card, for_bots(options.version)))) return *e;
+    if (auto e = first_error(check_card(card, for_target(options.version, options.host)))) return *e;
     return card;
 }
 
@@ -110,7 +112,7 @@ result<json> handoff_card_json(const handoff_card_options& options) {
     open_url_action button;
     button.url = *link;
     button.title = options.button_title;
-    return card_json({options.version, options.title, options.text, {button}});
+    return card_json({options.version, options.host, options.title, options.text, {button}});
 }
 
 }  // namespace detail

@@ -1,7 +1,9 @@
-// Validating Adaptive Cards: a depth-first walk over the parsed card that checks every element
-// and action against a table of the versions that introduced each type and property, plus the
-// URL policy and the Teams limits. Every check appends a problem with a JSON pointer; nothing
-// stops early except input that cannot be parsed, so a report lists every problem at once.
+// Validating Adaptive Cards: a depth-first walk over the parsed card, driven by the schema table
+// (cards_schema.hpp): every member of every object is looked up in its type's properties, checked
+// for the version that introduced it and for its value kind, and what it holds is walked in turn;
+// then the URL policy, the Teams and Copilot rules and the payload size of the target. Every check
+// appends a problem with a JSON pointer; nothing stops early except input that cannot be parsed,
+// so a report lists every problem at once.
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -10,99 +12,23 @@
 #include <boost/url/url_view.hpp>
 
 #include "cards_detail.hpp"
+#include "cards_schema.hpp"
 #include "json_fields.hpp"
 #include "text_checks.hpp"
 
 namespace handoffkit::cards {
 namespace {
 using handoffkit::detail::json;
+using detail::prop_def;
+using detail::type_def;
+using detail::type_kind;
+using detail::value_kind;
 using V = card_version;
-
-struct versioned {
-    std::string_view name;
-    V since;
-};
-
-struct type_info {
-    std::string_view name;
-    V since;
-    std::vector<versioned> properties;  // type-specific properties newer than 1.0 (and required ones)
-    std::vector<std::string_view> required;
-};
-
-// Extendable.Action (+ Extendable.Item's `requires`), schema 1.5/1.6.
-const std::vector<versioned> action_properties{
-    {"title", V::v1_0},    {"id", V::v1_0},      {"iconUrl", V::v1_1},   {"style", V::v1_2}, {"fallback", V::v1_2},
-    {"requires", V::v1_2}, {"tooltip", V::v1_5}, {"isEnabled", V::v1_5}, {"mode", V::v1_5},
-};
-
-const std::vector<type_info> action_types{
-    {"Action.OpenUrl", V::v1_0, {}, {"url"}},
-    {"Action.Submit", V::v1_0, {{"associatedInputs", V::v1_3}}, {}},
-    {"Action.ShowCard", V::v1_0, {}, {}},
-    {"Action.ToggleVisibility", V::v1_2, {}, {"targetElements"}},
-    {"Action.Execute", V::v1_4, {}, {}},
-};
-
-// Extendable.Element: what every element (and Column) may carry.
-const std::vector<versioned> element_properties{
-    {"id", V::v1_0},        {"spacing", V::v1_0},  {"separator", V::v1_0}, {"height", V::v1_1},
-    {"isVisible", V::v1_2}, {"requires", V::v1_2}, {"fallback", V::v1_2},
-};
-
-const std::vector<versioned> container_properties{
-    {"selectAction", V::v1_1},    {"verticalContentAlignment", V::v1_1}, {"bleed", V::v1_2},
-    {"backgroundImage", V::v1_2}, {"minHeight", V::v1_2},                {"rtl", V::v1_5},
-};
-
-const std::vector<versioned> input_properties{{"label", V::v1_3}, {"isRequired", V::v1_3}, {"errorMessage", V::v1_3}};
-
-std::vector<versioned> plus(std::vector<versioned> a, const std::vector<versioned>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-const std::vector<type_info> element_types{
-    {"TextBlock", V::v1_0, {{"fontType", V::v1_2}, {"style", V::v1_5}}, {"text"}},
-    {"Image", V::v1_0, {{"selectAction", V::v1_1}, {"backgroundColor", V::v1_1}, {"width", V::v1_1}}, {"url"}},
-    {"Container", V::v1_0, container_properties, {"items"}},
-    {"ColumnSet", V::v1_0, {{"selectAction", V::v1_1}, {"style", V::v1_2}, {"bleed", V::v1_2}, {"minHeight", V::v1_2}}, {}},
-    {"Column", V::v1_0, container_properties, {}},
-    {"FactSet", V::v1_0, {}, {"facts"}},
-    {"ImageSet", V::v1_0, {}, {"images"}},
-    {"Media", V::v1_1, {}, {"sources"}},
-    {"ActionSet", V::v1_2, {}, {"actions"}},
-    {"RichTextBlock", V::v1_2, {}, {"inlines"}},
-    {"Table", V::v1_5, {}, {}},
-    {"Input.Text", V::v1_0, plus(input_properties, {{"inlineAction", V::v1_2}, {"regex", V::v1_3}}), {"id"}},
-    {"Input.Number", V::v1_0, input_properties, {"id"}},
-    {"Input.Date", V::v1_0, input_properties, {"id"}},
-    {"Input.Time", V::v1_0, input_properties, {"id"}},
-    {"Input.Toggle", V::v1_0, plus(input_properties, {{"wrap", V::v1_2}}), {"id", "title"}},
-    {"Input.ChoiceSet", V::v1_0, plus(input_properties, {{"wrap", V::v1_2}}), {"id"}},
-};
-
-const std::vector<versioned> card_properties{
-    {"selectAction", V::v1_1}, {"verticalContentAlignment", V::v1_1}, {"backgroundImage", V::v1_2},
-    {"minHeight", V::v1_2},    {"refresh", V::v1_4},                  {"authentication", V::v1_4},
-    {"rtl", V::v1_5},
-};
-
-const type_info* find_type(const std::vector<type_info>& types, std::string_view name) {
-    for (const auto& t : types)
-        if (t.name == name) return &t;
-    return nullptr;
-}
 
 bool iequal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
-}
-
-// Schema enums match case-insensitively (the schema's own patterns say so).
-bool one_of(std::string_view value, std::initializer_list<std::string_view> allowed) {
-    return std::any_of(allowed.begin(), allowed.end(), [&](std::string_view a) { return iequal(a, value); });
 }
 
 // RFC 6901: `~` -> `~0`, `/` -> `~1`.
@@ -118,6 +44,13 @@ const json* member(const json& object, std::string_view key) {
     return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
+const std::string* string_member(const json& object, std::string_view key) {
+    const json* v = member(object, key);
+    return v && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
+}
+
+std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+
 // The scheme as a browser would read it: lower case, whitespace and controls dropped.
 std::string scheme_of(std::string_view url) {
     std::string scheme;
@@ -131,11 +64,45 @@ std::string scheme_of(std::string_view url) {
     return "";
 }
 
-enum class url_kind { open, image };
+bool digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "50px"; with `fraction`, "12.5px" too.
+bool is_pixels(std::string_view s, bool fraction = false) {
+    if (s.size() < 3 || s.substr(s.size() - 2) != "px") return false;
+    s.remove_suffix(2);
+    const auto dot = fraction ? s.find('.') : std::string_view::npos;
+    return dot == std::string_view::npos ? digits(s) : digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
+}
+
+// "#RRGGBB" or "#AARRGGBB".
+bool is_color(std::string_view s) {
+    return (s.size() == 7 || s.size() == 9) && s[0] == '#' &&
+           std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+// "HH:MM", 00:00 to 23:59.
+bool is_time(std::string_view s) {
+    return s.size() == 5 && s[2] == ':' && digits(s.substr(0, 2)) && digits(s.substr(3)) &&
+           (s[0] < '2' || (s[0] == '2' && s[1] <= '3')) && s[3] <= '5';
+}
+
+bool is_whole(const json& v) {
+    if (v.is_number_unsigned()) return true;
+    if (v.is_number_integer()) return v.get<std::int64_t>() >= 0;
+    if (!v.is_number_float()) return false;
+    const double d = v.get<double>();
+    return d >= 0 && d <= 9007199254740992.0 && static_cast<double>(static_cast<std::int64_t>(d)) == d;
+}
+
+enum class url_kind { open, image, media };
 
 class walker {
 public:
-    explicit walker(const validate_options& options) : options_(options) {}
+    walker(const validate_options& options, const detail::schema& schema)
+        : options_(options), schema_(schema), target_(schema.target_of(options.host)),
+          version_(target_.max_version ? std::min(options.version, *target_.max_version) : options.version) {}
 
     void declare(V version) { declared_ = version; }
     std::vector<problem> take() { return std::move(problems_); }
@@ -143,40 +110,31 @@ public:
     void card(const json& c, const std::string& path, int depth, bool top) {
         if (!c.is_object()) return add_type_error(path, "an AdaptiveCard must be a JSON object");
         card_header(c, path, top);
-        properties(c, card_properties, path);
-        background_image(c, path);
-        elements(c, "body", path, depth);
-        actions(c, "actions", path, depth);
-        select_action(c, path, depth);
+        const type_def* t = schema_.find_type("AdaptiveCard");
+        if (!t) return error("UNKNOWN_ELEMENT_TYPE", "the schema table did not load", path);
+        if (!top) ++inner_cards_;
+        members(c, *t, path, depth);
+        if (!top) --inner_cards_;
+        if (top) button_count(path);
     }
 
     void action(const json& a, const std::string& path, int depth, bool select) {
         if (too_deep(depth, path)) return;
         if (!a.is_object()) return add_type_error(path, "an action must be a JSON object");
-        const json* type = member(a, "type");
-        const type_info* info = type && type->is_string() ? find_type(action_types, type->get_ref<const std::string&>()) : nullptr;
-        if (!info) {
-            if (rescued_by_fallback(a, path, depth, true)) return;
-            const std::string name = type && type->is_string() ? type->get<std::string>() : "";
-            return error("UNKNOWN_ACTION_TYPE", name.empty() ? "the action has no type" : "unknown action type '" + name + "'",
+        const std::string* type = string_member(a, "type");
+        const type_def* info = type ? schema_.find_type(*type) : nullptr;
+        if (!info || info->kind != type_kind::action) {
+            if (rescued_by_fallback(a, type_kind::action, path, depth)) return;
+            return error("UNKNOWN_ACTION_TYPE", !type || type->empty() ? "the action has no type" : "unknown action type '" + *type + "'",
                          child(path, "type"));
         }
-        if (info->since > options_.version && rescued_by_fallback(a, path, depth, true)) return;
-        introduced(info->since, std::string(info->name), child(path, "type"), true);
+        if (info->since > version_ && rescued_by_fallback(a, type_kind::action, path, depth)) return;
+        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
         if (select && info->name == "Action.ShowCard")
             error("ACTION_NOT_ALLOWED", "Action.ShowCard cannot be a selectAction or inlineAction", child(path, "type"));
-        properties(a, action_properties, path);
-        properties(a, info->properties, path);
-        required(a, info->required, info->name, path);
-        register_id(a, path);
-        strings(a, {"title", "tooltip"}, path);
-        boolean(a, "isEnabled", path);
-        enumeration(a, "mode", {"primary", "secondary"}, path);
-        style(a, path);
-        requirements(a, path);
-        url(a, "iconUrl", path, url_kind::image);
-        action_specifics(*info, a, path, depth);
-        fallback(a, path, depth, true);
+        copilot_action(*info, a, path);
+        members(a, *info, path, depth);
+        style_rendered(a, path);
     }
 
 private:
@@ -192,6 +150,7 @@ private:
     void add_type_error(const std::string& path, std::string message) {
         error("PROPERTY_TYPE_INVALID", std::move(message), path);
     }
+    bool copilot() const { return options_.host == target::copilot; }
 
     bool too_deep(int depth, const std::string& path) {
         if (depth <= max_json_depth) return false;
@@ -199,73 +158,291 @@ private:
         return true;
     }
 
+    // Newer than the target or than the card's own version (checked before any message is built).
+    bool newer(V since) const { return since > version_ || (declared_ && since > *declared_); }
+
     // `what` was introduced in `since`: an error beyond the target, a warning beyond the card's version.
-    void introduced(V since, const std::string& what, const std::string& path, bool is_type) {
-        const std::string needs = what + " needs card version " + std::string(to_string(since));
-        if (since > options_.version)
-            error(is_type ? "UNSUPPORTED_TYPE" : "UNSUPPORTED_PROPERTY",
-                  needs + "; the target is " + std::string(to_string(options_.version)), path);
+    void introduced(V since, std::string_view what, const std::string& path, const char* code) {
+        const std::string needs = std::string(what) + " needs card version " + std::string(to_string(since));
+        if (since > version_)
+            error(code, needs + "; the target is " + std::string(to_string(version_)), path);
         else if (declared_ && since > *declared_)
             warning("NEWER_THAN_CARD_VERSION", needs + "; the card declares " + std::string(to_string(*declared_)), path);
     }
 
-    void properties(const json& object, const std::vector<versioned>& list, const std::string& path) {
-        for (const auto& p : list)
-            if (member(object, p.name)) introduced(p.since, "'" + std::string(p.name) + "'", child(path, p.name), false);
+    // Every member of `o` against the properties of `t`, in key order, then the required ones.
+    void members(const json& o, const type_def& t, const std::string& path, int depth) {
+        const bool typed_member = t.find("type") != nullptr;
+        for (const auto& item : o.items()) {
+            const std::string& key = item.key();
+            if ((key == "type" && !typed_member) || item.value().is_null()) continue;
+            const prop_def* p = t.find(key);
+            if (!p) {
+                unknown_member(t, key, item.value(), child(path, key), depth);
+                continue;
+            }
+            if (newer(p->since)) introduced(p->since, quoted(key), child(path, key), "UNSUPPORTED_PROPERTY");
+            if (scalar_ok(*p, item.value())) continue;  // the common case: no path to build
+            value(*p, t, item.value(), child(path, key), depth);
+        }
+        for (const auto& p : t.props)
+            if (p.required && !member(o, p.name))
+                error("PROPERTY_MISSING", t.name + " needs " + quoted(p.name), child(path, p.name));
     }
 
-    void required(const json& object, const std::vector<std::string_view>& names, std::string_view type,
-                  const std::string& path) {
-        for (auto name : names)
-            if (!member(object, name))
-                error("PROPERTY_MISSING", std::string(type) + " needs '" + std::string(name) + "'", child(path, name));
+    void unknown_member(const type_def& t, const std::string& key, const json& v, const std::string& at, int depth) {
+        const prop_def* other = t.find_other_case(key);
+        if (other || iequal(key, "type")) {
+            const std::string_view name = other ? std::string_view(other->name) : "type";
+            error("PROPERTY_CASE_MISMATCH", quoted(key) + " is " + quoted(name) + " in another case: renderers differ on which they read", at);
+            // A renderer that matches names in any case reads this value: it must pass as that property.
+            if (other) value(*other, t, v, at, depth);
+            return;
+        }
+        auto near = t.closest(key);
+        warning("UNKNOWN_PROPERTY", quoted(key) + " is not a property of " + t.name + (near ? "; did you mean " + quoted(*near) + "?" : ""), at);
     }
 
-    void strings(const json& object, std::initializer_list<std::string_view> names, const std::string& path) {
-        for (auto name : names)
-            if (const json* v = member(object, name); v && !v->is_string())
-                add_type_error(child(path, name), "'" + std::string(name) + "' must be a string");
+    // True when `v` is a plain value of the right kind that needs no further look (most members).
+    static bool scalar_ok(const prop_def& p, const json& v) {
+        switch (p.kind) {
+            case value_kind::string: return v.is_string();
+            case value_kind::boolean: return v.is_boolean();
+            case value_kind::number: return v.is_number();
+            case value_kind::any:
+            case value_kind::version: return true;
+            case value_kind::enumeration: {
+                if (!v.is_string()) return false;
+                const auto& values = p.values->values;
+                const auto& text = v.get_ref<const std::string&>();
+                return std::any_of(values.begin(), values.end(), [&](const auto& e) { return e.since == V::v1_0 && iequal(e.name, text); });
+            }
+            default: return false;
+        }
     }
 
-    void boolean(const json& object, std::string_view name, const std::string& path) {
-        if (const json* v = member(object, name); v && !v->is_boolean())
-            add_type_error(child(path, name), "'" + std::string(name) + "' must be a boolean");
+    void value(const prop_def& p, const type_def& owner, const json& v, const std::string& at, int depth) {
+        switch (p.kind) {
+            case value_kind::string: return expect(v.is_string(), p, "a string", at);
+            case value_kind::boolean: return expect(v.is_boolean(), p, "a boolean", at);
+            case value_kind::number: return expect(v.is_number(), p, "a number", at);
+            case value_kind::count:
+                if (!v.is_number()) return expect(false, p, "a number", at);
+                if (!is_whole(v)) error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be a whole number, 0 or more", at);
+                return;
+            case value_kind::id: return register_id(p, v, at);
+            case value_kind::url: return url(p, v, at, url_kind::open);
+            case value_kind::image: return url(p, v, at, url_kind::image);
+            case value_kind::media: return url(p, v, at, url_kind::media);
+            case value_kind::color: return formatted(p, v, at, is_color(text(v)), "a colour like #RRGGBB or #AARRGGBB");
+            case value_kind::pixels: return formatted(p, v, at, is_pixels(text(v)), "a size in pixels like \"50px\"");
+            case value_kind::dimension:
+                return formatted(p, v, at, iequal(text(v), "auto") || iequal(text(v), "stretch") || is_pixels(text(v)),
+                                 "\"auto\", \"stretch\" or a size in pixels like \"50px\"");
+            case value_kind::column_width:
+                if (v.is_number()) return formatted(p, v, at, v.get<double>() >= 0, "a weight of 0 or more");
+                return formatted(p, v, at, iequal(text(v), "auto") || iequal(text(v), "stretch") || digits(text(v)) || is_pixels(text(v), true),
+                                 "\"auto\", \"stretch\", a weight or a size in pixels like \"50px\"");
+            case value_kind::label_width:
+                if (v.is_number()) return formatted(p, v, at, v.get<double>() >= 0 && v.get<double>() <= 100, "a percentage (0-100)");
+                return formatted(p, v, at, is_pixels(text(v)), "a percentage (0-100) or a size in pixels like \"50px\"");
+            case value_kind::time: return formatted(p, v, at, is_time(text(v)), "a time like \"14:30\"");
+            case value_kind::version: return;  // the card's own version: card_header()
+            case value_kind::enumeration: return enumeration(p, v, at);
+            case value_kind::action:
+                if (!v.is_object()) return expect(false, p, "an action object", at);
+                return action(v, at, depth + 1, true);
+            case value_kind::execute: return refresh_action(p, v, at, depth);
+            case value_kind::actions: return actions(p, v, at, depth);
+            case value_kind::elements:
+                return each(p, v, at, [&](const json& e, const std::string& e_at) { element(e, e_at, depth + 1, nullptr); });
+            case value_kind::card:
+                if (!v.is_object()) return expect(false, p, "an AdaptiveCard object", at);
+                return card(v, at, depth + 1, false);
+            case value_kind::fallback: return fallback(owner.kind, &owner, v, at, depth);
+            case value_kind::requires: return requirements(v, at);
+            case value_kind::data: return data(p, v, at, depth);
+            case value_kind::targets:
+                return each(p, v, at, [&](const json& t, const std::string& t_at) {
+                    if (!t.is_string()) typed_object(t, *schema_.find_type("TargetElement"), t_at, depth + 1);
+                });
+            case value_kind::strings:
+                return each(p, v, at, [&](const json& s, const std::string& s_at) {
+                    if (!s.is_string()) add_type_error(s_at, "the items of " + quoted(p.name) + " must be strings");
+                });
+            case value_kind::inlines:
+                return each(p, v, at, [&](const json& run, const std::string& run_at) {
+                    if (!run.is_string()) typed_object(run, *schema_.find_type("TextRun"), run_at, depth + 1);
+                });
+            case value_kind::background_image:
+                if (v.is_string()) return url(p, v, at, url_kind::image);
+                if (!v.is_object()) return expect(false, p, "a URL or an object", at);
+                return typed_object(v, *schema_.find_type("BackgroundImage"), at, depth + 1);
+            case value_kind::object: return typed_object(v, *p.type, at, depth + 1);
+            case value_kind::objects:
+                return each(p, v, at, [&](const json& o, const std::string& o_at) { typed_object(o, *p.type, o_at, depth + 1); });
+            case value_kind::any: return;
+        }
     }
 
-    // Returns the value when it is one of `allowed` (any case), after reporting otherwise.
-    const json* enumeration(const json& object, std::string_view name, std::initializer_list<std::string_view> allowed,
-                            const std::string& path) {
-        const json* v = member(object, name);
-        if (!v) return nullptr;
-        if (v->is_string() && one_of(v->get_ref<const std::string&>(), allowed)) return v;
+    static std::string_view text(const json& v) {
+        return v.is_string() ? std::string_view(v.get_ref<const std::string&>()) : std::string_view();
+    }
+
+    void expect(bool ok, const prop_def& p, const char* what, const std::string& at) {
+        if (!ok) add_type_error(at, quoted(p.name) + " must be " + what);
+    }
+
+    void formatted(const prop_def& p, const json& v, const std::string& at, bool ok, const char* what) {
+        if (!v.is_string() && !v.is_number()) return expect(false, p, what, at);
+        if (!ok) error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be " + what, at);
+    }
+
+    // Schema enums match case-insensitively (the schema's own patterns say so); some values came
+    // later than their property.
+    void enumeration(const prop_def& p, const json& v, const std::string& at) {
+        const auto& values = p.values->values;
+        const auto match = v.is_string() ? std::find_if(values.begin(), values.end(), [&](const auto& e) { return iequal(e.name, text(v)); })
+                                         : values.end();
+        if (match != values.end())
+            return newer(match->since) ? introduced(match->since, quoted(p.name) + " \"" + match->name + "\"", at, "UNSUPPORTED_VALUE")
+                                       : void();
         std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        error("PROPERTY_VALUE_INVALID", "'" + std::string(name) + "' must be one of " + list, child(path, name));
-        return nullptr;
+        for (const auto& e : values) list += (list.empty() ? "" : ", ") + e.name;
+        error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be one of " + list, at);
     }
 
-    void style(const json& a, const std::string& path) {
-        const json* s = enumeration(a, "style", {"default", "positive", "destructive"}, path);
-        if (s && !iequal(s->get_ref<const std::string&>(), "default"))
-            warning("STYLE_NOT_RENDERED",
-                    "Teams does not reliably render the '" + s->get<std::string>() + "' action style", child(path, "style"));
+    template <class F>
+    void each(const prop_def& p, const json& v, const std::string& at, F&& f) {
+        if (!v.is_array()) return add_type_error(at, quoted(p.name) + " must be an array");
+        std::size_t i = 0;
+        for (const auto& item : v.items()) f(item.value(), child(at, i++));
     }
 
-    void requirements(const json& object, const std::string& path) {
-        const json* r = member(object, "requires");
-        if (!r) return;
-        const bool ok = r->is_object() && std::all_of(r->begin(), r->end(), [](const json& v) { return v.is_string(); });
-        if (!ok) error("PROPERTY_VALUE_INVALID", "'requires' must map feature names to version strings", child(path, "requires"));
+    // An object of type `t`: its `type` (optional) must name it, then its members. Images in an
+    // ImageSet are elements reached through a property.
+    void typed_object(const json& o, const type_def& t, const std::string& at, int depth) {
+        if (t.kind == type_kind::element) return element(o, at, depth, &t);
+        if (too_deep(depth, at)) return;
+        if (!o.is_object()) return add_type_error(at, "a " + t.name + " must be a JSON object");
+        if (!t.find("type"))
+            if (const json* type = member(o, "type"); type && (!type->is_string() || type->get_ref<const std::string&>() != t.name))
+                error("PROPERTY_VALUE_INVALID", "'type' must be \"" + t.name + "\" here", child(at, "type"));
+        members(o, t, at, depth);
     }
 
-    void register_id(const json& object, const std::string& path) {
-        const json* id = member(object, "id");
-        if (!id) return;
-        if (!id->is_string()) return add_type_error(child(path, "id"), "'id' must be a string");
-        const auto& s = id->get_ref<const std::string&>();
+    // `implied` is the type a property implies (Image in `images`): only that type is accepted.
+    void element(const json& e, const std::string& path, int depth, const type_def* implied) {
+        if (too_deep(depth, path)) return;
+        if (!e.is_object()) return add_type_error(path, "an element must be a JSON object");
+        const std::string* type = string_member(e, "type");
+        const type_def* info = nullptr;
+        if (implied) info = !member(e, "type") || (type && *type == implied->name) ? implied : nullptr;
+        else if (type) info = schema_.find_type(*type);
+        if (!info || info->kind != type_kind::element) {
+            if (rescued_by_fallback(e, type_kind::element, path, depth)) return;
+            return error("UNKNOWN_ELEMENT_TYPE", !type || type->empty() ? "the element has no type" : "unknown element type '" + *type + "'",
+                         child(path, "type"));
+        }
+        if (info->since > version_ && rescued_by_fallback(e, type_kind::element, path, depth)) return;
+        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
+        if (copilot() && info->name == "Image" && !member(e, "altText"))
+            warning("COPILOT_ALT_TEXT_MISSING", "Copilot asks every image but thumbnails to have an altText", path);
+        members(e, *info, path, depth);
+    }
+
+    // An unknown or too new type is fine when its fallback (a 1.2 feature) replaces it.
+    bool rescued_by_fallback(const json& object, type_kind kind, const std::string& path, int depth) {
+        const json* f = member(object, "fallback");
+        if (!f || version_ < V::v1_2) return false;
+        fallback(kind, nullptr, *f, child(path, "fallback"), depth);
+        return true;
+    }
+
+    // "drop", or an object of the owner's kind: an element, an action, or (for a Column) a Column.
+    void fallback(type_kind kind, const type_def* owner, const json& f, const std::string& at, int depth) {
+        if (f.is_string() && iequal(f.get_ref<const std::string&>(), "drop")) return;
+        if (!f.is_object()) return error("PROPERTY_VALUE_INVALID", "'fallback' must be \"drop\" or an object", at);
+        ++in_fallback_;
+        if (kind == type_kind::action) action(f, at, depth + 1, false);
+        else if (kind == type_kind::element || !owner) element(f, at, depth + 1, nullptr);
+        else typed_object(f, *owner, at, depth + 1);
+        --in_fallback_;
+    }
+
+    void actions(const prop_def& p, const json& v, const std::string& at, int depth) {
+        each(p, v, at, [&](const json& a, const std::string& a_at) { action(a, a_at, depth + 1, false); });
+        if (!v.is_array()) return;
+        if (inner_cards_ == 0 && in_fallback_ == 0) buttons_ += v.size();
+        if (v.size() > target_.max_actions)
+            error("TOO_MANY_ACTIONS", "the host shows at most " + std::to_string(target_.max_actions) + " actions here; this has " +
+                                          std::to_string(v.size()),
+                  at);
+    }
+
+    void refresh_action(const prop_def& p, const json& v, const std::string& at, int depth) {
+        if (!v.is_object()) return expect(false, p, "an Action.Execute object", at);
+        const std::string* type = string_member(v, "type");
+        if (type && *type != "Action.Execute")
+            error("PROPERTY_VALUE_INVALID", "a refresh action must be an Action.Execute", child(at, "type"));
+        action(v, at, depth + 1, true);
+    }
+
+    void requirements(const json& r, const std::string& at) {
+        bool ok = r.is_object();
+        if (ok)
+            for (const auto& item : r.items()) ok = ok && item.value().is_string();
+        if (!ok) error("PROPERTY_VALUE_INVALID", "'requires' must map feature names to version strings", at);
+    }
+
+    // `data` is free-form; on Action.Submit its `msteams` member is the Teams action (cards-actions).
+    void data(const prop_def& p, const json& v, const std::string& at, int depth) {
+        if (!v.is_string() && !v.is_object()) return add_type_error(at, "'data' must be a string or an object");
+        const json* teams = p.type && v.is_object() ? member(v, "msteams") : nullptr;
+        if (!teams) return;
+        const std::string teams_at = child(at, "msteams");
+        typed_object(*teams, *p.type, teams_at, depth + 1);
+        const std::string* type = teams->is_object() ? string_member(*teams, "type") : nullptr;
+        if (!type) return;
+        if (const prop_def* link = p.type->find("value"); link && *type == "signin")
+            url(*link, *teams, teams_at, url_kind::open, "value");
+        const auto& unsupported = target_.unsupported_submit_types;
+        if (copilot() && std::find(unsupported.begin(), unsupported.end(), *type) != unsupported.end())
+            error("COPILOT_ACTION_UNSUPPORTED", "Copilot does not support '" + *type + "' actions", child(teams_at, "type"));
+    }
+
+    void copilot_action(const type_def& t, const json& a, const std::string& path) {
+        if (!copilot()) return;
+        const auto& recommended = target_.recommended_actions;
+        bool ok = std::find(recommended.begin(), recommended.end(), t.name) != recommended.end();
+        if (ok && t.name == "Action.Submit") {  // recommended "using type invoke in data object"
+            const json* d = member(a, "data");
+            const json* teams = d && d->is_object() ? member(*d, "msteams") : nullptr;
+            const std::string* type = teams && teams->is_object() ? string_member(*teams, "type") : nullptr;
+            ok = type && (*type == "invoke" || *type == "task/fetch");
+        }
+        if (!ok) warning("COPILOT_ACTION_NOT_RECOMMENDED", t.name + " is not among the action types Copilot recommends", child(path, "type"));
+    }
+
+    void button_count(const std::string& path) {
+        if (!copilot() || (buttons_ >= target_.min_buttons && buttons_ <= target_.max_buttons)) return;
+        error("COPILOT_ACTION_COUNT", "a Copilot card needs " + std::to_string(target_.min_buttons) + " to " +
+                                          std::to_string(target_.max_buttons) + " action buttons; this has " + std::to_string(buttons_),
+              child(path, "actions"));
+    }
+
+    void style_rendered(const json& a, const std::string& path) {
+        const std::string* s = string_member(a, "style");
+        if (s && (iequal(*s, "positive") || iequal(*s, "destructive")))
+            warning("STYLE_NOT_RENDERED", "Teams does not reliably render the '" + *s + "' action style", child(path, "style"));
+    }
+
+    void register_id(const prop_def& p, const json& v, const std::string& at) {
+        if (!v.is_string()) return expect(false, p, "a string", at);
+        const auto& s = v.get_ref<const std::string&>();
         // Fallback content replaces its owner, so it may reuse the owner's id.
         if (s.empty() || in_fallback_ > 0) return;
-        if (!ids_.insert(s).second) error("DUPLICATE_ID", "the id '" + s + "' is used more than once", child(path, "id"));
+        if (!ids_.insert(s).second) error("DUPLICATE_ID", "the id '" + s + "' is used more than once", at);
     }
 
     void card_header(const json& c, const std::string& path, bool top) {
@@ -281,149 +458,25 @@ private:
         if (!parsed)
             return error("VERSION_UNKNOWN", "the card's version must be one of 1.0 to 1.6", child(path, "version"));
         declared_ = *parsed;
-        if (*parsed > options_.version)
+        if (*parsed > version_)
             error("VERSION_NEWER_THAN_TARGET",
                   "the card declares version " + std::string(to_string(*parsed)) + "; the target renders up to " +
-                      std::string(to_string(options_.version)) + " and would show fallbackText instead",
+                      std::string(to_string(version_)) + " and would show fallbackText instead",
                   child(path, "version"));
     }
 
-    // An unknown or too new type is fine when its fallback (a 1.2 feature) replaces it.
-    bool rescued_by_fallback(const json& object, const std::string& path, int depth, bool is_action) {
-        if (!member(object, "fallback") || options_.version < V::v1_2) return false;
-        fallback(object, path, depth, is_action);
-        return true;
-    }
-
-    void fallback(const json& object, const std::string& path, int depth, bool is_action) {
-        const json* f = member(object, "fallback");
-        if (!f) return;
-        const std::string at = child(path, "fallback");
-        if (f->is_string() && iequal(f->get_ref<const std::string&>(), "drop")) return;
-        if (!f->is_object())
-            return error("PROPERTY_VALUE_INVALID", "'fallback' must be \"drop\" or an object", at);
-        ++in_fallback_;
-        if (is_action) action(*f, at, depth + 1, false);
-        else element(*f, at, depth + 1, nullptr);
-        --in_fallback_;
-    }
-
-    void elements(const json& parent, std::string_view key, const std::string& path, int depth) {
-        const json* list = member(parent, key);
-        if (!list) return;
-        const std::string at = child(path, key);
-        if (!list->is_array()) return add_type_error(at, "'" + std::string(key) + "' must be an array");
-        for (std::size_t i = 0; i < list->size(); ++i) element((*list)[i], child(at, i), depth + 1, nullptr);
-    }
-
-    void actions(const json& parent, std::string_view key, const std::string& path, int depth) {
-        const json* list = member(parent, key);
-        if (!list) return;
-        const std::string at = child(path, key);
-        if (!list->is_array()) return add_type_error(at, "'" + std::string(key) + "' must be an array");
-        for (std::size_t i = 0; i < list->size(); ++i) action((*list)[i], child(at, i), depth + 1, false);
-    }
-
-    void select_action(const json& object, const std::string& path, int depth, std::string_view key = "selectAction") {
-        if (const json* a = member(object, key)) action(*a, child(path, key), depth + 1, true);
-    }
-
-    // `implied` is the type an array implies (Column in `columns`, Image in `images`).
-    void element(const json& e, const std::string& path, int depth, const type_info* implied) {
-        if (too_deep(depth, path)) return;
-        if (!e.is_object()) return add_type_error(path, "an element must be a JSON object");
-        const json* type = member(e, "type");
-        const std::string name = type && type->is_string() ? type->get<std::string>() : "";
-        // `Column` exists only inside a ColumnSet; an array that implies a type accepts only that one.
-        const type_info* info = nullptr;
-        if (implied) info = !type || name == implied->name ? implied : nullptr;
-        else if (name != "Column") info = find_type(element_types, name);
-        if (!info) {
-            if (rescued_by_fallback(e, path, depth, false)) return;
-            return error("UNKNOWN_ELEMENT_TYPE", name.empty() ? "the element has no type" : "unknown element type '" + name + "'",
-                         child(path, "type"));
+    void url(const prop_def& p, const json& v, const std::string& at, url_kind kind, std::string_view member_name = {}) {
+        const json* value = &v;
+        std::string where = at;
+        if (!member_name.empty()) {  // a URL inside an object (a sign-in link's value)
+            value = member(v, member_name);
+            if (!value) return;
+            where = child(at, member_name);
         }
-        if (info->since > options_.version && rescued_by_fallback(e, path, depth, false)) return;
-        introduced(info->since, std::string(info->name), child(path, "type"), true);
-        properties(e, element_properties, path);
-        properties(e, info->properties, path);
-        required(e, info->required, info->name, path);
-        register_id(e, path);
-        boolean(e, "isVisible", path);
-        requirements(e, path);
-        element_children(*info, e, path, depth);
-        fallback(e, path, depth, false);
-    }
-
-    void element_children(const type_info& info, const json& e, const std::string& path, int depth) {
-        const std::string_view t = info.name;
-        if (t == "Image") url(e, "url", path, url_kind::image);
-        if (t == "Container" || t == "Column") {
-            elements(e, "items", path, depth);
-            background_image(e, path);
-        }
-        if (t == "ColumnSet") each(e, "columns", path, [&](const json& c, const std::string& at) {
-            element(c, at, depth + 1, find_type(element_types, "Column"));
-        });
-        if (t == "ImageSet") each(e, "images", path, [&](const json& i, const std::string& at) {
-            element(i, at, depth + 1, find_type(element_types, "Image"));
-        });
-        if (t == "ActionSet") actions(e, "actions", path, depth);
-        if (t == "RichTextBlock") each(e, "inlines", path, [&](const json& run, const std::string& at) {
-            if (run.is_object()) select_action(run, at, depth + 1);
-        });
-        if (t == "Table") each(e, "rows", path, [&](const json& row, const std::string& at) {
-            if (!row.is_object()) return;
-            each(row, "cells", at, [&](const json& cell, const std::string& cell_at) {
-                if (!cell.is_object()) return;
-                elements(cell, "items", cell_at, depth + 2);
-                select_action(cell, cell_at, depth + 2);
-            });
-        });
-        if (t == "Input.Text") select_action(e, path, depth, "inlineAction");
-        select_action(e, path, depth);
-    }
-
-    template <class F>
-    void each(const json& object, std::string_view key, const std::string& path, F&& f) {
-        const json* list = member(object, key);
-        if (!list) return;
-        const std::string at = child(path, key);
-        if (!list->is_array()) return add_type_error(at, "'" + std::string(key) + "' must be an array");
-        for (std::size_t i = 0; i < list->size(); ++i) f((*list)[i], child(at, i));
-    }
-
-    void action_specifics(const type_info& info, const json& a, const std::string& path, int depth) {
-        const std::string_view t = info.name;
-        if (t == "Action.OpenUrl") url(a, "url", path, url_kind::open);
-        if (t == "Action.Submit" || t == "Action.Execute") {
-            enumeration(a, "associatedInputs", {"auto", "none"}, path);
-            if (const json* d = member(a, "data"); d && !d->is_string() && !d->is_object())
-                add_type_error(child(path, "data"), "'data' must be a string or an object");
-        }
-        if (t == "Action.ToggleVisibility")
-            if (const json* targets = member(a, "targetElements"); targets && !targets->is_array())
-                add_type_error(child(path, "targetElements"), "'targetElements' must be an array");
-        if (t == "Action.ShowCard")
-            if (const json* inner = member(a, "card")) card(*inner, child(path, "card"), depth + 1, false);
-    }
-
-    void background_image(const json& object, const std::string& path) {
-        const json* b = member(object, "backgroundImage");
-        if (!b) return;
-        if (b->is_string()) return url(object, "backgroundImage", path, url_kind::image);
-        if (b->is_object()) return url(*b, "url", child(path, "backgroundImage"), url_kind::image);
-        add_type_error(child(path, "backgroundImage"), "'backgroundImage' must be a URL or an object");
-    }
-
-    void url(const json& object, std::string_view key, const std::string& path, url_kind kind) {
-        const json* v = member(object, key);
-        if (!v) return;  // required-ness is checked from the type tables
-        const std::string at = child(path, key);
-        if (!v->is_string()) return add_type_error(at, "'" + std::string(key) + "' must be a string");
-        const auto& s = v->get_ref<const std::string&>();
-        if (s.empty()) return error("PROPERTY_MISSING", "'" + std::string(key) + "' is empty", at);
-        check_url(s, kind, at);
+        if (!value->is_string()) return add_type_error(where, quoted(p.name) + " must be a string");
+        const auto& s = value->get_ref<const std::string&>();
+        if (s.empty()) return error("PROPERTY_MISSING", quoted(p.name) + " is empty", where);
+        check_url(s, kind, where);
     }
 
     void check_url(const std::string& s, url_kind kind, const std::string& at) {
@@ -432,7 +485,7 @@ private:
                                 iequal(std::string_view(s).substr(5, 6), "image/");
         if (scheme == "javascript" || scheme == "vbscript" || scheme == "file" || (scheme == "data" && !image_data))
             return error("URL_SCHEME_FORBIDDEN", "'" + scheme + ":' URLs are never allowed here", at);
-        if (image_data && options_.version < V::v1_2)
+        if (image_data && version_ < V::v1_2)
             return error("URL_SCHEME_NOT_ALLOWED", "data URIs need card version 1.2", at);
         if (handoffkit::detail::looks_like_script(s)) return error("SCRIPT_INJECTION", "the URL contains markup or a script URL", at);
         auto parsed = boost::urls::parse_uri(s);
@@ -446,30 +499,36 @@ private:
     }
 
     // A Teams deep link inside a card gets the deep-link checks too (a bad bot id, a lost token).
+    // Host and path are compared decoded, as deeplink::validate reads them: `teams%2Emicrosoft%2Ecom`
+    // is the Teams host to a browser.
     void check_deep_link(const boost::urls::url_view& u, const std::string& s, const std::string& at) {
-        if (u.scheme_id() != boost::urls::scheme::https || !iequal(u.encoded_host(), deeplink::default_host) ||
-            u.encoded_path().substr(0, 3) != "/l/")
+        if (u.scheme_id() != boost::urls::scheme::https || !iequal(u.host(), deeplink::default_host) || u.path().rfind("/l/", 0) != 0)
             return;
         for (const auto& p : deeplink::validate(s).problems)
             if (p.level == severity::error) error("DEEP_LINK_INVALID", "deep link: " + p.code + ": " + p.message, at);
     }
 
     const validate_options& options_;
+    const detail::schema& schema_;
+    const detail::target_def& target_;
+    const V version_;  // what the target renders: the option, capped by the target (Copilot: 1.5)
     std::optional<V> declared_;
     std::set<std::string> ids_;
     int in_fallback_ = 0;
+    int inner_cards_ = 0;        // inside an Action.ShowCard's card: its buttons are not the card's
+    std::size_t buttons_ = 0;    // action buttons of the card itself (Copilot counts them)
     std::vector<problem> problems_;
 };
 
 void size_problems(const json& card, const validate_options& options, std::vector<problem>& out) {
     const std::size_t size = detail::canonical(card).size();
-    const bool webhook = options.host == target::webhook;
-    const std::size_t limit = webhook ? webhook_payload_limit : bot_payload_limit;
-    const std::size_t near = webhook ? webhook_payload_warning : bot_payload_warning;
-    const std::string where = webhook ? "incoming webhooks and connectors accept" : "bot messages may carry";
-    const std::string what = "the card has " + std::to_string(size) + " bytes; " + where + " at most " + std::to_string(limit);
-    if (size > limit) out.push_back({"PAYLOAD_TOO_LARGE", severity::error, what, ""});
-    else if (size > near) out.push_back({"PAYLOAD_NEAR_LIMIT", severity::warning, what, ""});
+    const auto& limits = detail::card_schema().target_of(options.host);
+    const char* where = options.host == target::bot       ? "bot messages may carry"
+                        : options.host == target::webhook ? "incoming webhooks and connectors accept"
+                                                          : "message-extension results (Copilot) may carry";
+    const std::string what = "the card has " + std::to_string(size) + " bytes; " + where + " at most " + std::to_string(limits.max_bytes);
+    if (size > limits.max_bytes) out.push_back({"PAYLOAD_TOO_LARGE", severity::error, what, ""});
+    else if (size > limits.warn_bytes) out.push_back({"PAYLOAD_NEAR_LIMIT", severity::warning, what, ""});
 }
 
 bool has_error(const std::vector<problem>& problems) {
@@ -485,6 +544,13 @@ result<card_version> parse_version(std::string_view text) {
     return fail("VERSION_UNKNOWN", "card version must be one of 1.0 to 1.6");
 }
 
+result<target> parse_target(std::string_view text) {
+    if (text == "bot") return target::bot;
+    if (text == "webhook") return target::webhook;
+    if (text == "copilot") return target::copilot;
+    return fail("INVALID_ARGUMENT", "the target must be \"bot\", \"webhook\" or \"copilot\"");
+}
+
 std::string_view to_string(card_version v) {
     static constexpr std::string_view names[] = {"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"};
     return names[static_cast<int>(v)];
@@ -497,7 +563,7 @@ std::string canonical(const json& value) {
 }
 
 std::vector<problem> check_card(const json& card, const validate_options& options) {
-    walker w(options);
+    walker w(options, card_schema());
     w.card(card, "", 0, true);
     auto problems = w.take();
     size_problems(card, options, problems);
@@ -505,7 +571,7 @@ std::vector<problem> check_card(const json& card, const validate_options& option
 }
 
 std::vector<problem> check_action(const json& action, const validate_options& options) {
-    walker w(options);
+    walker w(options, card_schema());
     w.declare(options.version);
     w.action(action, "", 0, false);
     return w.take();

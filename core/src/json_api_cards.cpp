@@ -74,6 +74,16 @@ std::optional<error> read_actions(const json& j, std::vector<cards::open_url_act
     return std::nullopt;
 }
 
+std::optional<error> read_target(const json& j, cards::target& out) {
+    auto it = j.find("target");
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) return fail("INVALID_ARGUMENT", "field 'target' must be a string");
+    auto t = cards::parse_target(it->get_ref<const std::string&>());
+    if (!t) return fail(t.err().code, "field 'target': " + t.err().message);
+    out = *t;
+    return std::nullopt;
+}
+
 std::string envelope(const result<json>& value) { return value ? ok_envelope(*value) : error_envelope(value.err()); }
 
 json report_json(const cards::card_report& report) {
@@ -102,9 +112,10 @@ std::string build_card(std::string_view request) {
     if (!j) return error_envelope(j.err());
     cards::card_options o;
     field_reader r(*j);
-    r.string("title", o.title).string("text", o.text).known("actions").known("version");
+    r.string("title", o.title).string("text", o.text).known("actions").known("version").known("target");
     if (auto e = r.finish()) return error_envelope(*e);
     if (auto e = read_version(*j, o.version)) return error_envelope(*e);
+    if (auto e = read_target(*j, o.host)) return error_envelope(*e);
     if (auto e = read_actions(*j, o.actions)) return error_envelope(*e);
     return envelope(cards::detail::card_json(o));
 }
@@ -115,9 +126,10 @@ std::string build_handoff_card(std::string_view request) {
     cards::handoff_card_options o;
     field_reader r(*j);
     r.string("botId", o.bot_id).string("continuation", o.continuation).string("title", o.title);
-    r.string("text", o.text).string("buttonTitle", o.button_title).known("version");
+    r.string("text", o.text).string("buttonTitle", o.button_title).known("version").known("target");
     if (auto e = r.finish()) return error_envelope(*e);
     if (auto e = read_version(*j, o.version)) return error_envelope(*e);
+    if (auto e = read_target(*j, o.host)) return error_envelope(*e);
     return envelope(cards::detail::handoff_card_json(o));
 }
 
@@ -125,14 +137,11 @@ std::string validate_card(std::string_view card, std::string_view options) {
     auto j = detail::parse_object(options, "options");
     if (!j) return error_envelope(j.err());
     cards::validate_options o;
-    std::string target = "bot";
     field_reader r(*j);
-    r.string("target", target).strings("allowedSchemes", o.allowed_schemes).known("version");
+    r.strings("allowedSchemes", o.allowed_schemes).known("version").known("target");
     if (auto e = r.finish()) return error_envelope(*e);
     if (auto e = read_version(*j, o.version)) return error_envelope(*e);
-    if (target != "bot" && target != "webhook")
-        return error_envelope(fail("INVALID_ARGUMENT", "field 'target' must be \"bot\" or \"webhook\""));
-    o.host = target == "webhook" ? cards::target::webhook : cards::target::bot;
+    if (auto e = read_target(*j, o.host)) return error_envelope(*e);
     return ok_envelope(report_json(cards::validate(card, o)));
 }
 

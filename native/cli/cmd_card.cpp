@@ -55,7 +55,7 @@ int cmd_card(const args& a) {
     if (!bot || !token) return usage_error("card needs --bot-id and --continuation (or --json REQUEST)");
     nlohmann::json request{{"botId", *bot}, {"continuation", *token}};
     for (const auto& [flag, field] : {std::pair{"title", "title"}, {"text", "text"}, {"button-title", "buttonTitle"},
-                                      {"card-version", "version"}})
+                                      {"card-version", "version"}, {"target", "target"}})
         if (auto v = a.get(flag)) request[field] = *v;
     return print_envelope(json_api::build_handoff_card(request.dump()), pretty);
 }

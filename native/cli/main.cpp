@@ -18,11 +18,11 @@ usage:
   handoffkit link --json REQUEST                        build any deep link: {"kind":"chat|call|meeting|app|entity",…}
   handoffkit link validate URL [--allow-host HOST]… [--expect KIND] [--pretty]
                                                         JSON report; exit 0 valid, 1 invalid
-  handoffkit card --bot-id ID --continuation TOKEN [--title T] [--text T] [--button-title T] [--card-version 1.5]
+  handoffkit card --bot-id ID --continuation TOKEN [--title T] [--text T] [--button-title T] [--card-version 1.5] [--target T]
                                                         print the handoff Adaptive Card (keys sorted, compact)
   handoffkit card --json REQUEST                        build a card with several Action.OpenUrl:
                                                         {"title":…,"text":…,"version":…,"actions":[{"url":…,"title":…},…]}
-  handoffkit card validate FILE|- [--card-version 1.5] [--target bot|webhook] [--allow-scheme S]…
+  handoffkit card validate FILE|- [--card-version 1.5] [--target bot|webhook|copilot] [--allow-scheme S]…
                                                         {valid, problems:[{code,severity,message,path}]};
                                                         exit 0 valid, 1 invalid
   handoffkit token issue --keys FILE --bot-id ID [--user AAD_OBJECT_ID] [--ttl SECONDS] [--ctx JSON]

@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cards_schema.hpp"
 #include "handoffkit/cards.hpp"
+#include "handoffkit/deeplink.hpp"
 #include "handoffkit/json_api_cards.hpp"
 #include "text_checks.hpp"
 
@@ -252,4 +254,85 @@ TEST_CASE("json_nesting_exceeds skips strings and escapes") {
     CHECK_FALSE(json_nesting_exceeds(R"(["[[[[", "\"[[[["])", 1));
     CHECK(json_nesting_exceeds(R"(["\\", [[]]])", 2));  // the escaped backslash ends; the string closes
     CHECK_FALSE(json_nesting_exceeds("", 0));
+}
+
+TEST_CASE("the schema table is read whole, and its limits are the header's") {
+    const auto& schema = handoffkit::cards::detail::card_schema();
+    const json table = json::parse(handoffkit::cards::detail::schema_json());
+    REQUIRE(schema.types.size() == table["types"].size());
+    std::size_t props = 0;
+    for (const auto& [name, t] : table["types"].items()) {
+        CAPTURE(name);
+        const auto* def = schema.find_type(name);
+        REQUIRE(def);
+        CHECK(def->props.size() == t["props"].size());
+        props += def->props.size();
+        for (const auto& [prop, spec] : t["props"].items()) {
+            const auto* p = def->find(prop);
+            REQUIRE(p);
+            CHECK(cards::to_string(p->since) == spec.get<std::string>().substr(0, 3));
+        }
+    }
+    CHECK(props > 450);
+    CHECK(schema.enums.size() == table["enums"].size());
+    const auto& bot = schema.target_of(cards::target::bot);
+    const auto& webhook = schema.target_of(cards::target::webhook);
+    CHECK(bot.max_bytes == cards::bot_payload_limit);
+    CHECK(bot.warn_bytes == cards::bot_payload_warning);
+    CHECK(webhook.max_bytes == cards::webhook_payload_limit);
+    CHECK(webhook.warn_bytes == cards::webhook_payload_warning);
+    CHECK(bot.max_actions == 6);  // the Teams host config's maxActions
+    const auto& copilot = schema.target_of(cards::target::copilot);
+    CHECK(copilot.max_buttons == 4);
+    CHECK(copilot.min_buttons == 1);
+    REQUIRE(copilot.max_version);
+    CHECK(*copilot.max_version == card_version::v1_5);
+    // Every copilot rule cites the page it comes from.
+    for (const auto& rule : table["targets"]["copilot"]["rules"]) {
+        CHECK_FALSE(rule["quote"].get<std::string>().empty());
+        CHECK(table["sources"].contains(rule["source"].get<std::string>()));
+    }
+}
+
+TEST_CASE("issue 14 finding 5: an encoded Teams host or path is checked as the link a browser opens") {
+    const std::string plain = "https://teams.microsoft.com/l/chat/0/0?users=28:notaguid&continuation=";
+    const auto link_report = handoffkit::deeplink::validate(plain);
+    REQUIRE_FALSE(link_report.valid);
+    std::vector<std::string> link_errors;
+    for (const auto& p : link_report.problems)
+        if (p.level == cards::severity::error) link_errors.push_back(p.code);
+    for (const std::string url : {plain, std::string("https://teams%2Emicrosoft%2Ecom/l/chat/0/0?users=28:notaguid&continuation="),
+                                  std::string("https://TEAMS.microsoft.com/%6C/chat/0/0?users=28:notaguid&continuation=")}) {
+        CAPTURE(url);
+        const json card{{"type", "AdaptiveCard"}, {"version", "1.5"}, {"actions", {{{"type", "Action.OpenUrl"}, {"url", url}}}}};
+        const auto r = cards::validate(card.dump());
+        CHECK_FALSE(r.valid);
+        std::vector<std::string> deep;
+        for (const auto& p : r.problems)
+            if (p.code == "DEEP_LINK_INVALID") deep.push_back(p.message);
+        // Each of the link's own errors is named in the card's report.
+        for (const auto& code : link_errors)
+            CHECK(std::any_of(deep.begin(), deep.end(), [&](const std::string& m) { return m.find(code) != std::string::npos; }));
+    }
+}
+
+TEST_CASE("cards built for a target are checked against it") {
+    cards::handoff_card_options h;
+    h.bot_id = guid;
+    h.continuation = "abc";
+    h.host = cards::target::copilot;
+    CHECK(cards::build_handoff_card(h));
+    h.text = std::string(cards::webhook_payload_limit, 'x');  // fine for a bot, too big for Copilot
+    CHECK(cards::build_handoff_card(h).err().code == "PAYLOAD_TOO_LARGE");
+    h.host = cards::target::bot;
+    CHECK(cards::build_handoff_card(h));
+    cards::card_options o;
+    o.host = cards::target::copilot;
+    o.title = "no buttons";
+    CHECK(cards::build_card(o).err().code == "COPILOT_ACTION_COUNT");
+    o.actions.assign(5, action("https://contoso.com/a"));
+    CHECK(cards::build_card(o).err().code == "TOO_MANY_ACTIONS");
+    o.actions.resize(4);
+    CHECK(cards::build_card(o));
+    for (std::string bad : {"", "Bot", "email"}) CHECK(cards::parse_target(bad).err().code == "INVALID_ARGUMENT");
 }

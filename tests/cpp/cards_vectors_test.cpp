@@ -164,7 +164,8 @@ TEST_CASE("card vectors: the CLI prints the same cards") {
 TEST_CASE("card vectors: the CLI builds handoff cards from flags") {
     const std::vector<std::pair<std::string, std::string>> flags{
         {"botId", "--bot-id"}, {"continuation", "--continuation"}, {"title", "--title"},
-        {"text", "--text"},    {"buttonTitle", "--button-title"},  {"version", "--card-version"}};
+        {"text", "--text"},    {"buttonTitle", "--button-title"},  {"version", "--card-version"},
+        {"target", "--target"}};
     for (const auto& c : vectors()["buildHandoffCard"]) {
         const json request = filled(c["request"], c);
         std::vector<std::string> args{"card"};

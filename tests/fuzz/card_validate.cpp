@@ -1,6 +1,6 @@
 // libFuzzer: any bytes as an Adaptive Card, validated directly and through the JSON API.
-// Properties: never crashes, leaks or recurses without bound; `valid` means no error-severity
-// problem; every problem has a code; the JSON API answers one envelope whose report agrees.
+// Properties: never crashes, leaks or recurses without bound (for the bot and the Copilot
+// target); `valid` means no error-severity problem; every problem has a code; the JSON API answers one envelope whose report agrees.
 #include "fuzz_support.hpp"
 
 #include "handoffkit/cards.hpp"
@@ -18,6 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         has_error |= p.level == cards::severity::error;
     }
     require(report.valid == !has_error);
+
+    // The Copilot target walks the same card with its own rules (buttons, Teams action types).
+    cards::validate_options copilot;
+    copilot.host = cards::target::copilot;
+    const cards::card_report for_copilot = cards::validate(card, copilot);
+    bool copilot_error = false;
+    for (const auto& p : for_copilot.problems) copilot_error |= p.level == cards::severity::error;
+    require(for_copilot.valid == !copilot_error);
 
     const auto envelope = handoffkit::fuzz::require_envelope(handoffkit::json_api::validate_card(card, ""));
     require(envelope["ok"] == true && envelope["value"]["valid"] == report.valid);

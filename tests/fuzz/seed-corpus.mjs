@@ -50,6 +50,19 @@ const handoffActivities = handoff.cases.flatMap((c) =>
 );
 const defaultRuleset = JSON.parse(read('../../core/rules/default_ruleset.json'));
 
+// Issue 14 finding 5: Teams links whose host or path is percent-encoded, in each place a card
+// carries an opened URL, so the fuzzer starts from the decoding paths of the deep-link check.
+function encodedLinkCards() {
+  const links = ['https://teams%2Emicrosoft%2Ecom/l/chat/0/0?users=28:notaguid&continuation=',
+    'https://teams.microsoft.com/%6C/chat/0/0?users=28:00000000-0000-0000-0000-000000000000&continuation=%',
+    'https://TEAMS.MICROSOFT.COM/l/%63hat/0/0?users=28%3A00000000-0000-0000-0000-000000000000&continuation=a'];
+  return links.flatMap((url) => [
+    { type: 'AdaptiveCard', version: '1.5', actions: [{ type: 'Action.OpenUrl', url }] },
+    { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Container', items: [], selectAction: { type: 'Action.OpenUrl', url } }] },
+    { type: 'AdaptiveCard', version: '1.5', actions: [{ type: 'Action.Submit', data: { msteams: { type: 'signin', value: url } } }] },
+  ].map((card) => JSON.stringify(card)));
+}
+
 const corpora = {
   deeplink_validate: [...deeplinks.validate.map((c) => c.url), ...badFor('validateDeepLink')],
   deeplink_build: deeplinks.build.map((c) => JSON.stringify(c.request)),
@@ -59,7 +72,7 @@ const corpora = {
     ...tokens.inspect.map((c) => c.token),
     ...badFor('verifyToken'),
   ],
-  card_validate: [...cards.validate.map((c) => text(c.card)), ...badFor('validateCard')],
+  card_validate: [...cards.validate.map((c) => text(c.card ?? c.cardText ?? '')), ...badFor('validateCard'), ...encodedLinkCards()],
   eligibility_ruleset: [
     JSON.stringify(defaultRuleset),
     JSON.stringify(eligibility.miniRuleset),

@@ -92,6 +92,14 @@ export interface OpenUrlActionOptions {
 /** An Adaptive Card as JSON (keys sorted at every level). */
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; [property: string]: unknown };
 
+/**
+ * Where a card goes. bot: 100 KB (warning above 80 KB); webhook: 28 KB (incoming webhooks,
+ * connectors); copilot: a message-extension result shown in Microsoft 365 Copilot (28 KB, version
+ * at most 1.5, 1 to 4 action buttons, no imBack/messageBack, images with altText). All three allow
+ * at most 6 actions per actions array (the Teams host config's maxActions; 4 for copilot).
+ */
+export type CardTarget = 'bot' | 'webhook' | 'copilot';
+
 export interface HandoffCardOptions extends HandoffLinkOptions {
   title?: string;
   text?: string;
@@ -99,17 +107,27 @@ export interface HandoffCardOptions extends HandoffLinkOptions {
   buttonTitle?: string;
   /** Default 1.5, the highest Teams supports for bots. */
   version?: CardVersion;
+  /** The built card is checked against this target (default bot). */
+  target?: CardTarget;
 }
 
 export interface ValidateCardOptions {
-  /** The version the host renders; default 1.5. */
+  /** The version the host renders; default 1.5 (copilot: at most 1.5 whatever this says). */
   version?: CardVersion;
-  /** bot: 100 KB limit (warning above 80 KB); webhook: 28 KB (incoming webhooks, connectors). */
-  target?: 'bot' | 'webhook';
+  /** Default bot. */
+  target?: CardTarget;
   /** Default ["https", "msteams"]; javascript:, vbscript:, file: and data: are always refused. */
   allowedSchemes?: string[];
 }
 
+/**
+ * A card problem. Besides the URL, version and size codes, every property is checked against the
+ * schema table: `UNKNOWN_PROPERTY` (warning, names the closest known property), `PROPERTY_CASE_MISMATCH`
+ * (error: `URL` for `url`), `PROPERTY_TYPE_INVALID` / `PROPERTY_VALUE_INVALID`, `UNSUPPORTED_PROPERTY`
+ * / `UNSUPPORTED_TYPE` / `UNSUPPORTED_VALUE` (newer than the target), `TOO_MANY_ACTIONS`, and for
+ * copilot `COPILOT_ACTION_COUNT`, `COPILOT_ACTION_UNSUPPORTED`, `COPILOT_ACTION_NOT_RECOMMENDED`,
+ * `COPILOT_ALT_TEXT_MISSING`.
+ */
 export interface CardProblem extends Problem {
   /** JSON pointer into the card ("" = the whole card). */
   path: string;
@@ -219,7 +237,7 @@ export interface HandoffKit {
   /** @throws HandoffKitError UNSUPPORTED_PROPERTY, URL_SCHEME_FORBIDDEN, PROPERTY_MISSING, VERSION_UNKNOWN, INVALID_ARGUMENT, … */
   buildOpenUrlAction(options: OpenUrlActionOptions & { version?: CardVersion }): Record<string, unknown>;
   /** A card with text blocks and several Action.OpenUrl. */
-  buildCard(options: { version?: CardVersion; title?: string; text?: string; actions?: OpenUrlActionOptions[] }): AdaptiveCard;
+  buildCard(options: { version?: CardVersion; target?: CardTarget; title?: string; text?: string; actions?: OpenUrlActionOptions[] }): AdaptiveCard;
   /** The handoff card: title, text and one button opening the handoff deep link. */
   buildHandoffCard(options: HandoffCardOptions): AdaptiveCard;
   /** Reports every problem of a card (object or JSON text); never throws for a bad card, only for bad options. */

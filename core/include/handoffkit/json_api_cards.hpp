@@ -15,16 +15,18 @@ namespace handoffkit::json_api {
 /// -> value: the Action.OpenUrl object. Errors: see cards::build_open_url_action, VERSION_UNKNOWN.
 std::string build_open_url_action(std::string_view request);
 
-/// Request: {"version":"1.5","title":"…","text":"…","actions":[{…as build_open_url_action
-///           without "version"}, …]} (all optional) -> value: the AdaptiveCard object.
+/// Request: {"version":"1.5","target":"bot"|"webhook"|"copilot","title":"…","text":"…",
+///           "actions":[{…as build_open_url_action without "version"}, …]} (all optional)
+/// -> value: the AdaptiveCard object, checked against the target (default bot).
 std::string build_card(std::string_view request);
 
 /// Request: {"botId":"<guid or 28:guid>","continuation":"<token>","title":"…","text":"…",
-///           "buttonTitle":"Continue in Teams","version":"1.5"} (botId and continuation required)
+///           "buttonTitle":"Continue in Teams","version":"1.5","target":"bot"|"webhook"|"copilot"}
+///           (botId and continuation required; the card is checked against the target)
 /// -> value: the AdaptiveCard object; the handoff link is value.actions[0].url.
 std::string build_handoff_card(std::string_view request);
 
-/// `card`: any text. Options: {"version":"1.5","target":"bot"|"webhook",
+/// `card`: any text. Options: {"version":"1.5","target":"bot"|"webhook"|"copilot",
 /// "allowedSchemes":["https","msteams"]} (all optional; an empty text means defaults)
 /// -> value: {"valid":bool,"problems":[{"code","severity":"error"|"warning","message","path"}]}.
 /// The card text itself never makes the envelope fail (bad JSON is an INVALID_JSON problem);
