@@ -15,7 +15,7 @@
 
 namespace handoffkit::cards {
 namespace {
-using handoffkit::detail::json;
+using handoffkit::json;
 using V = card_version;
 
 struct versioned {
@@ -493,7 +493,7 @@ std::string_view to_string(card_version v) {
 namespace detail {
 
 std::string canonical(const json& value) {
-    return value.dump();
+    return handoffkit::dump_json(value);
 }
 
 std::vector<problem> check_card(const json& card, const validate_options& options) {
@@ -527,16 +527,16 @@ std::optional<json> parse_card_text(std::string_view text, std::optional<problem
         return fail_with("INPUT_TOO_LARGE", "the card is larger than " + std::to_string(max_input_length) +
                                                 " bytes, the most examined");
     if (!handoffkit::detail::is_valid_utf8(text)) return fail_with("INVALID_UTF8", "the card is not valid UTF-8");
-    // parse_json checks the nesting before parsing, against the same limit as cards.
-    static_assert(handoffkit::detail::max_json_depth == static_cast<std::size_t>(max_json_depth));
-    handoffkit::detail::json_failure why;
-    auto parsed = handoffkit::detail::parse_json(text, &why);
-    using handoffkit::detail::json_failure;
+    // The strict parse refuses nesting past the same limit as cards.
+    static_assert(handoffkit::max_json_depth == static_cast<std::size_t>(max_json_depth));
+    json parsed;
+    using handoffkit::json_failure;
+    const json_failure why = handoffkit::parse_json(text, parsed);
     if (why == json_failure::too_deep)
         return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
     if (why == json_failure::not_utf8) return fail_with("INVALID_UTF8", "the card escapes a lone surrogate (no character)");
     if (why == json_failure::duplicate_key) return fail_with("DUPLICATE_KEY", "the card names a key twice in one object");
-    if (parsed.is_discarded()) return fail_with("INVALID_JSON", "the card is not valid JSON");
+    if (why != json_failure::none) return fail_with("INVALID_JSON", "the card is not valid JSON");
     return parsed;
 }
 

@@ -8,7 +8,7 @@ namespace iv = handoffkit::invoke;
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
-using handoffkit::detail::json;
+using handoffkit::json;
 
 namespace {
 
@@ -36,7 +36,7 @@ result<invoke_request> read_request(std::string_view text, bool with_redeem) {
     if (with_redeem) r.known("redeem");
     if (auto e = r.finish()) return *e;
     if (!j->contains("activity")) return fail("INVALID_ARGUMENT", "field 'activity' is required");
-    if (auto it = j->find("redeem"); with_redeem && it != j->end() && !it->is_null()) {
+    if (const json* it = detail::member(*j, "redeem"); with_redeem && it) {
         if (!it->is_object()) return fail("INVALID_ARGUMENT", "field 'redeem' must be an object");
         std::string outcome;
         field_reader rr(*it);
@@ -59,7 +59,11 @@ json redeem_json(const iv::redeem_request& r) {
 json decision_json(const iv::decision& d, const iv::activity* source) {
     json followups = json::array();
     if (source)
-        for (const auto& f : d.followups) followups.push_back(detail::parse_json(iv::followup_json(f, *source)));
+        for (const auto& f : d.followups) {
+            json followup;  // the core wrote it: valid JSON
+            handoffkit::parse_json(iv::followup_json(f, *source), followup);
+            followups.push_back(std::move(followup));
+        }
     return {{"status", d.status}, {"code", d.code}, {"body", d.body}, {"followups", followups}};
 }
 

@@ -1,65 +1,27 @@
-// Reading a token's parts: base64url segments, then the header and claims straight from their
-// JSON text, without building a document (which was most of a verification's time).
+// Reading a token's parts: base64url segments, then the header and claims with SAX handlers on
+// the strict parse (handoffkit/json.hpp), without building a document of either. A token part is
+// JSON without a byte order mark: one is refused like any other malformed part.
 #include "token_parts.hpp"
 
 #include "handoffkit/base64url.hpp"
+#include "handoffkit/json.hpp"
 #include "handoffkit/token.hpp"
-#include "json_fields.hpp"
-#include "json_reader.hpp"
 
 namespace handoffkit::token::detail {
 namespace {
 
-using handoffkit::detail::json_number;
-using handoffkit::detail::json_reader;
-using kind = json_reader::kind;
+using handoffkit::json;
+using handoffkit::json_strict_sax;
 
-// Each reader consumes one value: the claim's when it has the expected type, skipped otherwise.
-bool read_text(json_reader& r, claim<std::string>& c) {
-    if (r.next() != kind::string) return c.found = claim<std::string>::state::wrong, r.skip();
-    std::string_view s;
-    if (!r.string(s)) return false;
-    c.value.assign(s);
-    c.found = claim<std::string>::state::ok;
-    return true;
+template <class T>
+void set_wrong(claim<T>& c) {
+    c.found = claim<T>::state::wrong;
 }
 
-bool read_time(json_reader& r, claim<std::int64_t>& c) {
-    c.found = claim<std::int64_t>::state::wrong;
-    if (r.next() != kind::number) return r.skip();
-    json_number n;
-    if (!r.number(n)) return false;
-    if (n.as_int64(c.value) && c.value >= 0 && c.value <= max_time) c.found = claim<std::int64_t>::state::ok;
-    return true;
-}
-
-bool read_flag(json_reader& r, claim<bool>& c) {
-    if (r.next() != kind::boolean) return c.found = claim<bool>::state::wrong, r.skip();
-    c.found = claim<bool>::state::ok;
-    return r.boolean(c.value);
-}
-
-bool read_audience(json_reader& r, claim<std::vector<std::string>>& c) {
-    using state = claim<std::vector<std::string>>::state;
-    c.found = state::wrong;
-    if (r.next() == kind::string) {
-        std::string_view s;
-        if (!r.string(s)) return false;
-        c.value.emplace_back(s);
-        c.found = state::ok;
-        return true;
-    }
-    if (r.next() != kind::array) return r.skip();
-    bool all_strings = true;
-    const bool read = r.array([&] {
-        if (r.next() != kind::string) return all_strings = false, r.skip();
-        std::string_view s;
-        if (!r.string(s)) return false;
-        c.value.emplace_back(s);
-        return true;
-    });
-    if (all_strings && !c.value.empty()) c.found = state::ok;
-    return read;
+template <class T, class V>
+void set_ok(claim<T>& c, V&& value) {
+    c.value = std::forward<V>(value);
+    c.found = claim<T>::state::ok;
 }
 
 bool is_jti(std::string_view s) {
@@ -70,30 +32,197 @@ bool is_jti(std::string_view s) {
     return true;
 }
 
-// An object's text as compact JSON with sorted members: as written when it already is (tokens
-// handoffkit issued always are), serialized from its document otherwise.
-bool read_object_canonically(json_reader& r, claim<std::string>& c) {
-    if (r.next() != kind::object) return c.found = claim<std::string>::state::wrong, r.skip();
-    std::string_view text;
-    bool canonical = false;
-    if (!r.raw(text, canonical)) return false;
-    c.value = canonical ? std::string(text) : handoffkit::detail::parse_json(text).dump();
-    c.found = claim<std::string>::state::ok;
-    return true;
-}
+// The top-level object of a token part: the root must be an object (anything else stops the
+// parse at once, since the part is then malformed whatever follows).
+class part_sax : public json_strict_sax {
+public:
+    bool start_array(std::size_t n) { return depth() > 0 ? json_strict_sax::start_array(n) : refuse(); }
 
-std::optional<token_header> read_header(std::string_view text) {
-    json_reader r(text);
-    token_header h;
-    const bool ok = r.next() == kind::object && r.object([&](std::string_view key) {
-        if (key == "alg") return read_text(r, h.alg);
-        if (key == "typ") return read_text(r, h.typ);
-        if (key == "kid") return read_text(r, h.kid);
-        if (key == "crit") h.has_crit = true;
-        return r.skip();
-    }) && r.end();
-    if (!ok) return std::nullopt;
-    return h;
+protected:
+    // For each scalar event: true inside the object, a refusal for a scalar root.
+    bool inside() { return depth() > 0 || refuse(); }
+};
+
+// alg, typ and kid as strings (any other type is wrong), and whether crit is named at all.
+class header_sax : public part_sax {
+public:
+    explicit header_sax(token_header& h) : h_(h) {}
+
+    bool key(string_t& name) {
+        if (depth() == 1) {
+            field_ = name == "alg" ? &h_.alg : name == "typ" ? &h_.typ : name == "kid" ? &h_.kid : nullptr;
+            if (name == "crit") h_.has_crit = true;
+        }
+        return json_strict_sax::key(name);
+    }
+    bool string(string_t& s) {
+        if (depth() == 1 && field_) set_ok(*field_, s);
+        return inside();
+    }
+    bool null() { return other(), inside(); }
+    bool boolean(bool) { return other(), inside(); }
+    bool number_integer(json::number_integer_t) { return other(), inside(); }
+    bool number_unsigned(json::number_unsigned_t) { return other(), inside(); }
+    bool number_float(json::number_float_t, const string_t&) { return other(), inside(); }
+    bool start_object(std::size_t n) { return other(), part_sax::start_object(n); }
+    bool start_array(std::size_t n) { return other(), part_sax::start_array(n); }
+
+private:
+    // A value of another type than the member's: wrong for alg/typ/kid.
+    void other() {
+        if (depth() == 1 && field_) set_wrong(*field_);
+    }
+
+    token_header& h_;
+    claim<std::string>* field_ = nullptr;
+};
+
+// The registered claims, typed; other members are parsed (under the strict rules) and ignored.
+class claims_sax : public part_sax {
+public:
+    explicit claims_sax(token_claims& c) : c_(c) {}
+
+    bool key(string_t& name) {
+        if (depth() == 1) field_ = field_named(name);
+        return json_strict_sax::key(name);
+    }
+
+    bool string(string_t& s) {
+        if (depth() == 0) return refuse();
+        if (in_audience_list()) {
+            c_.aud.value.push_back(s);
+            return true;
+        }
+        if (capturing()) return json_strict_sax::string(s);
+        if (depth() == 1) member_string(s);
+        return true;
+    }
+    bool boolean(bool b) {
+        if (capturing()) return json_strict_sax::boolean(b);
+        if (depth() == 1 && field_ == field::ctx_ref) set_ok(c_.ctx_ref, b);
+        else other();
+        return inside();
+    }
+    bool number_unsigned(json::number_unsigned_t n) {
+        if (capturing()) return json_strict_sax::number_unsigned(n);
+        if (depth() == 1 && time_claim() && n <= static_cast<std::uint64_t>(max_time))
+            set_ok(*time_claim(), static_cast<std::int64_t>(n));
+        else other();
+        return inside();
+    }
+    // Negative and fractional times, like every other mistyped value, are wrong.
+    bool number_integer(json::number_integer_t n) {
+        if (capturing()) return json_strict_sax::number_integer(n);
+        return other(), inside();
+    }
+    bool number_float(json::number_float_t n, const string_t& text) {
+        if (capturing()) return json_strict_sax::number_float(n, text);
+        return other(), inside();
+    }
+    bool null() {
+        if (capturing()) return json_strict_sax::null();
+        return other(), inside();
+    }
+
+    bool start_object(std::size_t n) {
+        if (!capturing() && depth() == 1 && field_ == field::ctx) capture_next(context_);
+        else other();
+        return part_sax::start_object(n);
+    }
+    bool end_object() {
+        if (!json_strict_sax::end_object()) return false;
+        if (depth() == 1 && field_ == field::ctx && !capturing()) set_ok(c_.ctx, handoffkit::dump_json(context_));
+        return true;
+    }
+    bool start_array(std::size_t n) {
+        if (!capturing() && depth() == 1 && field_ == field::aud) audience_list_ = true;
+        else other();
+        return part_sax::start_array(n);
+    }
+    bool end_array() {
+        if (!json_strict_sax::end_array()) return false;
+        if (depth() == 1 && audience_list_) {
+            audience_list_ = false;
+            if (audience_strings_ && !c_.aud.value.empty()) c_.aud.found = claim<std::vector<std::string>>::state::ok;
+            else set_wrong(c_.aud);
+        }
+        return true;
+    }
+
+private:
+    enum class field { other, iss, sub, jti, aud, iat, exp, nbf, ctx, ctx_ref };
+
+    static field field_named(std::string_view k) {
+        if (k == "iss") return field::iss;
+        if (k == "sub") return field::sub;
+        if (k == "jti") return field::jti;
+        if (k == "aud") return field::aud;
+        if (k == "iat") return field::iat;
+        if (k == "exp") return field::exp;
+        if (k == "nbf") return field::nbf;
+        if (k == "ctx") return field::ctx;
+        if (k == "ctx_ref") return field::ctx_ref;
+        return field::other;
+    }
+
+    claim<std::int64_t>* time_claim() {
+        return field_ == field::iat ? &c_.iat : field_ == field::exp ? &c_.exp : field_ == field::nbf ? &c_.nbf : nullptr;
+    }
+
+    bool in_audience_list() const { return audience_list_ && depth() == 2; }
+
+    void member_string(string_t& s) {
+        switch (field_) {
+            case field::iss: return set_ok(c_.iss, s);
+            case field::sub: return set_ok(c_.sub, s);
+            case field::jti: return is_jti(s) ? set_ok(c_.jti, s) : set_wrong(c_.jti);
+            case field::aud: return c_.aud.value.assign(1, s), c_.aud.found = claim<std::vector<std::string>>::state::ok, void();
+            default: return other();
+        }
+    }
+
+    // Any value of another type than its claim's, at the top level or inside the audience list.
+    void other() {
+        if (in_audience_list()) {
+            audience_strings_ = false;
+            return;
+        }
+        if (depth() != 1) return;
+        switch (field_) {
+            case field::iss: return set_wrong(c_.iss);
+            case field::sub: return set_wrong(c_.sub);
+            case field::jti: return set_wrong(c_.jti);
+            case field::aud: return set_wrong(c_.aud);
+            case field::iat: return set_wrong(c_.iat);
+            case field::exp: return set_wrong(c_.exp);
+            case field::nbf: return set_wrong(c_.nbf);
+            case field::ctx: return set_wrong(c_.ctx);
+            case field::ctx_ref: return set_wrong(c_.ctx_ref);
+            case field::other: return;
+        }
+    }
+
+    token_claims& c_;
+    field field_ = field::other;
+    bool audience_list_ = false;
+    bool audience_strings_ = true;
+    json context_;
+};
+
+// Any JSON object, checked under the strict rules and otherwise ignored.
+class object_sax : public part_sax {
+public:
+    bool string(string_t&) { return inside(); }
+    bool boolean(bool) { return inside(); }
+    bool number_integer(json::number_integer_t) { return inside(); }
+    bool number_unsigned(json::number_unsigned_t) { return inside(); }
+    bool number_float(json::number_float_t, const string_t&) { return inside(); }
+    bool null() { return inside(); }
+};
+
+template <class Handler>
+bool read_part(std::string_view text, Handler& handler) {
+    return handoffkit::parse_json_sax(text, handler, handoffkit::json_bom::refuse) == handoffkit::json_failure::none;
 }
 
 }  // namespace
@@ -108,40 +237,29 @@ result<token_parts> split(std::string_view token) {
     auto payload = base64url::decode(token.substr(first + 1, second - first - 1));
     auto signature = base64url::decode(token.substr(second + 1));
     if (!header || !payload || !signature) return fail("MALFORMED", "a token part is not strict base64url");
-    auto fields = read_header(*header);
-    if (!fields) return fail("MALFORMED", "the token header is not a JSON object");
+    token_header fields;
+    header_sax reader(fields);
+    if (!read_part(*header, reader)) return fail("MALFORMED", "the token header is not a JSON object");
     return token_parts{token.substr(0, second), std::move(*header), std::move(*payload), std::move(*signature),
-                       std::move(*fields)};
+                       std::move(fields)};
 }
 
 std::optional<token_claims> read_claims(std::string_view payload) {
-    json_reader r(payload);
     token_claims c;
-    const bool ok = r.next() == kind::object && r.object([&](std::string_view key) {
-        if (key == "iss") return read_text(r, c.iss);
-        if (key == "sub") return read_text(r, c.sub);
-        if (key == "jti") {
-            if (!read_text(r, c.jti)) return false;
-            if (c.jti.ok() && !is_jti(c.jti.value)) c.jti.found = claim<std::string>::state::wrong;
-            return true;
-        }
-        if (key == "aud") return read_audience(r, c.aud);
-        if (key == "iat") return read_time(r, c.iat);
-        if (key == "exp") return read_time(r, c.exp);
-        if (key == "nbf") return read_time(r, c.nbf);
-        if (key == "ctx") return read_object_canonically(r, c.ctx);
-        if (key == "ctx_ref") return read_flag(r, c.ctx_ref);
-        return r.skip();
-    }) && r.end();
-    if (!ok) return std::nullopt;
+    claims_sax reader(c);
+    if (!read_part(payload, reader)) return std::nullopt;
     return c;
 }
 
+bool is_claims_object(std::string_view payload) {
+    object_sax reader;
+    return read_part(payload, reader);
+}
+
 std::optional<std::string> canonical_object(std::string_view text) {
-    json_reader r(text);
-    claim<std::string> object;
-    if (!read_object_canonically(r, object) || !object.ok() || !r.end()) return std::nullopt;
-    return std::move(object.value);
+    json object;
+    if (handoffkit::parse_json(text, object) != handoffkit::json_failure::none || !object.is_object()) return std::nullopt;
+    return handoffkit::dump_json(object);
 }
 
 }  // namespace handoffkit::token::detail

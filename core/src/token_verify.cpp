@@ -2,7 +2,6 @@
 #include <algorithm>
 
 #include "handoffkit/token.hpp"
-#include "json_fields.hpp"
 #include "token_parts.hpp"
 
 namespace handoffkit::token {
@@ -134,7 +133,7 @@ result<verified_token> redeem(std::string_view token, const key_set& keys, const
 result<inspected_token> inspect(std::string_view token) {
     auto parts = detail::split(token);
     if (!parts) return parts.err();
-    if (!handoffkit::detail::is_json_object(parts->payload_bytes))
+    if (!detail::is_claims_object(parts->payload_bytes))
         return fail("MALFORMED", "the token claims are not a JSON object");
     return inspected_token{std::move(parts->header_bytes), std::move(parts->payload_bytes)};
 }

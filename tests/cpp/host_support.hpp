@@ -26,7 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host.hpp"
-#include "vectors.hpp"
+#include "cli.hpp"
 
 namespace handoffkit::test {
 

@@ -1,0 +1,245 @@
+// The strict parse and the writer of handoffkit/json.hpp.
+#include "handoffkit/json.hpp"
+
+#include <cstring>
+
+#include "text_checks.hpp"
+
+namespace handoffkit {
+namespace {
+
+// Objects with up to this many keys are checked for a repeated key by comparing with each
+// earlier one (cheaper than hashing for the small objects hot paths read); larger ones use a set.
+constexpr std::size_t linear_key_check = 16;
+
+}  // namespace
+
+std::string json_failure_message(json_failure why, std::string_view what) {
+    const std::string subject(what);
+    switch (why) {
+        case json_failure::too_large: return subject + " is over " + std::to_string(max_json_bytes >> 20) + " MiB";
+        case json_failure::too_deep:
+            return subject + " nests deeper than " + std::to_string(max_json_depth) + " levels";
+        case json_failure::not_utf8: return subject + " is not UTF-8 (or escapes a lone surrogate)";
+        case json_failure::duplicate_key: return subject + " names a key twice in one object";
+        case json_failure::none:
+        case json_failure::syntax: break;
+    }
+    return subject + " is not valid JSON";
+}
+
+// ---- the strict handler ----
+
+bool json_strict_sax::refuse(json_failure why) {
+    if (failure_ == json_failure::none) failure_ = why;
+    return false;
+}
+
+// Where a captured value goes: the capture's target, the open array, or the member slot of the
+// open object. `opens`: the value is a container whose events follow.
+bool json_strict_sax::place(json&& value, bool opens) {
+    json* at = nullptr;
+    if (open_.empty()) {
+        at = capture_target_;
+        capture_target_ = nullptr;
+        *at = std::move(value);
+    } else if (json& top = *open_.back(); top.is_array()) {
+        at = &top.get_ref<json::array_t&>().emplace_back(std::move(value));
+    } else {
+        at = slot_;
+        *at = std::move(value);
+    }
+    if (opens) open_.push_back(at);
+    return true;
+}
+
+bool json_strict_sax::null() { return !capturing() || place(json(nullptr), false); }
+bool json_strict_sax::boolean(bool value) { return !capturing() || place(json(value), false); }
+bool json_strict_sax::number_integer(json::number_integer_t value) { return !capturing() || place(json(value), false); }
+bool json_strict_sax::number_unsigned(json::number_unsigned_t value) { return !capturing() || place(json(value), false); }
+bool json_strict_sax::number_float(json::number_float_t value, const string_t&) {
+    return !capturing() || place(json(value), false);
+}
+bool json_strict_sax::string(string_t& value) { return !capturing() || place(json(std::move(value)), false); }
+bool json_strict_sax::binary(json::binary_t&) { return refuse(); }
+
+bool json_strict_sax::parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return refuse();  // its text quotes the input: only the fact is kept
+}
+
+bool json_strict_sax::enter() {
+    if (levels_.size() >= max_json_depth) return refuse(json_failure::too_deep);
+    levels_.push_back(level{key_spans_.size(), nullptr});
+    return true;
+}
+
+bool json_strict_sax::leave() {
+    const std::size_t first = levels_.back().first_key;
+    if (first < key_spans_.size()) key_text_.resize(key_spans_[first].first);
+    key_spans_.resize(first);
+    levels_.pop_back();
+    return true;
+}
+
+bool json_strict_sax::start_object(std::size_t) {
+    if (!enter()) return false;
+    return !capturing() || place(json::object(), true);
+}
+
+bool json_strict_sax::start_array(std::size_t) {
+    if (!enter()) return false;
+    return !capturing() || place(json::array(), true);
+}
+
+bool json_strict_sax::end_object() {
+    if (!open_.empty()) open_.pop_back();
+    return leave();
+}
+
+bool json_strict_sax::end_array() {
+    if (!open_.empty()) open_.pop_back();
+    return leave();
+}
+
+bool json_strict_sax::key(string_t& name) {
+    if (open_.empty()) return unique_key(name);
+    // A captured object is its own record of its keys.
+    auto [it, fresh] = open_.back()->get_ref<json::object_t&>().emplace(std::move(name), nullptr);
+    if (!fresh) return refuse(json_failure::duplicate_key);
+    slot_ = &it->second;
+    return true;
+}
+
+bool json_strict_sax::unique_key(std::string_view name) {
+    level& top = levels_.back();
+    if (top.many) return top.many->emplace(name).second || refuse(json_failure::duplicate_key);
+    for (std::size_t i = top.first_key; i < key_spans_.size(); ++i) {
+        const auto [offset, length] = key_spans_[i];
+        if (std::string_view(key_text_).substr(offset, length) == name) return refuse(json_failure::duplicate_key);
+    }
+    if (key_spans_.size() - top.first_key >= linear_key_check) {
+        top.many = std::make_unique<std::unordered_set<std::string>>();
+        for (std::size_t i = top.first_key; i < key_spans_.size(); ++i)
+            top.many->emplace(key_text_, key_spans_[i].first, key_spans_[i].second);
+        top.many->emplace(name);
+        return true;
+    }
+    key_spans_.emplace_back(key_text_.size(), name.size());
+    key_text_.append(name);
+    return true;
+}
+
+// ---- parsing ----
+
+namespace json_detail {
+
+bool has_nul(std::string_view text) { return std::memchr(text.data(), '\0', text.size()) != nullptr; }
+
+bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
+
+json_failure classify(std::string_view text, json_failure seen) {
+    if (text.size() > max_json_bytes) return json_failure::too_large;
+    if (seen == json_failure::too_deep || detail::json_nesting_exceeds(text, static_cast<int>(max_json_depth)))
+        return json_failure::too_deep;
+    if (seen == json_failure::duplicate_key) return json_failure::duplicate_key;
+    if (!detail::is_valid_utf8(text) || detail::escapes_lone_surrogate(text)) return json_failure::not_utf8;
+    return json_failure::syntax;
+}
+
+}  // namespace json_detail
+
+json_failure parse_json(std::string_view text, json& out, json_bom bom) {
+    json_strict_sax document;
+    document.capture_next(out);
+    return parse_json_sax(text, document, bom);
+}
+
+std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// ---- writing ----
+
+json_writer& json_writer::open(char bracket) {
+    separate();
+    out_ += bracket;
+    ++depth_;
+    has_items_ &= ~(std::uint64_t{1} << (depth_ % 64));
+    return *this;
+}
+
+json_writer& json_writer::close(char bracket) {
+    out_ += bracket;
+    --depth_;
+    return *this;
+}
+
+// Before a value or key: the comma after an earlier item, unless the value follows its key.
+void json_writer::separate() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    const std::uint64_t bit = std::uint64_t{1} << (depth_ % 64);
+    if (depth_ > 0 && (has_items_ & bit)) out_ += ',';
+    has_items_ |= bit;
+}
+
+json_writer& json_writer::key(std::string_view name) {
+    separate();
+    escaped(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+}
+
+// Text that needs no escape (printable ASCII but '"' and '\\') is copied between quotes, which is
+// what nlohmann writes for it; anything else is escaped by nlohmann itself.
+void json_writer::escaped(std::string_view s) {
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+            out_ += dump_json(json(s));
+            return;
+        }
+    }
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+}
+
+json_writer& json_writer::string(std::string_view value) {
+    separate();
+    escaped(value);
+    return *this;
+}
+
+json_writer& json_writer::number(std::int64_t value) {
+    separate();
+    out_ += std::to_string(value);
+    return *this;
+}
+
+json_writer& json_writer::boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    return *this;
+}
+
+json_writer& json_writer::null() {
+    separate();
+    out_ += "null";
+    return *this;
+}
+
+json_writer& json_writer::value(const json& document) {
+    separate();
+    out_ += dump_json(document);
+    return *this;
+}
+
+json_writer& json_writer::raw(std::string_view json_text) {
+    separate();
+    out_ += json_text;
+    return *this;
+}
+
+}  // namespace handoffkit
