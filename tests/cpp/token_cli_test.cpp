@@ -200,3 +200,27 @@ TEST_CASE("token CLI: a token part with a byte order mark is MALFORMED: inspect,
         }
     }
 }
+
+TEST_CASE("token CLI: --ctx is read by the core's strict parse: a key named twice is refused, nothing issued") {
+    // Issue 14 finding 7: `--ctx '{"a":1,"a":2}'` issued {"a":2}.
+    scratch_dir dir;
+    const std::string keys = dir.write("keys.json", key_set("main"));
+    const std::vector<std::string> issue{"token", "issue", "--keys", keys, "--bot-id", "28:b", "--now", "1700000000",
+                                         "--random", "000102030405060708090a0b0c0d0e0f"};
+    for (const char* ctx : {R"({"a":1,"a":2})", R"({"a":{"b":1,"b":1}})", "{\"a\":\"\xff\"}", "{", "1 2"}) {
+        CAPTURE(ctx);
+        const auto r = run_cli(concat(issue, {"--ctx", ctx}));
+        CHECK(r.status == 1);
+        CHECK(r.out.empty());
+        CHECK(cli_error_code(r) == "CONTEXT_INVALID");
+    }
+    const auto twice = run_cli(concat(issue, {"--ctx", R"({"a":1,"a":2})"}));
+    CHECK(twice.err.find("names a key twice") != std::string::npos);
+    const auto ok = run_cli(concat(issue, {"--ctx", R"({ "b": 2, "a": 1 })"}));
+    REQUIRE_MESSAGE(ok.status == 0, ok.err);
+    const auto inspected = run_cli({"token", "inspect", json::parse(ok.out)["token"].get<std::string>()});
+    REQUIRE(inspected.status == 0);
+    CHECK(json::parse(inspected.out)["claims"]["ctx"] == json{{"a", 1}, {"b", 2}});
+    // JSON that is not an object is still the core's CONTEXT_INVALID.
+    CHECK(cli_error_code(run_cli(concat(issue, {"--ctx", "[1]"}))) == "CONTEXT_INVALID");
+}
