@@ -22,7 +22,7 @@ public:
     std::optional<error> problem;
     bool root_is_object = false;
 
-    bool key(string_t& name) {
+    bool key(string_t& name) override {
         if (depth() == 1) {
             member_ = top_field(name);
             child_ = {};
@@ -31,7 +31,7 @@ public:
         }
         return json_strict_sax::key(name);
     }
-    bool string(string_t& s) {
+    bool string(string_t& s) override {
         if (const field* f = current()) {
             if (f->out) *f->out = s;
             else other();  // from, recipient, conversation: objects
@@ -41,22 +41,22 @@ public:
         }
         return true;
     }
-    bool null() { return true; }  // null counts as absent
-    bool boolean(bool) { return other(); }
-    bool number_integer(json::number_integer_t) { return other(); }
-    bool number_unsigned(json::number_unsigned_t) { return other(); }
-    bool number_float(json::number_float_t, const string_t&) { return other(); }
-    bool start_object(std::size_t n) {
+    bool null() override { return true; }  // null counts as absent
+    bool boolean(bool) override { return other(); }
+    bool number_integer(json::number_integer_t) override { return other(); }
+    bool number_unsigned(json::number_unsigned_t) override { return other(); }
+    bool number_float(json::number_float_t, const string_t&) override { return other(); }
+    bool start_object(std::size_t n) override {
         if (depth() == 0) root_is_object = true;
         if (depth() == 1 && member_.object) in_member_object_ = true;
         else other();
         return json_strict_sax::start_object(n);
     }
-    bool end_object() {
+    bool end_object() override {
         if (depth() == 2) in_member_object_ = false;
         return json_strict_sax::end_object();
     }
-    bool start_array(std::size_t n) { return other(), json_strict_sax::start_array(n); }
+    bool start_array(std::size_t n) override { return other(), json_strict_sax::start_array(n); }
 
 private:
     // A member this reader reads: where its string goes (or an object whose members it reads), its

@@ -30,6 +30,14 @@ std::string json_failure_message(json_failure why, std::string_view what) {
 
 // ---- the strict handler ----
 
+// Room for what the small texts of hot paths hold (a token part: a few levels, a dozen keys), so
+// that reading one does not grow these piece by piece.
+json_strict_sax::json_strict_sax() {
+    levels_.reserve(8);
+    key_spans_.reserve(16);
+    key_text_.reserve(160);
+}
+
 bool json_strict_sax::refuse(json_failure why) {
     if (failure_ == json_failure::none) failure_ = why;
     return false;
@@ -137,6 +145,11 @@ bool has_nul(std::string_view text) { return std::memchr(text.data(), '\0', text
 
 bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
 
+}  // namespace json_detail
+
+namespace {
+
+// The reason for refusing `text`, in the precedence order, from what the handler saw.
 json_failure classify(std::string_view text, json_failure seen) {
     if (text.size() > max_json_bytes) return json_failure::too_large;
     if (seen == json_failure::too_deep || detail::json_nesting_exceeds(text, static_cast<int>(max_json_depth)))
@@ -146,7 +159,20 @@ json_failure classify(std::string_view text, json_failure seen) {
     return json_failure::syntax;
 }
 
-}  // namespace json_detail
+}  // namespace
+
+json_failure parse_json_sax(std::string_view text, json_strict_sax& handler, json_bom bom) {
+    if (text.size() > max_json_bytes) return json_failure::too_large;
+    // A refused BOM stops before any event. A NUL is looked for after parsing, so that a key
+    // named twice before it keeps its precedence, as it would were the NUL a syntax error.
+    if (bom == json_bom::refuse && json_detail::starts_with_bom(text))
+        return classify(text, json_failure::syntax);
+    const char* begin = text.data();
+    const bool parsed = json::sax_parse(begin, begin + text.size(), &handler, json::input_format_t::json,
+                                        /*strict=*/true, /*ignore_comments=*/false);
+    if (parsed && !json_detail::has_nul(text)) return json_failure::none;
+    return classify(text, parsed ? json_failure::syntax : handler.failure());
+}
 
 json_failure parse_json(std::string_view text, json& out, json_bom bom) {
     json_strict_sax document;

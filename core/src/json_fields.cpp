@@ -7,7 +7,7 @@ namespace {
 // Any JSON text under the strict rules, noting only whether its root is an object.
 class root_kind_sax : public json_strict_sax {
 public:
-    bool start_object(std::size_t n) {
+    bool start_object(std::size_t n) override {
         if (depth() == 0) root_is_object = true;
         return json_strict_sax::start_object(n);
     }

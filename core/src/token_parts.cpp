@@ -36,7 +36,7 @@ bool is_jti(std::string_view s) {
 // parse at once, since the part is then malformed whatever follows).
 class part_sax : public json_strict_sax {
 public:
-    bool start_array(std::size_t n) { return depth() > 0 ? json_strict_sax::start_array(n) : refuse(); }
+    bool start_array(std::size_t n) override { return depth() > 0 ? json_strict_sax::start_array(n) : refuse(); }
 
 protected:
     // For each scalar event: true inside the object, a refusal for a scalar root.
@@ -48,24 +48,24 @@ class header_sax : public part_sax {
 public:
     explicit header_sax(token_header& h) : h_(h) {}
 
-    bool key(string_t& name) {
+    bool key(string_t& name) override {
         if (depth() == 1) {
             field_ = name == "alg" ? &h_.alg : name == "typ" ? &h_.typ : name == "kid" ? &h_.kid : nullptr;
             if (name == "crit") h_.has_crit = true;
         }
         return json_strict_sax::key(name);
     }
-    bool string(string_t& s) {
+    bool string(string_t& s) override {
         if (depth() == 1 && field_) set_ok(*field_, s);
         return inside();
     }
-    bool null() { return other(), inside(); }
-    bool boolean(bool) { return other(), inside(); }
-    bool number_integer(json::number_integer_t) { return other(), inside(); }
-    bool number_unsigned(json::number_unsigned_t) { return other(), inside(); }
-    bool number_float(json::number_float_t, const string_t&) { return other(), inside(); }
-    bool start_object(std::size_t n) { return other(), part_sax::start_object(n); }
-    bool start_array(std::size_t n) { return other(), part_sax::start_array(n); }
+    bool null() override { return other(), inside(); }
+    bool boolean(bool) override { return other(), inside(); }
+    bool number_integer(json::number_integer_t) override { return other(), inside(); }
+    bool number_unsigned(json::number_unsigned_t) override { return other(), inside(); }
+    bool number_float(json::number_float_t, const string_t&) override { return other(), inside(); }
+    bool start_object(std::size_t n) override { return other(), part_sax::start_object(n); }
+    bool start_array(std::size_t n) override { return other(), part_sax::start_array(n); }
 
 private:
     // A value of another type than the member's: wrong for alg/typ/kid.
@@ -82,12 +82,12 @@ class claims_sax : public part_sax {
 public:
     explicit claims_sax(token_claims& c) : c_(c) {}
 
-    bool key(string_t& name) {
+    bool key(string_t& name) override {
         if (depth() == 1) field_ = field_named(name);
         return json_strict_sax::key(name);
     }
 
-    bool string(string_t& s) {
+    bool string(string_t& s) override {
         if (depth() == 0) return refuse();
         if (in_audience_list()) {
             c_.aud.value.push_back(s);
@@ -97,13 +97,13 @@ public:
         if (depth() == 1) member_string(s);
         return true;
     }
-    bool boolean(bool b) {
+    bool boolean(bool b) override {
         if (capturing()) return json_strict_sax::boolean(b);
         if (depth() == 1 && field_ == field::ctx_ref) set_ok(c_.ctx_ref, b);
         else other();
         return inside();
     }
-    bool number_unsigned(json::number_unsigned_t n) {
+    bool number_unsigned(json::number_unsigned_t n) override {
         if (capturing()) return json_strict_sax::number_unsigned(n);
         if (depth() == 1 && time_claim() && n <= static_cast<std::uint64_t>(max_time))
             set_ok(*time_claim(), static_cast<std::int64_t>(n));
@@ -111,35 +111,35 @@ public:
         return inside();
     }
     // Negative and fractional times, like every other mistyped value, are wrong.
-    bool number_integer(json::number_integer_t n) {
+    bool number_integer(json::number_integer_t n) override {
         if (capturing()) return json_strict_sax::number_integer(n);
         return other(), inside();
     }
-    bool number_float(json::number_float_t n, const string_t& text) {
+    bool number_float(json::number_float_t n, const string_t& text) override {
         if (capturing()) return json_strict_sax::number_float(n, text);
         return other(), inside();
     }
-    bool null() {
+    bool null() override {
         if (capturing()) return json_strict_sax::null();
         return other(), inside();
     }
 
-    bool start_object(std::size_t n) {
+    bool start_object(std::size_t n) override {
         if (!capturing() && depth() == 1 && field_ == field::ctx) capture_next(context_);
         else other();
         return part_sax::start_object(n);
     }
-    bool end_object() {
+    bool end_object() override {
         if (!json_strict_sax::end_object()) return false;
         if (depth() == 1 && field_ == field::ctx && !capturing()) set_ok(c_.ctx, handoffkit::dump_json(context_));
         return true;
     }
-    bool start_array(std::size_t n) {
+    bool start_array(std::size_t n) override {
         if (!capturing() && depth() == 1 && field_ == field::aud) audience_list_ = true;
         else other();
         return part_sax::start_array(n);
     }
-    bool end_array() {
+    bool end_array() override {
         if (!json_strict_sax::end_array()) return false;
         if (depth() == 1 && audience_list_) {
             audience_list_ = false;
@@ -212,12 +212,12 @@ private:
 // Any JSON object, checked under the strict rules and otherwise ignored.
 class object_sax : public part_sax {
 public:
-    bool string(string_t&) { return inside(); }
-    bool boolean(bool) { return inside(); }
-    bool number_integer(json::number_integer_t) { return inside(); }
-    bool number_unsigned(json::number_unsigned_t) { return inside(); }
-    bool number_float(json::number_float_t, const string_t&) { return inside(); }
-    bool null() { return inside(); }
+    bool string(string_t&) override { return inside(); }
+    bool boolean(bool) override { return inside(); }
+    bool number_integer(json::number_integer_t) override { return inside(); }
+    bool number_unsigned(json::number_unsigned_t) override { return inside(); }
+    bool number_float(json::number_float_t, const string_t&) override { return inside(); }
+    bool null() override { return inside(); }
 };
 
 template <class Handler>

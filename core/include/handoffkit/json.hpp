@@ -25,11 +25,11 @@
 //   handoffkit::json doc;
 //   if (handoffkit::parse_json(text, doc) != handoffkit::json_failure::none) ...;
 // Reading a few members without a document (hot paths): derive a handler from json_strict_sax,
-// hide the events you want (calling the base's for the rest), and run parse_json_sax:
+// override the events you want (calling the base's from them), and run parse_json_sax:
 //   struct iss_reader : handoffkit::json_strict_sax {
 //       std::string iss; bool is_iss = false;
-//       bool key(std::string& k) { if (depth() == 1) is_iss = k == "iss"; return json_strict_sax::key(k); }
-//       bool string(std::string& s) { if (depth() == 1 && is_iss) iss = s; return json_strict_sax::string(s); }
+//       bool key(string_t& k) override { if (depth() == 1) is_iss = k == "iss"; return json_strict_sax::key(k); }
+//       bool string(string_t& s) override { if (depth() == 1 && is_iss) iss = s; return json_strict_sax::string(s); }
 //   };
 //   iss_reader r;
 //   auto why = handoffkit::parse_json_sax(text, r);
@@ -68,27 +68,30 @@ std::string json_failure_message(json_failure why, std::string_view what);
 /// The strict rules as a SAX handler of nlohmann's interface: depth, a key named twice in one
 /// object, parse errors (their text dropped). Every event is accepted and forgotten unless the
 /// handler is capturing (capture_next), when it builds that value as a document. Handlers that
-/// read fields derive from it, hide the events they use and call the base's events from theirs.
+/// read fields derive from it, override the events they use and call the base's from theirs
+/// (the events are virtual so that nlohmann's parser is instantiated once, for this class).
 class json_strict_sax {
 public:
     using string_t = json::string_t;
 
-    json_strict_sax() = default;
+    json_strict_sax();
     json_strict_sax(const json_strict_sax&) = delete;
     json_strict_sax& operator=(const json_strict_sax&) = delete;
+    virtual ~json_strict_sax() = default;
 
-    bool null();
-    bool boolean(bool value);
-    bool number_integer(json::number_integer_t value);
-    bool number_unsigned(json::number_unsigned_t value);
-    bool number_float(json::number_float_t value, const string_t& text);
-    bool string(string_t& value);
-    bool binary(json::binary_t& value);  // never emitted for JSON text: refused
-    bool start_object(std::size_t elements);
-    bool key(string_t& name);
-    bool end_object();
-    bool start_array(std::size_t elements);
-    bool end_array();
+    virtual bool null();
+    virtual bool boolean(bool value);
+    virtual bool number_integer(json::number_integer_t value);
+    virtual bool number_unsigned(json::number_unsigned_t value);
+    virtual bool number_float(json::number_float_t value, const string_t& text);
+    virtual bool string(string_t& value);
+    virtual bool start_object(std::size_t elements);
+    virtual bool key(string_t& name);
+    virtual bool end_object();
+    virtual bool start_array(std::size_t elements);
+    virtual bool end_array();
+    // Never emitted for JSON text: refused. Parse errors: refused, nlohmann's text dropped.
+    bool binary(json::binary_t& value);
     bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& e);
 
     /// Open arrays and objects: 0 before the first value, 1 inside the outermost container.
@@ -134,25 +137,12 @@ namespace json_detail {
 /// What no handler sees: a NUL byte anywhere, a byte order mark at the start.
 bool has_nul(std::string_view text);
 bool starts_with_bom(std::string_view text);
-/// The reason for refusing `text`, in the precedence order, from what the handler saw.
-json_failure classify(std::string_view text, json_failure seen);
 }  // namespace json_detail
 
-/// Runs `handler` (a json_strict_sax or derived from it) over `text` under the strict rules.
-/// Returns none when the text is acceptable JSON and the handler took every event, else why not.
-template <class Handler>
-json_failure parse_json_sax(std::string_view text, Handler& handler, json_bom bom = json_bom::skip) {
-    if (text.size() > max_json_bytes) return json_failure::too_large;
-    // A refused BOM stops before any event. A NUL is looked for after parsing, so that a key
-    // named twice before it keeps its precedence, as it would were the NUL a syntax error.
-    if (bom == json_bom::refuse && json_detail::starts_with_bom(text))
-        return json_detail::classify(text, json_failure::syntax);
-    const char* begin = text.data();
-    const bool parsed = json::sax_parse(begin, begin + text.size(), &handler, json::input_format_t::json,
-                                        /*strict=*/true, /*ignore_comments=*/false);
-    if (parsed && !json_detail::has_nul(text)) return json_failure::none;
-    return json_detail::classify(text, parsed ? json_failure::syntax : handler.failure());
-}
+/// Runs `handler` (a json_strict_sax, or a handler derived from it) over `text` under the strict
+/// rules. Returns none when the text is acceptable JSON and the handler took every event, else
+/// why not, with the precedence of the file comment.
+json_failure parse_json_sax(std::string_view text, json_strict_sax& handler, json_bom bom = json_bom::skip);
 
 /// The strict parse into a document. On failure `out` is unspecified (a partial document).
 json_failure parse_json(std::string_view text, json& out, json_bom bom = json_bom::skip);
