@@ -359,3 +359,20 @@ TEST_CASE("dump_json replaces bytes that are not UTF-8 instead of throwing") {
     CHECK(handoffkit::dump_json(json("a\xff" "b")) == "\"a\xEF\xBF\xBD" "b\"");
     CHECK(handoffkit::dump_json(json{{"\xC3", 1}}) == "{\"\xEF\xBF\xBD\":1}");
 }
+
+namespace {
+// The example of handoffkit/json.hpp's file comment, as it is written there.
+struct iss_reader : handoffkit::json_strict_sax {
+    std::string iss; bool is_iss = false;
+    bool key(string_t& k) override { if (depth() == 1) is_iss = k == "iss"; return json_strict_sax::key(k); }
+    bool string(string_t& s) override { if (depth() == 1 && is_iss) iss = s; return json_strict_sax::string(s); }
+};
+}  // namespace
+
+TEST_CASE("json: the header's example reads one member under the strict rules") {
+    iss_reader r;
+    CHECK(handoffkit::parse_json_sax(R"({"a":{"iss":"inner"},"iss":"outer","b":[1]})", r) == json_failure::none);
+    CHECK(r.iss == "outer");
+    iss_reader twice;
+    CHECK(handoffkit::parse_json_sax(R"({"iss":"a","iss":"b"})", twice) == json_failure::duplicate_key);
+}

@@ -396,6 +396,27 @@ TEST_CASE("verify: every claim is read with its type, wherever it stands and wha
                             keys(), options());
     REQUIRE(ctx);
     CHECK(ctx->context == std::optional<std::string>("{\"a\":\"\xC3\xA9\",\"b\":[1,{\"c\":true,\"d\":null}]}"));
+    // Already canonical (what handoffkit issues: written as read), or not (a float, an integer past
+    // int64, members out of order: serialized from the document), the text is dump_json's.
+    for (const auto& pair : std::vector<std::pair<std::string, std::string>>{
+             {R"({"a":1,"b":[true,null,"x",-2,{}],"c":{"d":-0,"e":[]}})", R"({"a":1,"b":[true,null,"x",-2,{}],"c":{"d":0,"e":[]}})"},
+             {R"({"a":1.50,"b":18446744073709551615})", R"({"a":1.5,"b":18446744073709551615})"},
+             {R"({"b":{"y":1,"x":2},"a":0})", R"({"a":0,"b":{"x":2,"y":1}})"},
+             {R"({"a":[{"k":2,"j":1}]})", R"({"a":[{"j":1,"k":2}]})"}}) {
+        const std::string& given = pair.first;
+        const std::string& canonical = pair.second;
+        CAPTURE(given);
+        const auto read = verify(signed_token(header, claims_with(",\"ctx\":" + given)), keys(), options());
+        REQUIRE(read);
+        CHECK(read->context == std::optional<std::string>(canonical));
+        auto with_context = request();
+        with_context.context = given;
+        const auto issued = issue(with_context, keys());
+        REQUIRE(issued);
+        CHECK(verify(issued->token, keys(), options())->context == std::optional<std::string>(canonical));
+    }
+    // A key named twice inside ctx is refused like anywhere else in a token part.
+    CHECK(verify(signed_token(header, claims_with(R"(,"ctx":{"a":1,"a":2})")), keys(), options()).err().code == "MALFORMED");
     // Times are integers in [0, 2^53-1]; a fraction, a negative number or a string is wrong.
     for (const char* exp : {"1700000600.5", "-1", "\"1700000600\"", "9007199254740992", "null"}) {
         CAPTURE(exp);
