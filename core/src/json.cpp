@@ -180,33 +180,33 @@ json_failure parse_json(std::string_view text, json& out, json_bom bom) {
     return parse_json_sax(text, document, bom);
 }
 
-std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+// The one serializer: json_writer walks the document (see json_writer::value).
+std::string dump_json(const json& value) {
+    std::string out;
+    json_writer(out).value(value);
+    return out;
+}
 
 // ---- writing ----
 
 json_writer& json_writer::open(char bracket) {
     separate();
     out_ += bracket;
-    ++depth_;
-    has_items_ &= ~(std::uint64_t{1} << (depth_ % 64));
+    need_comma_ = false;
     return *this;
 }
 
 json_writer& json_writer::close(char bracket) {
     out_ += bracket;
-    --depth_;
+    need_comma_ = true;
     return *this;
 }
 
-// Before a value or key: the comma after an earlier item, unless the value follows its key.
+// Before a value or a key: a comma after an earlier item of the same container, unless the value
+// follows its key. Every value written sets need_comma_; opening a container clears it.
 void json_writer::separate() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    const std::uint64_t bit = std::uint64_t{1} << (depth_ % 64);
-    if (depth_ > 0 && (has_items_ & bit)) out_ += ',';
-    has_items_ |= bit;
+    if (after_key_) after_key_ = false;
+    else if (need_comma_) out_ += ',';
 }
 
 json_writer& json_writer::key(std::string_view name) {
@@ -217,13 +217,20 @@ json_writer& json_writer::key(std::string_view name) {
     return *this;
 }
 
+namespace {
+// What nlohmann's serializer writes for anything but plain text and integers, which this writer
+// writes itself (nlohmann's per-byte UTF-8 decoding in its escaping was a tenth of a card build
+// in wasm), with the replace handler: ill-formed UTF-8 becomes U+FFFD instead of a throw.
+std::string nlohmann_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+}  // namespace
+
 // Text that needs no escape (printable ASCII but '"' and '\\') is copied between quotes, which is
 // what nlohmann writes for it; anything else is escaped by nlohmann itself.
 void json_writer::escaped(std::string_view s) {
     for (const char c : s) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
-            out_ += dump_json(json(s));
+            out_ += nlohmann_dump(json(s));
             return;
         }
     }
@@ -235,36 +242,44 @@ void json_writer::escaped(std::string_view s) {
 json_writer& json_writer::string(std::string_view value) {
     separate();
     escaped(value);
+    need_comma_ = true;
     return *this;
 }
 
-json_writer& json_writer::number(std::int64_t value) {
-    separate();
-    out_ += std::to_string(value);
-    return *this;
-}
+json_writer& json_writer::number(std::int64_t value) { return raw(std::to_string(value)); }
 
-json_writer& json_writer::boolean(bool value) {
-    separate();
-    out_ += value ? "true" : "false";
-    return *this;
-}
+json_writer& json_writer::boolean(bool value) { return raw(value ? "true" : "false"); }
 
-json_writer& json_writer::null() {
-    separate();
-    out_ += "null";
-    return *this;
-}
+json_writer& json_writer::null() { return raw("null"); }
 
+// A document as nlohmann's dump writes it: members in the map's (sorted) order, integers in
+// decimal, strings through escaped(); floats in nlohmann's own layout, by nlohmann.
 json_writer& json_writer::value(const json& document) {
-    separate();
-    out_ += dump_json(document);
-    return *this;
+    switch (document.type()) {
+        case json::value_t::object:
+            begin_object();
+            for (auto it = document.begin(); it != document.end(); ++it) key(it.key()).value(*it);
+            return end_object();
+        case json::value_t::array:
+            begin_array();
+            for (const json& item : document) value(item);
+            return end_array();
+        case json::value_t::string: return string(document.get_ref<const json::string_t&>());
+        case json::value_t::boolean: return boolean(document.get<bool>());
+        case json::value_t::number_integer: return number(document.get<std::int64_t>());
+        case json::value_t::number_unsigned: return raw(std::to_string(document.get<std::uint64_t>()));
+        case json::value_t::null: return null();
+        case json::value_t::number_float:
+        case json::value_t::binary:
+        case json::value_t::discarded: break;
+    }
+    return raw(nlohmann_dump(document));
 }
 
 json_writer& json_writer::raw(std::string_view json_text) {
     separate();
     out_ += json_text;
+    need_comma_ = true;
     return *this;
 }
 

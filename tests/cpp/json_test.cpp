@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -37,6 +38,9 @@ json doc(std::string_view text) {
 }
 
 std::string nested(std::size_t n) { return std::string(n, '[') + std::string(n, ']'); }
+
+// nlohmann's own serializer, with the replace handler: what dump_json and json_writer must write.
+std::string nlohmann_dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -295,8 +299,10 @@ TEST_CASE("json: 60,000 mutations of vector values: accepted text round-trips, r
         namespace d = handoffkit::detail;
         if (reason == json_failure::none) {
             ++accepted;
-            // Written and read again: the same document, number kinds included, and the same text.
+            // Written and read again: the same document, number kinds included, and the same text,
+            // which is nlohmann's own.
             const std::string written = handoffkit::dump_json(first);
+            CHECK(written == nlohmann_dump(first));
             json second;
             const bool round_trips = parse_json(written, second) == json_failure::none && identical(first, second) &&
                                      handoffkit::dump_json(second) == written;
@@ -323,7 +329,7 @@ TEST_CASE("json: 60,000 mutations of vector values: accepted text round-trips, r
     CHECK(accepted > 5000);  // the property is about accepted texts: enough of them must be made
 }
 
-TEST_CASE("json_writer: strings are escaped exactly as dump_json escapes them, any bytes") {
+TEST_CASE("json_writer: strings are escaped exactly as nlohmann escapes them, any bytes") {
     std::mt19937 rng(7);
     std::vector<std::string> samples{"", "plain", "a\"b", "a\\b", "line\nbreak", "\x7f", "caf\xC3\xA9", "\xff\xfe",
                                      std::string("nul\0x", 5), "\xE2\x82", "\xF0\x9F\x98\x80", "\t\b\f\r"};
@@ -335,10 +341,10 @@ TEST_CASE("json_writer: strings are escaped exactly as dump_json escapes them, a
     for (const auto& s : samples) {
         std::string out;
         json_writer(out).string(s);
-        CHECK(out == handoffkit::dump_json(json(s)));
+        CHECK(out == nlohmann_dump(json(s)));
         std::string member;
         json_writer(member).begin_object().key(s).number(1).end_object();
-        CHECK(member == handoffkit::dump_json(json{{s, 1}}));
+        CHECK(member == nlohmann_dump(json{{s, 1}}));
     }
 }
 
@@ -349,10 +355,65 @@ TEST_CASE("json_writer: members in sorted order give dump_json's text of the sam
         .end_array().string("x").end_array();
     w.key("b").raw(R"({"c":[1,2]})").key("d").value(json{{"y", 2}, {"x", 1.5}}).key("e").number(INT64_MAX).end_object();
     CHECK(out == R"({"a":[-1,true,null,{},[],"x"],"b":{"c":[1,2]},"d":{"x":1.5,"y":2},"e":9223372036854775807})");
-    CHECK(out == handoffkit::dump_json(doc(out)));
+    CHECK(out == nlohmann_dump(doc(out)));
     std::string empty;
     json_writer(empty).begin_array().end_array();
     CHECK(empty == "[]");
+}
+
+TEST_CASE("dump_json writes what nlohmann's dump writes: every vectors file, and random documents") {
+    for (const auto& entry : std::filesystem::directory_iterator(HANDOFFKIT_VECTORS_DIR)) {
+        if (entry.path().extension() != ".json") continue;
+        CAPTURE(entry.path().filename().string());
+        const json document = doc(read_file(entry.path()));
+        CHECK(handoffkit::dump_json(document) == nlohmann_dump(document));
+    }
+    // Random documents of every kind: strings of any bytes, every number kind, floats of every
+    // magnitude, nesting (a deeper one than the parser allows, too: writing has no depth limit).
+    std::mt19937_64 rng(15);
+    std::function<json(int)> random_value = [&](int depth) -> json {
+        switch (rng() % (depth > 0 ? 9 : 7)) {
+            case 0: return nullptr;
+            case 1: return rng() % 2 == 0;
+            case 2: return static_cast<std::int64_t>(rng());
+            case 3: return static_cast<std::uint64_t>(rng());
+            case 4: {
+                double d;
+                const std::uint64_t bits = rng();
+                std::memcpy(&d, &bits, sizeof d);
+                return d;  // NaN and infinities too: nlohmann writes null for them
+            }
+            case 5: return static_cast<double>(static_cast<std::int64_t>(rng() % 2000000) - 1000000) / 64.0;
+            case 6: {
+                std::string s(rng() % 10, '\0');
+                for (char& c : s) c = static_cast<char>(rng() % 3 == 0 ? rng() % 256 : 'a' + rng() % 26);
+                return s;
+            }
+            case 7: {
+                json a = json::array();
+                for (int i = static_cast<int>(rng() % 4); i > 0; --i) a.push_back(random_value(depth - 1));
+                return a;
+            }
+            default: {
+                json o = json::object();
+                for (int i = static_cast<int>(rng() % 4); i > 0; --i) {
+                    std::string k(rng() % 4, 'k');
+                    if (!k.empty()) k[0] = static_cast<char>(rng() % 256);
+                    o[k] = random_value(depth - 1);
+                }
+                return o;
+            }
+        }
+    };
+    int differences = 0;
+    for (int i = 0; i < 5000; ++i) {
+        const json document = random_value(6);
+        if (handoffkit::dump_json(document) != nlohmann_dump(document)) ++differences;
+    }
+    CHECK(differences == 0);
+    json deep = 1;
+    for (int i = 0; i < 200; ++i) deep = json::array({deep, json{{"k", i}}});
+    CHECK(handoffkit::dump_json(deep) == nlohmann_dump(deep));
 }
 
 TEST_CASE("dump_json replaces bytes that are not UTF-8 instead of throwing") {

@@ -147,16 +147,17 @@ json_failure parse_json_sax(std::string_view text, json_strict_sax& handler, jso
 /// The strict parse into a document. On failure `out` is unspecified (a partial document).
 json_failure parse_json(std::string_view text, json& out, json_bom bom = json_bom::skip);
 
-/// `value` as compact JSON, as nlohmann writes it; ill-formed UTF-8 in strings becomes U+FFFD
-/// (nlohmann's `replace` handler) instead of a throw.
+/// `value` as compact JSON, byte for byte what nlohmann's dump writes with its `replace` handler
+/// (ill-formed UTF-8 in strings becomes U+FFFD instead of a throw).
 std::string dump_json(const json& value);
 
 /// Writes JSON text into `out`, value by value, in the order called: objects' members as given (in
 /// sorted key order the text is what dump_json writes for the same document, i.e. canonical),
-/// strings escaped as dump_json escapes them. The one place JSON text is assembled by hand.
+/// strings escaped as nlohmann escapes them (plain text is copied; anything else, and floats, are
+/// written by nlohmann's serializer). The one place JSON text is assembled by hand; dump_json is
+/// value() of a document. The caller pairs every begin with its end.
 ///   json_writer w(out);
 ///   w.begin_object().key("aud").string(bot).key("exp").number(exp).end_object();
-/// Nesting is limited to max_json_depth; the caller pairs every begin with its end.
 class json_writer {
 public:
     explicit json_writer(std::string& out) : out_(out) {}
@@ -183,8 +184,7 @@ private:
     void escaped(std::string_view s);
 
     std::string& out_;
-    std::uint64_t has_items_ = 0;  // bit d: the container at depth d has an item already
-    unsigned depth_ = 0;
+    bool need_comma_ = false;  // a value was written in the open container (or at the top)
     bool after_key_ = false;
 };
 
