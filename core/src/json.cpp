@@ -141,13 +141,14 @@ bool json_strict_sax::unique_key(std::string_view name) {
 
 namespace json_detail {
 
-bool has_nul(std::string_view text) { return std::memchr(text.data(), '\0', text.size()) != nullptr; }
-
 bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
 
 }  // namespace json_detail
 
 namespace {
+
+// What no handler sees: nlohmann's lexer takes a NUL for the end of the input.
+bool has_nul(std::string_view text) { return std::memchr(text.data(), '\0', text.size()) != nullptr; }
 
 // The reason for refusing `text`, in the precedence order, from what the handler saw.
 json_failure classify(std::string_view text, json_failure seen) {
@@ -170,7 +171,7 @@ json_failure parse_json_sax(std::string_view text, json_strict_sax& handler, jso
     const char* begin = text.data();
     const bool parsed = json::sax_parse(begin, begin + text.size(), &handler, json::input_format_t::json,
                                         /*strict=*/true, /*ignore_comments=*/false);
-    if (parsed && !json_detail::has_nul(text)) return json_failure::none;
+    if (parsed && !has_nul(text)) return json_failure::none;
     return classify(text, parsed ? json_failure::syntax : handler.failure());
 }
 

@@ -134,8 +134,7 @@ private:
 };
 
 namespace json_detail {
-/// What no handler sees: a NUL byte anywhere, a byte order mark at the start.
-bool has_nul(std::string_view text);
+/// A UTF-8 byte order mark at the start of `text` (what json_bom::refuse refuses).
 bool starts_with_bom(std::string_view text);
 }  // namespace json_detail
 
