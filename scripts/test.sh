@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The one test command (README Quick start; .ci/run runs exactly this): installs what is missing,
-# builds native and wasm, then runs every suite: C++ (doctest via CTest, plain and under ASan+UBSan),
-# a short libFuzzer pass, Node, headless Chromium, and the packed npm package used four ways.
+# builds native and wasm, then runs every suite: C++ (doctest via CTest, plain and under ASan+UBSan;
+# the core suite also as wasm under Node), a short libFuzzer pass, Node, headless Chromium, and the
+# packed npm package used four ways (and packed from a clean clone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh all
 scripts/build.sh all
 
-echo "== native suites (ctest)"
+echo "== native suites (ctest: the core suite, the host/tools suite, the find_package consumer)"
 (cd build/native && ctest --output-on-failure -j 2)
+
+echo "== the core suite again, compiled to wasm, under Node"
+(cd build/wasm && ctest --output-on-failure)
 
 echo "== native suites again under AddressSanitizer + UndefinedBehaviorSanitizer"
 scripts/build.sh asan

@@ -11,7 +11,7 @@
 
 namespace handoffkit::cards {
 namespace {
-using handoffkit::detail::json;
+using handoffkit::json;
 
 constexpr const char* schema_url = "http://adaptivecards.io/schemas/adaptive-card.json";
 
@@ -39,8 +39,8 @@ result<json> fallback_json(const std::string& text) {
     if (text.empty()) return json();
     if (is_drop(text)) return json(text);
     const error invalid = fail("PROPERTY_VALUE_INVALID", "'fallback' must be \"drop\" or the JSON text of an action object");
-    auto parsed = handoffkit::detail::parse_json(text);  // bounded size and nesting
-    if (parsed.is_discarded() || !parsed.is_object()) return invalid;
+    json parsed;  // bounded size and nesting
+    if (handoffkit::parse_json(text, parsed) != handoffkit::json_failure::none || !parsed.is_object()) return invalid;
     return parsed;
 }
 

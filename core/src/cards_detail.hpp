@@ -5,13 +5,12 @@
 #include <optional>
 #include <vector>
 
-#include "json_value.hpp"
-
 #include "handoffkit/cards.hpp"
+#include "handoffkit/json.hpp"
 
 namespace handoffkit::cards::detail {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
 /// Every problem of a parsed card, in walk order, payload size last.
 std::vector<problem> check_card(const json& card, const validate_options& options);
@@ -30,7 +29,7 @@ result<json> open_url_action_json(const open_url_action& action, card_version ve
 result<json> card_json(const card_options& options);
 result<json> handoff_card_json(const handoff_card_options& options);
 
-/// The canonical text of a card or action: compact, keys sorted (json's object is a std::map).
+/// The canonical text of a card or action: compact, keys sorted (nlohmann's object is a std::map).
 std::string canonical(const json& value);
 
 }  // namespace handoffkit::cards::detail

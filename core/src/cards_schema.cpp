@@ -205,7 +205,8 @@ private:
 
 schema load() {
     schema s;
-    const json table = handoffkit::detail::parse_json(schema_json());
+    json table;
+    if (handoffkit::parse_json(schema_json(), table) != handoffkit::json_failure::none) return {};
     if (!table.is_object() || !reader(s).read(table)) return {};
     for (const char* name : {"bot", "webhook", "copilot"})
         if (!s.targets.count(name)) return {};

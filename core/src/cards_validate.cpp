@@ -18,7 +18,7 @@
 
 namespace handoffkit::cards {
 namespace {
-using handoffkit::detail::json;
+using handoffkit::json;
 using detail::prop_def;
 using detail::type_def;
 using detail::type_kind;
@@ -49,7 +49,7 @@ const std::string* string_member(const json& object, std::string_view key) {
     return v && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
 }
 
-std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+std::string in_quotes(std::string_view name) { return "'" + std::string(name) + "'"; }
 
 // The scheme as a browser would read it: lower case, whitespace and controls dropped.
 std::string scheme_of(std::string_view url) {
@@ -181,26 +181,26 @@ private:
                 unknown_member(t, key, item.value(), child(path, key), depth);
                 continue;
             }
-            if (newer(p->since)) introduced(p->since, quoted(key), child(path, key), "UNSUPPORTED_PROPERTY");
+            if (newer(p->since)) introduced(p->since, in_quotes(key), child(path, key), "UNSUPPORTED_PROPERTY");
             if (scalar_ok(*p, item.value())) continue;  // the common case: no path to build
             value(*p, t, item.value(), child(path, key), depth);
         }
         for (const auto& p : t.props)
             if (p.required && !member(o, p.name))
-                error("PROPERTY_MISSING", t.name + " needs " + quoted(p.name), child(path, p.name));
+                error("PROPERTY_MISSING", t.name + " needs " + in_quotes(p.name), child(path, p.name));
     }
 
     void unknown_member(const type_def& t, const std::string& key, const json& v, const std::string& at, int depth) {
         const prop_def* other = t.find_other_case(key);
         if (other || iequal(key, "type")) {
             const std::string_view name = other ? std::string_view(other->name) : "type";
-            error("PROPERTY_CASE_MISMATCH", quoted(key) + " is " + quoted(name) + " in another case: renderers differ on which they read", at);
+            error("PROPERTY_CASE_MISMATCH", in_quotes(key) + " is " + in_quotes(name) + " in another case: renderers differ on which they read", at);
             // A renderer that matches names in any case reads this value: it must pass as that property.
             if (other) value(*other, t, v, at, depth);
             return;
         }
         auto near = t.closest(key);
-        warning("UNKNOWN_PROPERTY", quoted(key) + " is not a property of " + t.name + (near ? "; did you mean " + quoted(*near) + "?" : ""), at);
+        warning("UNKNOWN_PROPERTY", in_quotes(key) + " is not a property of " + t.name + (near ? "; did you mean " + in_quotes(*near) + "?" : ""), at);
     }
 
     // True when `v` is a plain value of the right kind that needs no further look (most members).
@@ -228,7 +228,7 @@ private:
             case value_kind::number: return expect(v.is_number(), p, "a number", at);
             case value_kind::count:
                 if (!v.is_number()) return expect(false, p, "a number", at);
-                if (!is_whole(v)) error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be a whole number, 0 or more", at);
+                if (!is_whole(v)) error("PROPERTY_VALUE_INVALID", in_quotes(p.name) + " must be a whole number, 0 or more", at);
                 return;
             case value_kind::id: return register_id(p, v, at);
             case value_kind::url: return url(p, v, at, url_kind::open);
@@ -268,7 +268,7 @@ private:
                 });
             case value_kind::strings:
                 return each(p, v, at, [&](const json& s, const std::string& s_at) {
-                    if (!s.is_string()) add_type_error(s_at, "the items of " + quoted(p.name) + " must be strings");
+                    if (!s.is_string()) add_type_error(s_at, "the items of " + in_quotes(p.name) + " must be strings");
                 });
             case value_kind::inlines:
                 return each(p, v, at, [&](const json& run, const std::string& run_at) {
@@ -290,12 +290,12 @@ private:
     }
 
     void expect(bool ok, const prop_def& p, const char* what, const std::string& at) {
-        if (!ok) add_type_error(at, quoted(p.name) + " must be " + what);
+        if (!ok) add_type_error(at, in_quotes(p.name) + " must be " + what);
     }
 
     void formatted(const prop_def& p, const json& v, const std::string& at, bool ok, const char* what) {
         if (!v.is_string() && !v.is_number()) return expect(false, p, what, at);
-        if (!ok) error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be " + what, at);
+        if (!ok) error("PROPERTY_VALUE_INVALID", in_quotes(p.name) + " must be " + what, at);
     }
 
     // Schema enums match case-insensitively (the schema's own patterns say so); some values came
@@ -305,16 +305,16 @@ private:
         const auto match = v.is_string() ? std::find_if(values.begin(), values.end(), [&](const auto& e) { return iequal(e.name, text(v)); })
                                          : values.end();
         if (match != values.end())
-            return newer(match->since) ? introduced(match->since, quoted(p.name) + " \"" + match->name + "\"", at, "UNSUPPORTED_VALUE")
+            return newer(match->since) ? introduced(match->since, in_quotes(p.name) + " \"" + match->name + "\"", at, "UNSUPPORTED_VALUE")
                                        : void();
         std::string list;
         for (const auto& e : values) list += (list.empty() ? "" : ", ") + e.name;
-        error("PROPERTY_VALUE_INVALID", quoted(p.name) + " must be one of " + list, at);
+        error("PROPERTY_VALUE_INVALID", in_quotes(p.name) + " must be one of " + list, at);
     }
 
     template <class F>
     void each(const prop_def& p, const json& v, const std::string& at, F&& f) {
-        if (!v.is_array()) return add_type_error(at, quoted(p.name) + " must be an array");
+        if (!v.is_array()) return add_type_error(at, in_quotes(p.name) + " must be an array");
         std::size_t i = 0;
         for (const auto& item : v.items()) f(item.value(), child(at, i++));
     }
@@ -473,9 +473,9 @@ private:
             if (!value) return;
             where = child(at, member_name);
         }
-        if (!value->is_string()) return add_type_error(where, quoted(p.name) + " must be a string");
+        if (!value->is_string()) return add_type_error(where, in_quotes(p.name) + " must be a string");
         const auto& s = value->get_ref<const std::string&>();
-        if (s.empty()) return error("PROPERTY_MISSING", quoted(p.name) + " is empty", where);
+        if (s.empty()) return error("PROPERTY_MISSING", in_quotes(p.name) + " is empty", where);
         check_url(s, kind, where);
     }
 
@@ -559,7 +559,7 @@ std::string_view to_string(card_version v) {
 namespace detail {
 
 std::string canonical(const json& value) {
-    return value.dump();
+    return handoffkit::dump_json(value);
 }
 
 std::vector<problem> check_card(const json& card, const validate_options& options) {
@@ -593,16 +593,16 @@ std::optional<json> parse_card_text(std::string_view text, std::optional<problem
         return fail_with("INPUT_TOO_LARGE", "the card is larger than " + std::to_string(max_input_length) +
                                                 " bytes, the most examined");
     if (!handoffkit::detail::is_valid_utf8(text)) return fail_with("INVALID_UTF8", "the card is not valid UTF-8");
-    // parse_json checks the nesting before parsing, against the same limit as cards.
-    static_assert(handoffkit::detail::max_json_depth == static_cast<std::size_t>(max_json_depth));
-    handoffkit::detail::json_failure why;
-    auto parsed = handoffkit::detail::parse_json(text, &why);
-    using handoffkit::detail::json_failure;
+    // The strict parse refuses nesting past the same limit as cards.
+    static_assert(handoffkit::max_json_depth == static_cast<std::size_t>(max_json_depth));
+    json parsed;
+    using handoffkit::json_failure;
+    const json_failure why = handoffkit::parse_json(text, parsed);
     if (why == json_failure::too_deep)
         return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
     if (why == json_failure::not_utf8) return fail_with("INVALID_UTF8", "the card escapes a lone surrogate (no character)");
     if (why == json_failure::duplicate_key) return fail_with("DUPLICATE_KEY", "the card names a key twice in one object");
-    if (parsed.is_discarded()) return fail_with("INVALID_JSON", "the card is not valid JSON");
+    if (why != json_failure::none) return fail_with("INVALID_JSON", "the card is not valid JSON");
     return parsed;
 }
 

@@ -8,6 +8,10 @@
 
 namespace handoffkit::detail {
 
+/// The document of JSON text the core wrote, or read strictly before and kept (a context, a card):
+/// null should it not parse, which such text always does.
+json trusted_document(std::string_view text);
+
 /// What invoke::followup_json writes, as a document.
 json followup_document(const invoke::followup& f, const invoke::activity& in);
 /// What handoff::handoff_json(outcome) writes, as a document.

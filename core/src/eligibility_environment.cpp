@@ -10,12 +10,13 @@
 namespace handoffkit::eligibility::detail {
 namespace {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
 constexpr std::string_view environment_schema = "handoffkit.eligibility.environment/1";
 
 /// The value of `key` in object `j`, or nullptr when it is absent or null.
 const json* given(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
     auto it = j.find(key);
     return it == j.end() || it->is_null() ? nullptr : &*it;
 }
@@ -95,7 +96,7 @@ bool reader::document(const json& j) {
     if (!log.object_with(j, "", {"$comment", "schema", "geography", "dataMovementEnabled", "capacityScenario", "optIn",
                                  "administrator", "surfaces", "experienceProfiles", "roles", "representatives"}))
         return false;
-    if (const json* s = given(j, "schema"); s && !(s->is_string() && *s == environment_schema))
+    if (const json* s = given(j, "schema"); s && !(s->is_string() && s->get_ref<const std::string&>() == environment_schema))
         return log.fail("/schema", "must be \"" + std::string(environment_schema) + "\"");
     if (!enum_input(j, "geography", "", input_id::geography)) return false;
     if (const json* v = given(j, "dataMovementEnabled")) {

@@ -11,7 +11,7 @@ namespace handoffkit::eligibility {
 namespace detail {
 namespace {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
 enum class tri : std::uint8_t { no, yes, unknown };
 
@@ -241,12 +241,12 @@ group evaluate_group(const ruleset::compiled& rs, const environment& env, const 
         cells[rs.features[f].id] = std::move(cell);
         g.statuses.push_back(s);
     }
-    g.features_json = cells.dump();
+    g.features_json = handoffkit::dump_json(cells);
     return g;
 }
 
-/// Assembles the report by hand, keys in sorted order, so the text equals what dumping the whole
-/// document would give while each distinct group is serialized only once.
+/// Writes the report member by member, keys in sorted order, so the text equals what dumping the
+/// whole document would give while each distinct group is serialized only once.
 std::string report(const ruleset::compiled& rs, const environment& env) {
     status admin_status = available;
     const json administrator = evaluate_cell(rs, rs.administrator_rules, env.organization, "", admin_status);
@@ -275,23 +275,14 @@ std::string report(const ruleset::compiled& rs, const environment& env) {
     std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size();
     for (std::size_t g : group_of_rep) estimate += groups[g].features_json.size() + 64;
     out.reserve(estimate);
-    out += "{\"administrator\":";
-    administrator.dump_to(out);
-    out += ",\"features\":" + rs.features_json;
-    out += ",\"representatives\":[";
-    for (std::size_t i = 0; i < env.representatives.size(); ++i) {
-        if (i) out += ',';
-        out += "{\"features\":";
-        out += groups[group_of_rep[i]].features_json;
-        out += ",\"id\":";
-        handoffkit::detail::append_json_string(out, env.representatives[i].id);
-        out += '}';
-    }
-    out += "],\"rules\":" + rs.rules_json;
-    out += ",\"ruleset\":" + rs.ruleset_json;
-    out += ",\"summary\":";
-    summary.dump_to(out);
-    out += '}';
+    handoffkit::json_writer w(out);
+    w.begin_object().key("administrator").value(administrator).key("features").raw(rs.features_json);
+    w.key("representatives").begin_array();
+    for (std::size_t i = 0; i < env.representatives.size(); ++i)
+        w.begin_object().key("features").raw(groups[group_of_rep[i]].features_json).key("id")
+            .string(env.representatives[i].id).end_object();
+    w.end_array().key("rules").raw(rs.rules_json).key("ruleset").raw(rs.ruleset_json);
+    w.key("summary").value(summary).end_object();
     return out;
 }
 

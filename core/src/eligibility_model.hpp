@@ -8,13 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include "json_value.hpp"
-
 #include "handoffkit/eligibility.hpp"
+#include "handoffkit/json.hpp"
 
 namespace handoffkit::eligibility::detail {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
 // ---- inputs ---------------------------------------------------------------------------------
 

@@ -10,7 +10,17 @@
 namespace handoffkit::eligibility {
 namespace detail {
 
-using handoffkit::detail::json;
+using handoffkit::json;
+
+namespace {
+/// The member `key` of `j` (a null one included) or nullptr when `j` has none: nlohmann's const
+/// operator[] on a missing key is undefined behaviour, so documents are only read through this.
+const json* find(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    const auto it = j.find(key);
+    return it == j.end() ? nullptr : &*it;
+}
+}  // namespace
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -206,15 +216,18 @@ bool compiler::document(const json& j) {
     if (!text(j, "version", "", out_.version, true) || !text(j, "name", "", out_.name, false)) return false;
     std::string document;
     if (!text(j, "document", "", document, false)) return false;
-    if (!j.contains("geographies")) return log.fail("/geographies", "is required");
-    if (!log.names(j["geographies"], "/geographies", out_.geographies)) return false;
+    const json* geographies = find(j, "geographies");
+    if (!geographies) return log.fail("/geographies", "is required");
+    if (!log.names(*geographies, "/geographies", out_.geographies)) return false;
     out_.geographies = sorted_unique(out_.geographies);
-    if (!j.contains("features")) return log.fail("/features", "is required");
-    if (!features(j["features"], "/features")) return false;
-    if (j.contains("outOfTheBoxProfile") && !out_of_the_box(j["outOfTheBoxProfile"], "/outOfTheBoxProfile"))
-        return false;
-    if (!j.contains("rules")) return log.fail("/rules", "is required");
-    const json& rules = j["rules"];
+    const json* feature_array = find(j, "features");
+    if (!feature_array) return log.fail("/features", "is required");
+    if (!features(*feature_array, "/features")) return false;
+    const json* profile = find(j, "outOfTheBoxProfile");
+    if (profile && !out_of_the_box(*profile, "/outOfTheBoxProfile")) return false;
+    const json* rule_list = find(j, "rules");
+    if (!rule_list) return log.fail("/rules", "is required");
+    const json& rules = *rule_list;
     if (!rules.is_array()) return log.fail("/rules", "must be an array");
     if (rules.size() > max_rules) return log.fail("/rules", "has more than " + std::to_string(max_rules) + " rules");
     out_.rules_by_feature.assign(out_.features.size(), {});
@@ -239,8 +252,8 @@ bool compiler::features(const json& j, const std::string& at) {
         for (const auto& seen : out_.features)
             if (seen.id == f.id) return log.fail(pointer_to(here, "id"), "duplicates feature '" + f.id + "'");
         std::vector<std::string> also;
-        if (j[i].contains("alsoCalled") && !log.names(j[i]["alsoCalled"], pointer_to(here, "alsoCalled"), also))
-            return false;
+        const json* also_called = find(j[i], "alsoCalled");
+        if (also_called && !log.names(*also_called, pointer_to(here, "alsoCalled"), also)) return false;
         out_.features.push_back(std::move(f));
         out_.feature_ids.push_back(out_.features.back().id);
     }
@@ -252,16 +265,16 @@ bool compiler::out_of_the_box(const json& j, const std::string& at) {
     if (!log.object_with(j, at, {"$comment", "features", "copilotToggle", "source"})) return false;
     std::string source;
     if (!text(j, "source", at, source, true)) return false;
-    if (j.contains("features")) {
+    if (const json* feature_names = find(j, "features")) {
         std::vector<std::string> ids;
-        if (!log.names(j["features"], pointer_to(at, "features"), ids)) return false;
+        if (!log.names(*feature_names, pointer_to(at, "features"), ids)) return false;
         for (std::size_t i = 0; i < ids.size(); ++i)
             if (!log.one_of(ids[i], out_.feature_ids, pointer_to(pointer_to(at, "features"), i))) return false;
         out_.out_of_the_box_features = sorted_unique(std::move(ids));
     }
-    if (j.contains("copilotToggle")) {
+    if (const json* toggle = find(j, "copilotToggle")) {
         bool on = false;
-        if (!log.boolean(j["copilotToggle"], pointer_to(at, "copilotToggle"), on)) return false;
+        if (!log.boolean(*toggle, pointer_to(at, "copilotToggle"), on)) return false;
         out_.out_of_the_box_toggle = on;
     }
     return true;
@@ -305,11 +318,12 @@ bool compiler::rule_at(const json& j, const std::string& at, std::set<std::strin
     if (r.administrator && (r.kind == effect::stage || r.kind == effect::not_applicable))
         return log.fail(pointer_to(at, "effect"), "an administrator rule must block or warn");
 
-    if (r.administrator && j.contains("features"))
+    const json* feature_names = find(j, "features");
+    if (r.administrator && feature_names)
         return log.fail(pointer_to(at, "features"), "an administrator rule applies to no feature");
     if (!r.administrator) {
-        if (!j.contains("features")) return log.fail(pointer_to(at, "features"), "is required");
-        if (!feature_list(j["features"], pointer_to(at, "features"), r.features)) return false;
+        if (!feature_names) return log.fail(pointer_to(at, "features"), "is required");
+        if (!feature_list(*feature_names, pointer_to(at, "features"), r.features)) return false;
     }
 
     const bool staged = r.kind == effect::stage;
@@ -322,13 +336,14 @@ bool compiler::rule_at(const json& j, const std::string& at, std::set<std::strin
     } else {
         if (!text(j, "code", at, r.code, true) || !text(j, "remediation", at, r.remediation, true)) return false;
         if (!is_code(r.code)) return log.fail(pointer_to(at, "code"), "must be UPPER_SNAKE_CASE");
-        if (!j.contains("require")) return log.fail(pointer_to(at, "require"), "is required");
+        const json* require = find(j, "require");
+        if (!require) return log.fail(pointer_to(at, "require"), "is required");
         r.require.emplace();
-        if (!condition_at(j["require"], pointer_to(at, "require"), r.administrator, 1, *r.require)) return false;
+        if (!condition_at(*require, pointer_to(at, "require"), r.administrator, 1, *r.require)) return false;
     }
-    if (j.contains("when")) {
+    if (const json* when = find(j, "when")) {
         r.when.emplace();
-        if (!condition_at(j["when"], pointer_to(at, "when"), r.administrator, 1, *r.when)) return false;
+        if (!condition_at(*when, pointer_to(at, "when"), r.administrator, 1, *r.when)) return false;
     }
     if (!text(j, "source", at, r.source, true)) return false;
 
@@ -392,16 +407,18 @@ bool compiler::operand(const json& body, const std::string& at, op kind, bool ad
         return log.fail(pointer_to(at, "input"), "'" + name + "' has the wrong kind for this operator");
 
     if (single) {
-        if (!body.contains("value")) return log.fail(pointer_to(at, "value"), "is required");
-        const json& v = body["value"];
+        const json* value = find(body, "value");
+        if (!value) return log.fail(pointer_to(at, "value"), "is required");
+        const json& v = *value;
         if (spec.kind == input_kind::boolean) return log.boolean(v, pointer_to(at, "value"), out.flag);
         out.values.resize(1);
         return log.name(v, pointer_to(at, "value"), out.values[0]) &&
                domain_value(out.values[0], spec, administrator, pointer_to(at, "value"));
     }
     const std::string values_at = pointer_to(at, "values");
-    if (!body.contains("values")) return log.fail(values_at, "is required");
-    if (!log.names(body["values"], values_at, out.values)) return false;
+    const json* values = find(body, "values");
+    if (!values) return log.fail(values_at, "is required");
+    if (!log.names(*values, values_at, out.values)) return false;
     if (out.values.empty()) return log.fail(values_at, "must not be empty");
     for (std::size_t i = 0; i < out.values.size(); ++i)
         if (!domain_value(out.values[i], spec, administrator, pointer_to(values_at, i))) return false;
@@ -431,9 +448,9 @@ void serialize_fixed_parts(ruleset::compiled& c) {
         if (!r.administrator) entry["features"] = std::move(ids);
         rules[r.id] = std::move(entry);
     }
-    c.features_json = features.dump();
-    c.rules_json = rules.dump();
-    c.ruleset_json = json{{"name", c.name}, {"schema", c.schema}, {"version", c.version}}.dump();
+    c.features_json = handoffkit::dump_json(features);
+    c.rules_json = handoffkit::dump_json(rules);
+    c.ruleset_json = handoffkit::dump_json(json{{"name", c.name}, {"schema", c.schema}, {"version", c.version}});
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 namespace handoffkit::handoff {
 namespace {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
 std::string bare_bot_id(std::string_view id) {
     if (id.substr(0, invoke::bot_prefix.size()) == invoke::bot_prefix) id.remove_prefix(invoke::bot_prefix.size());
@@ -19,7 +19,7 @@ std::string bare_bot_id(std::string_view id) {
 }
 
 std::string error_body(std::string_view code, std::string_view message) {
-    return json{{"error", {{"code", code}, {"message", message}}}}.dump();
+    return dump_json(json{{"error", {{"code", code}, {"message", message}}}});
 }
 
 std::string without_trailing_slash(std::string s) {
@@ -108,7 +108,7 @@ bool fill(std::string_view text, const json& context, std::string& out) {
 
 // The first alternative whose names the context all has (the last one when none).
 std::string pick(const std::vector<std::string>& alternatives, const std::optional<std::string>& context) {
-    const json ctx = context ? handoffkit::detail::parse_json(*context) : json();
+    const json ctx = context ? handoffkit::detail::trusted_document(*context) : json();
     std::string out;
     for (const auto& text : alternatives)
         if (fill(text, ctx, out)) return out;
@@ -191,9 +191,9 @@ result<messages> messages::parse(std::string_view json_text) {
         e.field = pointer;
         return e;
     };
-    handoffkit::detail::json_failure why;
-    const json doc = handoffkit::detail::parse_json(json_text, &why);
-    if (doc.is_discarded()) return invalid("", handoffkit::detail::json_failure_message(why, "the text"));
+    json doc;
+    if (const auto why = parse_json(json_text, doc); why != json_failure::none)
+        return invalid("", json_failure_message(why, "the text"));
     if (!doc.is_object()) return invalid("", "must be an object of locales");
     // "en" first: every other locale falls back to it for the texts it leaves out.
     messages out;
@@ -274,7 +274,7 @@ namespace {
 json handoff_document(std::string_view jti, const std::optional<std::string>& ctx, const invoke::activity& a,
                       std::int64_t redeemed_at) {
     json context;  // null
-    if (ctx) context = handoffkit::detail::parse_json(*ctx);
+    if (ctx) context = handoffkit::detail::trusted_document(*ctx);
     return json{{"type", "handoff"},
              {"jti", jti},
              {"redeemedAt", redeemed_at},
@@ -294,10 +294,24 @@ json handoff_document(std::string_view jti, const std::optional<std::string>& ct
 }  // namespace
 
 std::string handoff_json(const token::verified_token& t, const invoke::activity& a, std::int64_t redeemed_at) {
-    return handoff_document(t.jti, t.context, a, redeemed_at).dump();
+    return dump_json(handoff_document(t.jti, t.context, a, redeemed_at));
 }
 
-std::string handoff_json(const outcome& o) { return handoffkit::detail::handoff_document(o).dump(); }
+std::string handoff_json(const outcome& o) { return dump_json(handoffkit::detail::handoff_document(o)); }
+
+}  // namespace handoffkit::handoff
+
+namespace handoffkit::detail {
+
+json trusted_document(std::string_view text) {
+    json out;
+    if (parse_json(text, out) != json_failure::none) return json();
+    return out;
+}
+
+}  // namespace handoffkit::detail
+
+namespace handoffkit::handoff {
 
 exchange::exchange(std::string_view activity_json, const config& c, const inbound& auth, std::int64_t now)
     : config_(c), now_(now) {

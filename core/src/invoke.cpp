@@ -4,58 +4,132 @@
 #include <optional>
 #include <utility>
 
-#include "json_value.hpp"
+#include "handoffkit/json.hpp"
 
 #include "documents.hpp"
-#include "json_fields.hpp"
-#include "json_reader.hpp"
 
 namespace handoffkit::invoke {
 namespace {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
-using detail::json_reader;
-using kind = json_reader::kind;
-
-// Reads an activity's fields straight from its text: a document of the whole activity (its
-// `value` and `channelData` included) was a quarter of the host's time per request. A field that
-// is null counts as absent; of several fields with the wrong type, the first in the order of
-// `rank` below is reported, wherever it stands in the text.
-class activity_reader {
+// Reads an activity's fields with a SAX handler on the strict parse: a document of the whole
+// activity (its `value` and `channelData` included) was a quarter of the host's time per request.
+// A field that is null counts as absent; of several fields with the wrong type, the first in the
+// order of `rank` below is reported, wherever it stands in the text.
+class activity_sax : public json_strict_sax {
 public:
-    explicit activity_reader(json_reader& r) : r_(r) {}
+    explicit activity_sax(activity& a) : a_(a) {}
 
-    // A string field; anything but a string or null is the field's problem (and skipped).
-    bool text(int rank, const char* name, std::string& out) {
-        switch (r_.next()) {
-            case kind::string: {
-                std::string_view s;
-                if (!r_.string(s)) return false;
-                out.assign(s);
-                return true;
-            }
-            case kind::null: return r_.null();
-            default: wrong(rank, name, "a string"); return r_.skip();
-        }
-    }
-    // An object field, its members handed to `on_member`.
-    template <class OnMember>
-    bool members(int rank, const char* name, OnMember&& on_member) {
-        if (r_.next() == kind::null) return r_.null();
-        if (r_.next() != kind::object) return wrong(rank, name, "an object"), r_.skip();
-        return r_.object(on_member);
-    }
     std::optional<error> problem;
+    bool root_is_object = false;
+
+    bool key(string_t& name) override {
+        if (depth() == 1) {
+            member_ = top_field(name);
+            child_ = {};
+        } else if (depth() == 2 && in_member_object_) {
+            child_ = child_field(name);
+        }
+        return json_strict_sax::key(name);
+    }
+    bool string(string_t& s) override {
+        if (const field* f = current()) {
+            if (f->out) *f->out = s;
+            else other();  // from, recipient, conversation: objects
+        } else if (in_value_object() && child_.continuation) {
+            a_.continuation = s;
+            a_.has_continuation = true;
+        }
+        return true;
+    }
+    bool null() override { return true; }  // null counts as absent
+    bool boolean(bool) override { return other(); }
+    bool number_integer(json::number_integer_t) override { return other(); }
+    bool number_unsigned(json::number_unsigned_t) override { return other(); }
+    bool number_float(json::number_float_t, const string_t&) override { return other(); }
+    bool start_object(std::size_t n) override {
+        if (depth() == 0) root_is_object = true;
+        if (depth() == 1 && member_.object) in_member_object_ = true;
+        else other();
+        return json_strict_sax::start_object(n);
+    }
+    bool end_object() override {
+        if (depth() == 2) in_member_object_ = false;
+        return json_strict_sax::end_object();
+    }
+    bool start_array(std::size_t n) override { return other(), json_strict_sax::start_array(n); }
 
 private:
-    void wrong(int rank, const char* name, const char* expected) {
-        if (rank >= problem_rank_) return;
-        problem_rank_ = rank;
-        problem = fail("ACTIVITY_MALFORMED", "field '" + std::string(name) + "' must be " + expected);
+    // A member this reader reads: where its string goes (or an object whose members it reads), its
+    // rank and name for the message.
+    struct field {
+        int rank = -1;
+        const char* name = nullptr;
+        std::string* out = nullptr;
+        bool object = false;
+        bool continuation = false;  // value.continuation: any type but a string is just absent
+    };
+
+    field top_field(std::string_view k) {
+        if (k == "type") return {0, "type", &a_.type};
+        if (k == "name") return {1, "name", &a_.name};
+        if (k == "id") return {2, "id", &a_.id};
+        if (k == "channelId") return {3, "channelId", &a_.channel_id};
+        if (k == "serviceUrl") return {4, "serviceUrl", &a_.service_url};
+        if (k == "locale") return {5, "locale", &a_.locale};
+        if (k == "from") return {6, "from", nullptr, true};
+        if (k == "recipient") return {10, "recipient", nullptr, true};
+        if (k == "conversation") return {13, "conversation", nullptr, true};
+        // `value` is free-form for most invokes: only an object is read, for its continuation.
+        if (k == "value") return {-1, nullptr, nullptr, true};
+        return {};
     }
 
-    json_reader& r_;
+    field child_field(std::string_view k) {
+        const std::string_view parent = member_.name ? member_.name : "value";
+        if (parent == "from") {
+            if (k == "id") return {7, "from.id", &a_.from.id};
+            if (k == "aadObjectId") return {8, "from.aadObjectId", &a_.from.aad_object_id};
+            if (k == "name") return {9, "from.name", &a_.from.name};
+        } else if (parent == "recipient") {
+            if (k == "id") return {11, "recipient.id", &a_.recipient.id};
+            if (k == "name") return {12, "recipient.name", &a_.recipient.name};
+        } else if (parent == "conversation") {
+            if (k == "id") return {14, "conversation.id", &a_.conversation_id};
+            if (k == "conversationType") return {15, "conversation.conversationType", &a_.conversation_type};
+            if (k == "tenantId") return {16, "conversation.tenantId", &a_.tenant_id};
+        } else if (k == "continuation") {
+            field f;
+            f.continuation = true;
+            return f;
+        }
+        return {};
+    }
+
+    bool in_value_object() const { return in_member_object_ && depth() == 2 && member_.rank < 0 && member_.object; }
+
+    // The field whose value is being read, when that value is the member itself (not nested).
+    const field* current() const {
+        if (depth() == 1 && member_.rank >= 0) return &member_;
+        if (depth() == 2 && in_member_object_ && child_.rank >= 0) return &child_;
+        return nullptr;
+    }
+
+    // A value of another type than the field's (a string, or an object for from, recipient and
+    // conversation): that field's problem.
+    bool other() {
+        if (const field* f = current(); f && f->rank < problem_rank_) {
+            problem_rank_ = f->rank;
+            problem = fail("ACTIVITY_MALFORMED",
+                           "field '" + std::string(f->name) + "' must be " + (f->object ? "an object" : "a string"));
+        }
+        return true;
+    }
+
+    activity& a_;
+    field member_, child_;
+    bool in_member_object_ = false;
     int problem_rank_ = 1 << 30;
 };
 
@@ -65,49 +139,11 @@ result<activity> parse_activity(std::string_view json_text) {
     if (json_text.size() > max_activity_bytes)
         return fail("ACTIVITY_TOO_LARGE", "the activity exceeds " + std::to_string(max_activity_bytes) + " bytes");
     activity a;
-    json_reader r(json_text);
-    activity_reader f(r);
-    const auto on_member = [&](std::string_view key) {
-        if (key == "type") return f.text(0, "type", a.type);
-        if (key == "name") return f.text(1, "name", a.name);
-        if (key == "id") return f.text(2, "id", a.id);
-        if (key == "channelId") return f.text(3, "channelId", a.channel_id);
-        if (key == "serviceUrl") return f.text(4, "serviceUrl", a.service_url);
-        if (key == "locale") return f.text(5, "locale", a.locale);
-        if (key == "from") return f.members(6, "from", [&](std::string_view k) {
-            if (k == "id") return f.text(7, "from.id", a.from.id);
-            if (k == "aadObjectId") return f.text(8, "from.aadObjectId", a.from.aad_object_id);
-            if (k == "name") return f.text(9, "from.name", a.from.name);
-            return r.skip();
-        });
-        if (key == "recipient") return f.members(10, "recipient", [&](std::string_view k) {
-            if (k == "id") return f.text(11, "recipient.id", a.recipient.id);
-            if (k == "name") return f.text(12, "recipient.name", a.recipient.name);
-            return r.skip();
-        });
-        if (key == "conversation") return f.members(13, "conversation", [&](std::string_view k) {
-            if (k == "id") return f.text(14, "conversation.id", a.conversation_id);
-            if (k == "conversationType") return f.text(15, "conversation.conversationType", a.conversation_type);
-            if (k == "tenantId") return f.text(16, "conversation.tenantId", a.tenant_id);
-            return r.skip();
-        });
-        // `value` is free-form for most invokes; only handoff/action's continuation is read, and its
-        // absence or wrong type is read_handoff's CONTINUATION_MISSING, not a malformed activity.
-        if (key == "value" && r.next() == kind::object) return r.object([&](std::string_view k) {
-            if (k != "continuation" || r.next() != kind::string) return r.skip();
-            std::string_view s;
-            if (!r.string(s)) return false;
-            a.continuation.assign(s);
-            a.has_continuation = true;
-            return true;
-        });
-        return r.skip();
-    };
-    const bool is_object = r.next() == kind::object;
-    if (!(is_object ? r.object(on_member) : r.skip()) || !r.end())
-        return fail("ACTIVITY_MALFORMED", detail::json_failure_message(detail::classify_failure(json_text, r), "the activity"));
-    if (!is_object) return fail("ACTIVITY_MALFORMED", "the activity must be a JSON object");
-    if (f.problem) return *f.problem;
+    activity_sax reader(a);
+    if (const auto why = parse_json_sax(json_text, reader); why != json_failure::none)
+        return fail("ACTIVITY_MALFORMED", json_failure_message(why, "the activity"));
+    if (!reader.root_is_object) return fail("ACTIVITY_MALFORMED", "the activity must be a JSON object");
+    if (reader.problem) return *reader.problem;
     if (a.type.empty()) return fail("ACTIVITY_MALFORMED", "field 'type' is required");
     return a;
 }
@@ -141,7 +177,7 @@ result<handoff_invoke> read_handoff(const activity& in, const decide_options& op
     return h;
 }
 
-std::string followup_json(const followup& f, const activity& in) { return detail::followup_document(f, in).dump(); }
+std::string followup_json(const followup& f, const activity& in) { return dump_json(detail::followup_document(f, in)); }
 
 }  // namespace handoffkit::invoke
 

@@ -10,17 +10,17 @@ namespace cards = handoffkit::cards;
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
-using handoffkit::detail::json;
+using handoffkit::json;
 
 namespace {
 
 // Requests are read with parse_object, whose nesting limit is the cards' own, so a hostile
 // `fallback` cannot recurse deeply.
-static_assert(detail::max_json_depth == static_cast<std::size_t>(cards::max_json_depth));
+static_assert(handoffkit::max_json_depth == static_cast<std::size_t>(cards::max_json_depth));
 
 std::optional<error> read_version(const json& j, cards::card_version& out) {
-    auto it = j.find("version");
-    if (it == j.end() || it->is_null()) return std::nullopt;
+    const json* it = detail::member(j, "version");
+    if (!it) return std::nullopt;
     if (!it->is_string()) return fail("INVALID_ARGUMENT", "field 'version' must be a string");
     auto v = cards::parse_version(it->get_ref<const std::string&>());
     if (!v) return v.err();
@@ -29,20 +29,20 @@ std::optional<error> read_version(const json& j, cards::card_version& out) {
 }
 
 std::optional<error> read_requires(const json& j, std::map<std::string, std::string>& out) {
-    auto it = j.find("requires");
-    if (it == j.end() || it->is_null()) return std::nullopt;
+    const json* it = detail::member(j, "requires");
+    if (!it) return std::nullopt;
     const error wrong = fail("INVALID_ARGUMENT", "field 'requires' must be an object of strings");
     if (!it->is_object()) return wrong;
     for (const auto& item : it->items()) {
         if (!item.value().is_string()) return wrong;
-        out[item.key()] = item.value().get<std::string>();
+        out[item.key()] = item.value().get_ref<const std::string&>();
     }
     return std::nullopt;
 }
 
 std::optional<error> read_is_enabled(const json& j, std::optional<bool>& out) {
-    auto it = j.find("isEnabled");
-    if (it == j.end() || it->is_null()) return std::nullopt;
+    const json* it = detail::member(j, "isEnabled");
+    if (!it) return std::nullopt;
     if (!it->is_boolean()) return fail("INVALID_ARGUMENT", "field 'isEnabled' must be a boolean");
     out = it->get<bool>();
     return std::nullopt;
@@ -59,8 +59,8 @@ std::optional<error> read_action(const json& j, field_reader& r, cards::open_url
 }
 
 std::optional<error> read_actions(const json& j, std::vector<cards::open_url_action>& out) {
-    auto it = j.find("actions");
-    if (it == j.end() || it->is_null()) return std::nullopt;
+    const json* it = detail::member(j, "actions");
+    if (!it) return std::nullopt;
     if (!it->is_array()) return fail("INVALID_ARGUMENT", "field 'actions' must be an array of objects");
     for (std::size_t i = 0; i < it->size(); ++i) {
         const json& item = (*it)[i];

@@ -5,7 +5,7 @@
 
 namespace handoffkit::json_api {
 namespace dl = handoffkit::deeplink;
-using handoffkit::detail::json;
+using handoffkit::json;
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
@@ -80,10 +80,9 @@ std::string build_handoff_link(std::string_view request) {
 std::string build_deep_link(std::string_view request) {
     auto j = detail::parse_object(request, "request");
     if (!j) return error_envelope(j.err());
-    auto kind = j->find("kind");
-    if (kind == j->end() || !kind->is_string())
-        return error_envelope(fail("INVALID_ARGUMENT", "field 'kind' must be a string"));
-    return envelope(build_kind(kind->get<std::string>(), *j));
+    const json* kind = detail::member(*j, "kind");
+    if (!kind || !kind->is_string()) return error_envelope(fail("INVALID_ARGUMENT", "field 'kind' must be a string"));
+    return envelope(build_kind(kind->get_ref<const std::string&>(), *j));
 }
 
 std::string validate_deep_link(std::string_view url, std::string_view options) {

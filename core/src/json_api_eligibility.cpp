@@ -7,7 +7,7 @@
 
 namespace handoffkit::json_api {
 namespace el = handoffkit::eligibility;
-using handoffkit::detail::json;
+using handoffkit::json;
 using detail::error_envelope;
 using detail::ok_envelope;
 
@@ -21,8 +21,7 @@ result<el::ruleset> ruleset_from(std::string_view options) {
     detail::field_reader r(*j);
     r.text_or_json("ruleset", text);
     if (auto e = r.finish()) return *e;
-    const auto given = j->find("ruleset");
-    if (given == j->end() || given->is_null()) return el::ruleset::builtin();
+    if (!detail::member(*j, "ruleset")) return el::ruleset::builtin();
     return el::ruleset::parse(text);
 }
 
@@ -34,7 +33,7 @@ std::string evaluate_eligibility(std::string_view environment, std::string_view 
     auto report = el::evaluate(*rules, environment);
     if (!report) return error_envelope(report.err());
     // The report is canonical JSON already: wrap it as ok_envelope would, without a re-parse.
-    return "{\"ok\":true,\"value\":" + *report + "}";
+    return detail::ok_envelope_text(*report);
 }
 
 std::string default_eligibility_ruleset() {

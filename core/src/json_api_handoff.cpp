@@ -13,7 +13,7 @@ namespace handoffkit::json_api {
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
-using handoffkit::detail::json;
+using handoffkit::json;
 
 namespace {
 
@@ -45,7 +45,7 @@ result<handoff::create_options> read_create_request(std::string_view text) {
 
 json created_value(const handoff::created& c) {
     json out{{"token", c.token.token}, {"jti", c.token.jti}, {"kid", c.token.kid}, {"iat", c.token.issued_at},
-             {"exp", c.token.expires_at}, {"link", c.link}, {"card", detail::parse_json(c.card)}};
+             {"exp", c.token.expires_at}, {"link", c.link}, {"card", detail::trusted_document(c.card)}};
     if (c.stored_context)
         out["store"] = json{{"key", token::context_key(c.token.jti)}, {"value", *c.stored_context},
                             {"keepUntil", c.keep_until}};
@@ -133,7 +133,7 @@ json outcome_value(const handoff::outcome& o) {
     json followups = json::array();
     for (const auto& f : o.followups) followups.push_back(detail::followup_document(f, o.activity));
     json context;
-    if (o.context) context = detail::parse_json(*o.context);
+    if (o.context) context = detail::trusted_document(*o.context);
     return {{"status", o.status},
             {"code", o.code},
             {"body", o.body},
@@ -163,7 +163,7 @@ result<std::string> create_handoff_value(std::string_view request, const handoff
     if (!o) return o.err();
     auto made = handoff::create(*o, keys, store);
     if (!made) return made.err();
-    return created_value(*made).dump();
+    return dump_json(created_value(*made));
 }
 
 std::string verify_handoff_delivery(std::string_view request) {
@@ -179,7 +179,7 @@ std::string verify_handoff_delivery(std::string_view request) {
 std::string error_json(const error& e) {
     json body{{"code", e.code}, {"message", e.message}};
     if (e.field) body["field"] = *e.field;
-    return json{{"error", std::move(body)}}.dump();
+    return dump_json(json{{"error", std::move(body)}});
 }
 
 struct handoff_session::state {

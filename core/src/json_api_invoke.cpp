@@ -8,7 +8,7 @@ namespace iv = handoffkit::invoke;
 using detail::error_envelope;
 using detail::field_reader;
 using detail::ok_envelope;
-using handoffkit::detail::json;
+using handoffkit::json;
 
 namespace {
 

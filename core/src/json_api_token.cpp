@@ -10,8 +10,7 @@
 namespace handoffkit::json_api {
 using detail::error_envelope;
 using detail::field_reader;
-using detail::ok_envelope;
-using handoffkit::detail::json;
+using handoffkit::json;
 
 namespace {
 
@@ -30,7 +29,7 @@ result<token::issue_request> read_issue_request(std::string_view text) {
     if (!random || random->size() < token::min_random_bytes || random->size() > token::max_random_bytes)
         return fail("INVALID_ARGUMENT", "field 'random' must be 32-64 hex digits (16-32 random bytes)");
     r.random = std::move(*random);
-    if (ctx) r.context = ctx->dump();  // token::issue checks that it is an object
+    if (ctx) r.context = handoffkit::dump_json(*ctx);  // token::issue checks that it is an object
     return r;
 }
 
@@ -43,31 +42,37 @@ result<token::verify_options> read_verify_options(std::string_view text) {
     f.integer("leeway", o.leeway).integer("maxLifetime", o.max_lifetime);
     f.known("user");
     if (auto e = f.finish()) return *e;
-    if (auto user = j->find("user"); user != j->end() && !user->is_null()) {
+    if (const json* user = detail::member(*j, "user")) {
         if (!user->is_string()) return fail("INVALID_ARGUMENT", "field 'user' must be a string");
-        o.user = user->get<std::string>();
+        o.user = user->get_ref<const std::string&>();
     }
     return o;
 }
 
-// Envelopes are written as text, members in sorted order as json::dump writes them. The header,
-// claims and ctx go in as the JSON text they are: the core parsed them strictly (UTF-8, no key
-// twice) before trusting them, so they are valid JSON, and re-parsing them only to serialize
-// them again was a fifth of a verification.
-using detail::json_string;
+// Envelopes are written member by member in sorted order, as dump_json would write them. The
+// header, claims and ctx go in as the JSON text they are: the core parsed them strictly (UTF-8, no
+// key twice, no BOM) before trusting them, so they are valid JSON, and re-parsing them only to
+// serialize them again was a fifth of a verification.
+using handoffkit::json_writer;
 
 std::string issued_envelope(const result<token::issued_token>& t) {
     if (!t) return error_envelope(t.err());
-    return detail::ok_envelope_text(R"({"exp":)" + std::to_string(t->expires_at) + R"(,"iat":)" +
-                                    std::to_string(t->issued_at) + R"(,"jti":)" + json_string(t->jti) + R"(,"kid":)" +
-                                    json_string(t->kid) + R"(,"token":)" + json_string(t->token) + "}");
+    std::string value;
+    json_writer(value).begin_object().key("exp").number(t->expires_at).key("iat").number(t->issued_at).key("jti")
+        .string(t->jti).key("kid").string(t->kid).key("token").string(t->token).end_object();
+    return detail::ok_envelope_text(value);
 }
 
 std::string verified_envelope(const result<token::verified_token>& t) {
     if (!t) return error_envelope(t.err());
-    return detail::ok_envelope_text(R"({"claims":)" + t->claims_json + R"(,"ctx":)" + t->context.value_or("null") +
-                                    R"(,"header":)" + t->header_json + R"(,"kid":)" + json_string(t->kid) +
-                                    R"(,"redeemed":)" + (t->redeemed ? "true" : "false") + R"(,"verified":true})");
+    std::string value;
+    json_writer w(value);
+    w.begin_object().key("claims").raw(t->claims_json).key("ctx");
+    if (t->context) w.raw(*t->context);
+    else w.null();
+    w.key("header").raw(t->header_json).key("kid").string(t->kid).key("redeemed").boolean(t->redeemed);
+    w.key("verified").boolean(true).end_object();
+    return detail::ok_envelope_text(value);
 }
 
 // Reads the request and keys, then runs `op` on them (no throw escapes: every parse is checked).
@@ -112,8 +117,10 @@ std::string redeem_token(std::string_view token, std::string_view keys, std::str
 std::string inspect_token(std::string_view token) {
     auto t = token::inspect(token);
     if (!t) return error_envelope(t.err());
-    return detail::ok_envelope_text(R"({"claims":)" + t->claims_json + R"(,"header":)" + t->header_json +
-                                    R"(,"verified":false})");
+    std::string value;
+    json_writer(value).begin_object().key("claims").raw(t->claims_json).key("header").raw(t->header_json)
+        .key("verified").boolean(false).end_object();
+    return detail::ok_envelope_text(value);
 }
 
 }  // namespace handoffkit::json_api

@@ -1,110 +1,50 @@
 #include "json_fields.hpp"
 
-#include <vector>
-
-#include "text_checks.hpp"
-
 namespace handoffkit::detail {
 
 namespace {
 
-using handoffkit::detail::json;
-
-// Builds the core's document (json_value.hpp) from the reader. Recursion is bounded: the reader refuses to enter
-// a level past max_json_depth. Keys are unique (the reader refuses a repeated one).
-bool read_value(json_reader& r, json& out) {
-    switch (r.next()) {
-        case json_reader::kind::object: {
-            out = json::object();
-            auto& members = out.get_ref<json::object_t&>();
-            return r.object([&](std::string_view key) { return read_value(r, members[std::string(key)]); });
-        }
-        case json_reader::kind::array: {
-            out = json::array();
-            auto& items = out.get_ref<json::array_t&>();
-            return r.array([&] { return read_value(r, items.emplace_back()); });
-        }
-        case json_reader::kind::string: {
-            std::string_view s;
-            if (!r.string(s)) return false;
-            out = std::string(s);
-            return true;
-        }
-        case json_reader::kind::number: {
-            json_number n;
-            if (!r.number(n)) return false;
-            if (n.kind == json_number::type::unsigned_integer) out = n.unsigned_value;
-            else if (n.kind == json_number::type::integer) out = n.integer_value;
-            else out = n.float_value;
-            return true;
-        }
-        case json_reader::kind::boolean: {
-            bool b;
-            if (!r.boolean(b)) return false;
-            out = b;
-            return true;
-        }
-        case json_reader::kind::null: return r.null();
-        case json_reader::kind::invalid: break;
+// Any JSON text under the strict rules, noting only whether its root is an object.
+class root_kind_sax : public json_strict_sax {
+public:
+    bool start_object(std::size_t n) override {
+        if (depth() == 0) root_is_object = true;
+        return json_strict_sax::start_object(n);
     }
-    return r.refuse();
-}
-
-json refused(json_failure reason, json_failure* why) {
-    if (why) *why = reason;
-    return json(json::value_t::discarded);
-}
+    bool root_is_object = false;
+};
 
 }  // namespace
 
-json parse_json(std::string_view text, json_failure* why) {
-    if (why) *why = json_failure::none;
-    if (text.size() > max_json_bytes) return refused(json_failure::too_large, why);
-    json_reader reader(text);
-    json parsed;
-    if (!read_value(reader, parsed) || !reader.end()) return refused(classify_failure(text, reader), why);
-    return parsed;
-}
-
-std::string json_failure_message(json_failure why, std::string_view what) {
-    const std::string subject(what);
-    switch (why) {
-        case json_failure::too_large: return subject + " is over " + std::to_string(max_json_bytes >> 20) + " MiB";
-        case json_failure::too_deep:
-            return subject + " nests deeper than " + std::to_string(max_json_depth) + " levels";
-        case json_failure::not_utf8: return subject + " is not UTF-8 (or escapes a lone surrogate)";
-        case json_failure::duplicate_key: return subject + " names a key twice in one object";
-        default: return subject + " is not valid JSON";
-    }
-}
-
 bool is_json_object(std::string_view text) {
-    // parse_json's rules, without building the document only to ask its kind.
-    if (text.size() > max_json_bytes) return false;
-    json_reader reader(text);
-    return reader.next() == json_reader::kind::object && reader.skip() && reader.end();
+    root_kind_sax reader;
+    return parse_json_sax(text, reader) == json_failure::none && reader.root_is_object;
 }
 
 result<json> parse_object(std::string_view text, std::string_view what) {
     if (text.empty()) return json::object();
-    json_failure why;
-    auto parsed = parse_json(text, &why);
-    switch (why) {
+    json parsed;
+    switch (const json_failure why = parse_json(text, parsed)) {
         case json_failure::none: break;
         case json_failure::too_large: return fail("INPUT_TOO_LARGE", json_failure_message(why, what));
         case json_failure::not_utf8: return fail("INVALID_UTF8", json_failure_message(why, what));
         case json_failure::duplicate_key: return fail("DUPLICATE_KEY", json_failure_message(why, what));
-        default: return fail("INVALID_JSON", json_failure_message(why, what));
+        case json_failure::too_deep:
+        case json_failure::syntax: return fail("INVALID_JSON", json_failure_message(why, what));
     }
     if (!parsed.is_object()) return fail("INVALID_ARGUMENT", std::string(what) + " must be a JSON object");
     return parsed;
 }
 
+const json* member(const json& object, std::string_view key) {
+    if (!object.is_object()) return nullptr;
+    const auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
 const json* field_reader::take(const char* key) {
     seen_.insert(key);
-    auto it = object_.find(key);
-    if (error_ || it == object_.end() || it->is_null()) return nullptr;
-    return &*it;
+    return error_ ? nullptr : member(object_, key);
 }
 
 void field_reader::wrong_type(const char* key, const char* expected) {
@@ -137,8 +77,7 @@ field_reader& field_reader::integer(const char* key, std::int64_t& out) {
 }
 
 field_reader& field_reader::required_integer(const char* key, std::int64_t& out) {
-    if (!error_ && (!object_.contains(key) || object_[key].is_null()))
-        error_ = fail("INVALID_ARGUMENT", std::string("field '") + key + "' is required");
+    if (!error_ && !member(object_, key)) error_ = fail("INVALID_ARGUMENT", std::string("field '") + key + "' is required");
     return integer(key, out);
 }
 
@@ -160,7 +99,7 @@ field_reader& field_reader::strings(const char* key, std::vector<std::string>& o
 }
 
 field_reader& field_reader::text_or_json(const char* key, std::string& out) {
-    if (const auto* v = take(key)) out = v->is_string() ? v->get_ref<const std::string&>() : v->dump();
+    if (const auto* v = take(key)) out = v->is_string() ? v->get_ref<const std::string&>() : dump_json(*v);
     return *this;
 }
 
@@ -171,34 +110,30 @@ field_reader& field_reader::known(const char* key) {
 
 std::optional<error> field_reader::finish() const {
     if (error_) return error_;
+    if (!object_.is_object()) return std::nullopt;
     for (const auto& item : object_.items())
         if (seen_.find(item.key()) == seen_.end())
             return fail("INVALID_ARGUMENT", "unknown field '" + item.key() + "'");
     return std::nullopt;
 }
 
-std::string json_string(std::string_view s) {
+std::string ok_envelope_text(std::string_view value_json) {
     std::string out;
-    out.reserve(s.size() + 2);
-    append_json_string(out, s);
+    out.reserve(value_json.size() + 24);
+    json_writer(out).begin_object().key("ok").boolean(true).key("value").raw(value_json).end_object();
     return out;
 }
 
-std::string ok_envelope_text(std::string_view value_json) {
-    return R"({"ok":true,"value":)" + std::string(value_json) + "}";
-}
-
 std::string ok_envelope(const json& value) {
-    std::string out = R"({"ok":true,"value":)";
-    value.dump_to(out);
-    out += '}';
+    std::string out;
+    json_writer(out).begin_object().key("ok").boolean(true).key("value").value(value).end_object();
     return out;
 }
 
 std::string error_envelope(const error& e) {
     json body{{"code", e.code}, {"message", e.message}};
     if (e.field) body["field"] = *e.field;
-    return json{{"ok", false}, {"error", std::move(body)}}.dump();
+    return dump_json(json{{"error", std::move(body)}, {"ok", false}});
 }
 
 }  // namespace handoffkit::detail

@@ -1,33 +1,33 @@
-// Reading request objects field by field with precise, coded errors (never a throw).
+// Reading request objects field by field with precise, coded errors (never a throw), and the
+// JSON API's envelopes.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "json_value.hpp"
-
+#include "handoffkit/json.hpp"
 #include "handoffkit/result.hpp"
-#include "json_reader.hpp"
 
 namespace handoffkit::detail {
 
-/// The one way core builds a document from JSON text: json_reader's rules (json_reader.hpp), and
-/// text over max_json_bytes refused before reading. Never throws: a refused text gives a discarded
-/// value, and the reason in `why`.
-json parse_json(std::string_view text, json_failure* why = nullptr);
+using handoffkit::json;
 
-/// "the card is not valid JSON" and the like, naming `what` and the reason.
-std::string json_failure_message(json_failure why, std::string_view what);
-
-/// True when `text` is a JSON object under parse_json's rules (e.g. a deep link's `context`).
+/// True when `text` is a JSON object under the strict rules (e.g. a deep link's `context`),
+/// checked without building its document.
 bool is_json_object(std::string_view text);
 
 /// Parses `text` as a JSON object (an empty text is `{}`); INPUT_TOO_LARGE, INVALID_UTF8,
 /// DUPLICATE_KEY, INVALID_JSON (also for nesting over the limit) or INVALID_ARGUMENT otherwise.
 result<json> parse_object(std::string_view text, std::string_view what);
+
+/// The member `key` of `object` when it is an object that has it and the member is not null;
+/// nullptr otherwise. Never throws: the lookup every reader of a document goes through (nlohmann's
+/// const operator[] on a missing key is undefined behaviour).
+const json* member(const json& object, std::string_view key);
 
 /// Reads typed fields from one JSON object. The first problem is kept; `finish()` reports it, or
 /// an unknown field (a typo should not be silently ignored).
@@ -62,11 +62,9 @@ private:
 
 /// {"ok":true,"value":…}
 std::string ok_envelope(const json& value);
-/// {"ok":true,"value":<value_json>}, for JSON text the core wrote or already parsed (so valid).
+/// {"ok":true,"value":<value_json>}, for JSON text the core wrote or parsed strictly (so valid).
 std::string ok_envelope_text(std::string_view value_json);
-/// `s` as a JSON string literal (append_json_string, json_value.hpp). Invalid UTF-8 becomes U+FFFD.
-std::string json_string(std::string_view s);
-/// {"ok":false,"error":{"code":…,"message":…}} (+ "field":"<JSON Pointer>" when the error names one)
+/// {"error":{"code":…,"message":…},"ok":false} (+ "field":"<JSON Pointer>" when the error names one)
 std::string error_envelope(const error& e);
 
 }  // namespace handoffkit::detail

@@ -1,20 +1,25 @@
 // The redemption protocol (redemption.hpp): the order of the store steps and what their answers mean.
 #include "handoffkit/redemption.hpp"
 
-#include "json_fields.hpp"
+#include "handoffkit/json.hpp"
 
 namespace handoffkit::token {
 
 std::string redemption_record(const presenter& who, std::int64_t redeemed_at) {
-    using handoffkit::detail::json_string;
-    return R"({"activity":)" + json_string(who.activity_id) + R"(,"conversation":)" + json_string(who.conversation_id) +
-           R"(,"redeemedAt":)" + std::to_string(redeemed_at) + "}";
+    std::string out;
+    json_writer(out)
+        .begin_object()
+        .key("activity").string(who.activity_id)
+        .key("conversation").string(who.conversation_id)
+        .key("redeemedAt").number(redeemed_at)
+        .end_object();
+    return out;
 }
 
 bool is_same_activity(std::string_view record, const presenter& who) {
     if (who.activity_id.empty()) return false;
-    const auto parsed = handoffkit::detail::parse_json(record);
-    if (!parsed.is_object()) return false;  // e.g. a marker an older version wrote: a replay
+    json parsed;
+    if (parse_json(record, parsed) != json_failure::none || !parsed.is_object()) return false;  // e.g. a marker an older version wrote: a replay
     const auto activity = parsed.find("activity");
     const auto conversation = parsed.find("conversation");
     return activity != parsed.end() && activity->is_string() &&

@@ -1,12 +1,14 @@
 // Issuing: claims are built as a JSON object (members sorted, compact), signed with the active key.
 #include "handoffkit/base64url.hpp"
+#include "handoffkit/json.hpp"
 #include "handoffkit/token.hpp"
-#include "json_fields.hpp"
 #include "text_checks.hpp"
 #include "token_parts.hpp"
 
 namespace handoffkit::token {
 namespace {
+
+using handoffkit::json_writer;
 
 error invalid(const std::string& why) { return fail("INVALID_ARGUMENT", why); }
 
@@ -45,9 +47,6 @@ result<issued_token> sign(const issue_request& request, const key_set& keys, std
     const key& signer = keys.signing_key();
     const std::int64_t exp = request.now + request.ttl;
     const std::string jti = base64url::encode(request.random);
-    // Compact JSON with members in sorted order, written directly (what json::dump of the
-    // same object gives, without building it): equal requests give equal tokens.
-    using handoffkit::detail::append_json_string;
     if (request.context) {
         auto canonical = canonical_context(*request.context);
         if (!canonical) return canonical.err();
@@ -55,31 +54,20 @@ result<issued_token> sign(const issue_request& request, const key_set& keys, std
     } else if (request.reference) {
         return invalid("reference mode needs a ctx to keep");
     }
+    // Members in sorted order, so the text is what dump_json of the same object writes and equal
+    // requests give equal tokens.
     std::string claims;
     claims.reserve(160 + ctx.size() + request.audience.size() + request.issuer.size() + request.subject.size());
-    claims += R"({"aud":)";
-    append_json_string(claims, request.audience);
-    if (request.context) {
-        if (request.reference) claims += R"(,"ctx_ref":true)";
-        else claims.append(R"(,"ctx":)").append(ctx);
-    }
-    claims.append(R"(,"exp":)").append(std::to_string(exp)).append(R"(,"iat":)").append(std::to_string(request.now));
-    claims += R"(,"iss":)";
-    append_json_string(claims, request.issuer);
-    claims += R"(,"jti":)";
-    append_json_string(claims, jti);
-    if (!request.subject.empty()) {
-        claims += R"(,"sub":)";
-        append_json_string(claims, request.subject);
-    }
-    claims += '}';
-    std::string header = R"({"alg":)";
-    append_json_string(header, algorithm);
-    header += R"(,"kid":)";
-    append_json_string(header, signer.kid);
-    header += R"(,"typ":)";
-    append_json_string(header, token_type);
-    header += '}';
+    json_writer c(claims);
+    c.begin_object().key("aud").string(request.audience);
+    if (request.context && request.reference) c.key("ctx_ref").boolean(true);
+    else if (request.context) c.key("ctx").raw(ctx);  // canonical_context wrote it
+    c.key("exp").number(exp).key("iat").number(request.now).key("iss").string(request.issuer).key("jti").string(jti);
+    if (!request.subject.empty()) c.key("sub").string(request.subject);
+    c.end_object();
+    std::string header;
+    json_writer(header).begin_object().key("alg").string(algorithm).key("kid").string(signer.kid).key("typ")
+        .string(token_type).end_object();
     std::string token = base64url::encode(header) + "." + base64url::encode(claims);
     token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
     if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");

@@ -1,6 +1,4 @@
 // JWK Set parsing. Messages name keys by kid or position, never by their bytes.
-#include "json_value.hpp"
-
 #include "handoffkit/base64url.hpp"
 #include "handoffkit/token.hpp"
 #include "json_fields.hpp"
@@ -8,7 +6,7 @@
 namespace handoffkit::token {
 namespace {
 
-using handoffkit::detail::json;
+using handoffkit::json;
 
 error invalid(const std::string& why) { return fail("KEYS_INVALID", "key set: " + why); }
 
@@ -22,7 +20,7 @@ std::string optional_string(const json& k, const char* name, bool& wrong_type) {
     auto it = k.find(name);
     if (it == k.end()) return {};
     if (!it->is_string()) wrong_type = true;
-    return it->is_string() ? it->get<std::string>() : std::string{};
+    return it->is_string() ? it->get_ref<const std::string&>() : std::string{};
 }
 
 result<key> parse_key(const json& k, std::size_t index) {
@@ -33,7 +31,8 @@ result<key> parse_key(const json& k, std::size_t index) {
     const std::string kid = optional_string(k, "kid", wrong_type);
     const std::string alg = optional_string(k, "alg", wrong_type);
     const std::string use = optional_string(k, "use", wrong_type);
-    if (wrong_type || (k.contains("k") && !k["k"].is_string()))
+    const auto material = k.find("k");
+    if (wrong_type || (material != k.end() && !material->is_string()))
         return invalid(where + ": kty, kid, k, alg and use must be strings");
     if (kid.empty() || kid.size() > max_kid_length || !is_printable_ascii(kid))
         return invalid(where + ": kid must be 1-64 printable ASCII characters");
@@ -41,8 +40,8 @@ result<key> parse_key(const json& k, std::size_t index) {
     if (kty != "oct") return invalid(named + ": kty must be \"oct\"");
     if (!alg.empty() && alg != algorithm) return invalid(named + ": alg must be HS256 when present");
     if (k.contains("use") && use != "sig") return invalid(named + ": use must be \"sig\" when present");
-    if (!k.contains("k")) return invalid(named + ": k is missing");
-    const auto bytes = base64url::decode(k["k"].get_ref<const std::string&>());
+    if (material == k.end()) return invalid(named + ": k is missing");
+    const auto bytes = base64url::decode(material->get_ref<const std::string&>());
     if (!bytes) return invalid(named + ": k is not strict base64url");
     if (bytes->size() < min_key_bytes)
         return fail("KEY_TOO_SHORT", named + " is shorter than 256 bits");
@@ -53,10 +52,10 @@ result<key> parse_key(const json& k, std::size_t index) {
 }  // namespace
 
 result<key_set> key_set::parse(std::string_view jwk_set_json) {
-    handoffkit::detail::json_failure why;
-    const json j = handoffkit::detail::parse_json(jwk_set_json, &why);
+    json j;
     // The parser's own message could quote key material: say only what kind of failure it was.
-    if (j.is_discarded()) return invalid(handoffkit::detail::json_failure_message(why, "the text"));
+    if (const auto why = handoffkit::parse_json(jwk_set_json, j); why != handoffkit::json_failure::none)
+        return invalid(handoffkit::json_failure_message(why, "the text"));
     if (!j.is_object()) return invalid("must be a JSON object {\"keys\":[…]}");
     auto keys = j.find("keys");
     if (keys == j.end() || !keys->is_array() || keys->empty()) return invalid("\"keys\" must be a non-empty array");

@@ -1,5 +1,6 @@
-// Splitting a compact JWS into its decoded parts, and reading the header and claims straight from
-// their JSON text (json_reader.hpp): shared by issue, verify and inspect.
+// Splitting a compact JWS into its decoded parts, and reading the header and claims with SAX
+// handlers on the strict parse (handoffkit/json.hpp): shared by issue, verify and inspect.
+// A token part is JSON without a byte order mark: a part that starts with one is MALFORMED.
 #pragma once
 
 #include <cstdint>
@@ -51,11 +52,15 @@ struct token_claims {
     claim<bool> ctx_ref;
 };
 
-/// nullopt when `payload` is not a JSON object (under the core's JSON rules).
+/// nullopt when `payload` is not a JSON object (under the strict rules, without a BOM).
 std::optional<token_claims> read_claims(std::string_view payload);
 
-/// `text` as compact JSON with members in sorted order (what serializing its document writes),
-/// when it is a JSON object; nullopt otherwise.
+/// True when `payload` is a JSON object under read_claims' rules (what inspect checks).
+bool is_claims_object(std::string_view payload);
+
+/// `text` as compact JSON with members in sorted order (dump_json of its document), when it is a
+/// JSON object under the strict rules (a context given to issue: a leading BOM is skipped);
+/// nullopt otherwise.
 std::optional<std::string> canonical_object(std::string_view text);
 
 }  // namespace handoffkit::token::detail

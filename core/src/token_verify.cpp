@@ -3,7 +3,6 @@
 
 #include "handoffkit/redemption.hpp"
 #include "handoffkit/token.hpp"
-#include "json_fields.hpp"
 #include "token_parts.hpp"
 
 namespace handoffkit::token {
@@ -132,7 +131,7 @@ result<verified_token> redeem(std::string_view token, const key_set& keys, const
 result<inspected_token> inspect(std::string_view token) {
     auto parts = detail::split(token);
     if (!parts) return parts.err();
-    if (!handoffkit::detail::is_json_object(parts->payload_bytes))
+    if (!detail::is_claims_object(parts->payload_bytes))
         return fail("MALFORMED", "the token claims are not a JSON object");
     return inspected_token{std::move(parts->header_bytes), std::move(parts->payload_bytes)};
 }

@@ -1,9 +1,8 @@
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "commands.hpp"
 #include "handoffkit/crypto.hpp"
+#include "handoffkit/json.hpp"
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/native/stores.hpp"
 #include "handoffkit/native/system.hpp"
@@ -12,7 +11,7 @@
 namespace handoffkit::cli {
 namespace {
 
-using nlohmann::json;
+using handoffkit::json;
 
 std::optional<std::int64_t> parse_seconds(const std::string& text) {
     if (text.empty() || text.size() > 16) return std::nullopt;
@@ -34,10 +33,12 @@ bool copy_seconds(const args& a, const char* flag, const char* field, json& out)
     return true;
 }
 
-// --ctx is JSON; text that is not JSON is passed as a string so the core reports CONTEXT_INVALID.
-json context_value(const std::string& text) {
-    auto parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    return parsed.is_discarded() ? json(text) : parsed;
+// --ctx is JSON text, read by the core's strict parse (a key named twice, which nlohmann's own
+// parse would settle by keeping the last, is refused); text it refuses is CONTEXT_INVALID.
+std::optional<error> context_value(const std::string& text, json& out) {
+    if (const auto why = handoffkit::parse_json(text, out); why != handoffkit::json_failure::none)
+        return fail("CONTEXT_INVALID", handoffkit::json_failure_message(why, "--ctx"));
+    return std::nullopt;
 }
 
 int issue(const args& a, const std::string& keys) {
@@ -46,7 +47,9 @@ int issue(const args& a, const std::string& keys) {
     json request{{"botId", *bot}, {"now", native::unix_now()}};
     if (auto user = a.get("user")) request["user"] = *user;
     if (auto issuer = a.get("issuer")) request["issuer"] = *issuer;
-    if (auto ctx = a.get("ctx")) request["ctx"] = context_value(*ctx);
+    if (auto ctx = a.get("ctx")) {
+        if (auto e = context_value(*ctx, request["ctx"])) return print_error(*e);
+    }
     if (!copy_seconds(a, "ttl", "ttl", request) || !copy_seconds(a, "now", "now", request)) return exit_usage;
     if (auto random = a.get("random")) {
         request["random"] = *random;
@@ -55,13 +58,13 @@ int issue(const args& a, const std::string& keys) {
         if (!bytes) return print_error(bytes.err());
         request["random"] = crypto::to_hex(*bytes);
     }
-    if (!a.has("reference")) return print_envelope(json_api::issue_token(request.dump(), keys));
+    if (!a.has("reference")) return print_envelope(json_api::issue_token(handoffkit::dump_json(request), keys));
     request["reference"] = true;
     auto spec = a.get("store");
     if (!spec) return usage_error("token issue --reference needs --store");
     auto store = native::open_store(*spec);
     if (!store) return print_error(store.err());
-    return print_envelope(json_api::issue_token_stored(request.dump(), keys, **store));
+    return print_envelope(json_api::issue_token_stored(handoffkit::dump_json(request), keys, **store));
 }
 
 int verify(const args& a, const std::string& keys) {
@@ -75,12 +78,12 @@ int verify(const args& a, const std::string& keys) {
         !copy_seconds(a, "max-lifetime", "maxLifetime", options))
         return exit_usage;
     const std::string& token = a.positional[1];
-    if (!a.has("redeem")) return print_envelope(json_api::verify_token(token, keys, options.dump()), a.has("pretty"));
+    if (!a.has("redeem")) return print_envelope(json_api::verify_token(token, keys, handoffkit::dump_json(options)), a.has("pretty"));
     auto spec = a.get("store");
     if (!spec) return usage_error("token verify --redeem needs --store sqlite:PATH|redis://HOST:PORT|memory:");
     auto store = native::open_store(*spec);
     if (!store) return print_error(store.err());
-    return print_envelope(json_api::redeem_token(token, keys, options.dump(), **store), a.has("pretty"));
+    return print_envelope(json_api::redeem_token(token, keys, handoffkit::dump_json(options), **store), a.has("pretty"));
 }
 
 }  // namespace

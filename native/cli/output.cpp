@@ -3,7 +3,7 @@
 #include <iostream>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "handoffkit/json.hpp"
 
 namespace handoffkit::cli {
 
@@ -16,19 +16,28 @@ int print_envelope(const std::string& envelope, bool pretty) {
         std::cout << '\n';
         return exit_ok;
     }
-    const auto j = nlohmann::json::parse(envelope);  // produced by the core: always valid JSON
-    if (!j.at("ok").get<bool>()) {
-        std::cerr << nlohmann::json{{"error", j.at("error")}}.dump() << '\n';
+    // Produced by the core, so valid; read with the strict parse all the same, never a throw.
+    json j;
+    const json* ok = parse_json(envelope, j) == json_failure::none && j.is_object() ? &j : nullptr;
+    const auto at = [&](const char* key) -> const json* {
+        if (!ok) return nullptr;
+        const auto it = ok->find(key);
+        return it == ok->end() ? nullptr : &*it;
+    };
+    const json* flag = at("ok");
+    if (!flag || !flag->is_boolean()) return print_error(fail("INTERNAL", "the core answered with no envelope"));
+    if (!flag->get<bool>()) {
+        std::cerr << dump_json(json{{"error", at("error") ? *at("error") : json()}}) << '\n';
         return exit_failed;
     }
-    const auto& value = j.at("value");
-    if (value.is_string()) std::cout << value.get<std::string>() << '\n';
-    else std::cout << value.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    const json* value = at("value");
+    if (value && value->is_string()) std::cout << value->get_ref<const std::string&>() << '\n';
+    else std::cout << (value ? value->dump(pretty ? 2 : -1, ' ', false, json::error_handler_t::replace) : "null") << '\n';
     return exit_ok;
 }
 
 int print_error(const error& e) {
-    std::cerr << nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump() << '\n';
+    std::cerr << dump_json(json{{"error", {{"code", e.code}, {"message", e.message}}}}) << '\n';
     return exit_failed;
 }
 

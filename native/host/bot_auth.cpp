@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include "handoffkit/json.hpp"
 #include "http_client.hpp"
 
 namespace handoffkit::host {
@@ -173,9 +174,13 @@ auth_result bot_authenticator::verify(const std::string& authorization, std::int
     auto payload_text = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
     auto signature = base64url_decode(token.substr(dot2 + 1));
     if (!header_text || !payload_text || !signature) return reject("AUTH_MALFORMED");
-    const json header = json::parse(*header_text, nullptr, false);
-    const json claims = json::parse(*payload_text, nullptr, false);
-    if (!header.is_object() || !claims.is_object()) return reject("AUTH_MALFORMED");
+    // The core's strict parse: a part naming a key twice (nlohmann's DOM would keep the last one,
+    // another reader the first) or starting with a BOM is malformed, as a token part of ours is.
+    json header, claims;
+    if (parse_json(*header_text, header, json_bom::refuse) != json_failure::none ||
+        parse_json(*payload_text, claims, json_bom::refuse) != json_failure::none || !header.is_object() ||
+        !claims.is_object())
+        return reject("AUTH_MALFORMED");
     // Only RS256: "none" and HS256-with-the-public-key confusions are refused by construction.
     if (!header.contains("alg") || header["alg"] != "RS256") return reject("AUTH_ALGORITHM");
     if (!header.contains("kid") || !header["kid"].is_string()) return reject("AUTH_UNKNOWN_KEY");

@@ -163,7 +163,8 @@ TEST_CASE("bad-input catalogue: every JSON API entry point that takes input has 
     const json catalogue = handoffkit::test::load_vectors("bad-inputs.json");
     std::set<std::string> covered;
     for (const auto& c : catalogue["cases"]) covered.insert(c["entry"].get<std::string>());
-    for (const auto& [name, run] : entries()) CHECK_MESSAGE(covered.count(name), name << " has no bad inputs");
+    // (Not a structured binding: clang 14, the wasm build's compiler, cannot capture one in CHECK's lambda.)
+    for (const auto& entry : entries()) CHECK_MESSAGE(covered.count(entry.first), entry.first << " has no bad inputs");
     CHECK(covered.count("redeemToken"));
     CHECK(covered.count("handoffHandler"));
 }

@@ -1,7 +1,6 @@
-// tests/vectors/deeplinks.json through the C++ JSON API and through the CLI: the same cases the
-// Node and browser suites run, so all runtimes agree by construction.
+// tests/vectors/deeplinks.json through the C++ JSON API (the CLI: deeplink_cli_test.cpp): the same
+// cases the Node and browser suites run, so all runtimes agree by construction.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include "handoffkit/json_api.hpp"
 #include "vectors.hpp"
@@ -9,7 +8,6 @@
 namespace {
 using nlohmann::json;
 using handoffkit::test::load_vectors;
-using handoffkit::test::run_cli;
 
 const json& vectors() {
     static const json v = load_vectors("deeplinks.json");
@@ -61,37 +59,5 @@ TEST_CASE("deeplink vectors: validate") {
         }
         REQUIRE(out["ok"] == true);
         check_report(c, out["value"]);
-    }
-}
-
-TEST_CASE("deeplink vectors: the CLI prints the same links") {
-    for (const auto& c : vectors()["build"]) {
-        CAPTURE(c["name"].get<std::string>());
-        const auto r = run_cli({"link", "--json", c["request"].dump()});
-        if (c.contains("link")) {
-            CHECK(r.status == 0);
-            CHECK(r.out == c["link"].get<std::string>() + "\n");
-        } else {
-            CHECK(r.status == 1);
-            CHECK(r.out.empty());
-        }
-    }
-}
-
-TEST_CASE("deeplink vectors: the CLI prints the same reports") {
-    for (const auto& c : vectors()["validate"]) {
-        if (c.contains("error")) continue;  // option-type errors cannot be expressed as flags
-        CAPTURE(c["name"].get<std::string>());
-        std::vector<std::string> args{"link", "validate", c["url"].get<std::string>()};
-        if (c.contains("options")) {
-            for (const auto& h : c["options"].value("allowedHosts", json::array())) args.push_back("--allow-host=" + h.get<std::string>());
-            if (c["options"].contains("expectKind")) args.push_back("--expect=" + c["options"]["expectKind"].get<std::string>());
-        }
-        const auto r = run_cli(args);
-        CHECK(r.status == (c["valid"] == true ? 0 : 1));
-        const std::string options = c.contains("options") ? c["options"].dump() : "";
-        const json api = json::parse(handoffkit::json_api::validate_deep_link(c["url"].get<std::string>(), options));
-        CHECK(r.out == api["value"].dump() + "\n");
-        check_report(c, json::parse(r.out));
     }
 }

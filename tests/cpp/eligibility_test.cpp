@@ -1,7 +1,6 @@
 // Properties of the eligibility engine that a table of vectors cannot express: the embedded
 // ruleset and its citations, determinism, grouping, limits, and no crash on hostile input.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <fstream>
@@ -214,7 +213,10 @@ TEST_CASE("three-valued logic: any with a true part and all with a false part de
         {{{"not", unknown}}, "unknown"},
         {{{"not", {{"not", known}}}}, "available"},
     };
-    for (const auto& [require, status] : cases) {
+    for (const auto& c : cases) {
+        // Not a structured binding: clang 14 (the wasm build) cannot capture one in CHECK.
+        const json& require = c.first;
+        const auto& status = c.second;
         CAPTURE(require.dump());
         rules["rules"] = json::array({rule(require)});
         const json out = evaluate(env, json{{"ruleset", rules}}.dump());
@@ -257,29 +259,4 @@ TEST_CASE("hostile rulesets never crash and are refused with a field") {
         CHECK(out["error"]["code"] == "RULESET_INVALID");
         CHECK(out["error"].contains("field"));
     }
-}
-
-TEST_CASE("the CLI: table format, stdin, usage errors") {
-    const auto table = handoffkit::test::run_cli({"eligibility", HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json", "--format", "table"});
-    CHECK(table.status == 0);
-    CHECK(table.out.find("representative") != std::string::npos);
-    CHECK(table.out.find("chiara@contoso.eu") != std::string::npos);
-    CHECK(table.out.find("dmitri@contoso.eu  askQuestion") == std::string::npos);  // available: no note
-    CHECK(table.out.find("dmitri@contoso.eu  conversationSummary  WORKSPACE_ONLY") != std::string::npos);
-    CHECK(table.out.find("n/a") != std::string::npos);
-
-    // "-" reads stdin (run through sh: the file is redirected to it).
-    const std::string cmd = handoffkit::test::shell_quote(HANDOFFKIT_CLI) + " eligibility - < " +
-                            handoffkit::test::shell_quote(HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json");
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-    CHECK(WEXITSTATUS(pclose(pipe)) == 0);
-    CHECK(out == evaluate(example())["value"].dump() + "\n");
-
-    CHECK(handoffkit::test::run_cli({"eligibility"}).status == 2);
-    CHECK(handoffkit::test::run_cli({"eligibility", HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json", "--format", "xml"}).status == 2);
-    CHECK(handoffkit::test::run_cli({"eligibility", "/nonexistent/environment.json"}).status == 1);
 }

@@ -83,6 +83,27 @@ TEST_CASE("bot auth: a Bot Connector token is accepted, and every kind of bad to
     CHECK(auth->verify("Bearer " + key.sign(claims(now - 299)), now).ok);
 }
 
+TEST_CASE("bot auth: a JWT part naming a key twice or starting with a byte order mark is AUTH_MALFORMED") {
+    // Issue 14 findings 4 and 7: the parts were read with nlohmann's DOM, which keeps the last of
+    // two "aud" members (here: this bot) where another verifier keeps the first (someone else's).
+    rsa_signer key("key-1");
+    openid_server server([&] { return json::array({key.jwk()}); });
+    auto auth = authenticator_for(server);
+    const std::string header = R"({"alg":"RS256","kid":"key-1","typ":"JWT"})";
+    const std::string body = R"("exp":)" + std::to_string(now + 3600) + R"(,"iss":"https://api.botframework.com",)"
+                             R"("nbf":)" + std::to_string(now - 10) + R"(,"serviceurl":"https://smba.trafficmanager.net/amer/")";
+    const std::string claims = R"({"aud":")" + app_id + R"(",)" + body + "}";
+    REQUIRE(auth->verify("Bearer " + key.sign_text(header, claims), now).ok);  // the text itself is acceptable
+    const std::string bom = "\xEF\xBB\xBF";
+    for (const auto& token : {key.sign_text(header, R"({"aud":"another-bot","aud":")" + app_id + R"(",)" + body + "}"),
+                              key.sign_text(R"({"alg":"none","alg":"RS256","kid":"key-1"})", claims),
+                              key.sign_text(bom + header, claims), key.sign_text(header, bom + claims)}) {
+        const auto r = auth->verify("Bearer " + token, now);
+        CHECK_FALSE(r.ok);
+        CHECK(r.code == "AUTH_MALFORMED");
+    }
+}
+
 TEST_CASE("bot auth: rotated keys are fetched again for an unknown kid, rate-limited") {
     auto first = std::make_shared<rsa_signer>("old");
     rsa_signer second("new");

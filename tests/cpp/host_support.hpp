@@ -30,6 +30,7 @@
 #include "handoffkit/json_api_token.hpp"
 #include "handoffkit/native/system.hpp"
 #include "host.hpp"
+#include "cli.hpp"
 #include "store_drivers.hpp"
 #include "test_stores.hpp"
 #include "vectors.hpp"

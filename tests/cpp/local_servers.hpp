@@ -143,7 +143,12 @@ public:
     /// header.payload.signature; `header` defaults to {"alg":"RS256","typ":"JWT","kid":kid}.
     std::string sign(const nlohmann::json& claims, nlohmann::json header = nullptr) const {
         if (header.is_null()) header = {{"alg", "RS256"}, {"typ", "JWT"}, {"kid", kid_}};
-        const std::string signed_part = base64url(header.dump()) + "." + base64url(claims.dump());
+        return sign_text(header.dump(), claims.dump());
+    }
+
+    /// The same over any header and claims text (a key named twice, a byte order mark, ...).
+    std::string sign_text(const std::string& header_text, const std::string& claims_text) const {
+        const std::string signed_part = base64url(header_text) + "." + base64url(claims_text);
         EVP_MD_CTX* ctx = EVP_MD_CTX_new();
         std::size_t len = 0;
         EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key_);

@@ -330,3 +330,96 @@ TEST_CASE("verify: a header or claims naming a key twice is MALFORMED, even corr
     CHECK(verify(signed_token(two_algs, claims), keys(), options()).err().code == "MALFORMED");
     CHECK(inspect(signed_token(header, two_audiences)).err().code == "MALFORMED");
 }
+
+TEST_CASE("verify and inspect: a token part that starts with a byte order mark is MALFORMED, even correctly signed") {
+    // Issue 14 finding 4: a BOM in a part broke the one-envelope contract (the raw part was put in
+    // the envelope as JSON). A token part is JSON without one; other inputs may still carry one.
+    const std::string bom = "\xEF\xBB\xBF";
+    const std::string header = R"({"alg":"HS256","kid":"new","typ":"handoff+jwt"})";
+    const std::string claims = R"({"aud":")" + bot + R"(","exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+                               R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1"})";
+    REQUIRE(verify(signed_token(header, claims), keys(), options()));
+    for (const auto& token : {signed_token(bom + header, claims), signed_token(header, bom + claims)}) {
+        CHECK(verify(token, keys(), options()).err().code == "MALFORMED");
+        CHECK(inspect(token).err().code == "MALFORMED");
+        // Through the JSON API the answer is one envelope that parses, with the code.
+        for (const auto& envelope : {json_api::inspect_token(token), json_api::verify_token(token, jwks, R"({"botId":")" + bot +
+                                                                                                            R"(","user":"user-1","now":1700000000})")}) {
+            const auto out = nlohmann::json::parse(envelope);
+            CHECK(out["ok"] == false);
+            CHECK(out["error"]["code"] == "MALFORMED");
+        }
+    }
+    // A BOM inside a string of a part is text like any other.
+    const std::string bom_in_claim = R"({"aud":")" + bot + R"(","exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+                                     R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1","note":")" + bom + R"("})";
+    CHECK(verify(signed_token(header, bom_in_claim), keys(), options()));
+    // The context a caller gives to issue is not a token part: a leading BOM is skipped there.
+    auto with_bom_context = request();
+    with_bom_context.context = bom + R"({"ticket":"INC-1"})";
+    const auto issued = issue(with_bom_context, keys());
+    REQUIRE(issued);
+    CHECK(verify(issued->token, keys(), options()).value().context == std::optional<std::string>(R"({"ticket":"INC-1"})"));
+}
+
+TEST_CASE("verify: every claim is read with its type, wherever it stands and whatever surrounds it") {
+    const std::string header = R"({"alg":"HS256","kid":"new","typ":"handoff+jwt"})";
+    const auto claims_with = [&](const std::string& extra) {
+        return R"({"aud":")" + bot + R"(","exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+               R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1")" + extra + "}";
+    };
+    // Members the verifier does not read are checked, not interpreted, at any depth.
+    const auto ok = verify(signed_token(header, claims_with(R"(,"x":{"aud":1,"exp":"no","ctx":[1]},"y":[{"iss":null}])")),
+                           keys(), options());
+    REQUIRE(ok);
+    CHECK(ok->issuer == "handoffkit");
+    // aud as a list of strings; anything else in the list is wrong.
+    const std::string listed = R"({"aud":["28:other",")" + bot + R"("],"exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+                               R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1"})";
+    CHECK(verify(signed_token(header, listed), keys(), options()));
+    const std::string mixed = R"({"aud":[")" + bot + R"(",1],"exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+                              R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1"})";
+    CHECK(verify(signed_token(header, mixed), keys(), options()).err().code == "MALFORMED");
+    const std::string nested = R"({"aud":[[")" + bot + R"("]],"exp":1700000600,"iat":1700000000,"iss":"handoffkit",)"
+                               R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1"})";
+    CHECK(verify(signed_token(header, nested), keys(), options()).err().code == "MALFORMED");
+    // A context is kept as compact JSON with its members sorted, however it was written.
+    const auto ctx = verify(signed_token(header, claims_with(R"(,"ctx":{ "b" : [1, {"d":null,"c":true}], "a":"\u00e9"})")),
+                            keys(), options());
+    REQUIRE(ctx);
+    CHECK(ctx->context == std::optional<std::string>("{\"a\":\"\xC3\xA9\",\"b\":[1,{\"c\":true,\"d\":null}]}"));
+    // Already canonical (what handoffkit issues: written as read), or not (a float, an integer past
+    // int64, members out of order: serialized from the document), the text is dump_json's.
+    for (const auto& pair : std::vector<std::pair<std::string, std::string>>{
+             {R"({"a":1,"b":[true,null,"x",-2,{}],"c":{"d":-0,"e":[]}})", R"({"a":1,"b":[true,null,"x",-2,{}],"c":{"d":0,"e":[]}})"},
+             {R"({"a":1.50,"b":18446744073709551615})", R"({"a":1.5,"b":18446744073709551615})"},
+             {R"({"b":{"y":1,"x":2},"a":0})", R"({"a":0,"b":{"x":2,"y":1}})"},
+             {R"({"a":[{"k":2,"j":1}]})", R"({"a":[{"j":1,"k":2}]})"}}) {
+        const std::string& given = pair.first;
+        const std::string& canonical = pair.second;
+        CAPTURE(given);
+        const auto read = verify(signed_token(header, claims_with(",\"ctx\":" + given)), keys(), options());
+        REQUIRE(read);
+        CHECK(read->context == std::optional<std::string>(canonical));
+        auto with_context = request();
+        with_context.context = given;
+        const auto issued = issue(with_context, keys());
+        REQUIRE(issued);
+        CHECK(verify(issued->token, keys(), options())->context == std::optional<std::string>(canonical));
+    }
+    // A key named twice inside ctx is refused like anywhere else in a token part.
+    CHECK(verify(signed_token(header, claims_with(R"(,"ctx":{"a":1,"a":2})")), keys(), options()).err().code == "MALFORMED");
+    // Times are integers in [0, 2^53-1]; a fraction, a negative number or a string is wrong.
+    for (const char* exp : {"1700000600.5", "-1", "\"1700000600\"", "9007199254740992", "null"}) {
+        CAPTURE(exp);
+        const std::string c = R"({"aud":")" + bot + R"(","exp":)" + exp + R"(,"iat":1700000000,"iss":"handoffkit",)"
+                              R"("jti":"AAECAwQFBgcICQoLDA0ODw","sub":"user-1"})";
+        CHECK(verify(signed_token(header, c), keys(), options()).err().code == "MALFORMED");
+    }
+    // A part that is not an object is malformed, whatever it is.
+    for (const char* part : {"[]", "\"x\"", "1", "null"}) {
+        CAPTURE(part);
+        CHECK(verify(signed_token(header, part), keys(), options()).err().code == "MALFORMED");
+        CHECK(verify(signed_token(part, claims_with("")), keys(), options()).err().code == "MALFORMED");
+    }
+}

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "handoffkit/json.hpp"
 
 namespace handoffkit::fuzz {
 
@@ -17,10 +17,12 @@ inline void require(bool ok) {
 inline std::string text_of(const uint8_t* data, size_t size) { return {reinterpret_cast<const char*>(data), size}; }
 
 /// The JSON API's answer is always one well-formed envelope: {"ok":true,"value":…} or
-/// {"ok":false,"error":{"code":"UPPER_SNAKE",…}}. Returns it parsed.
-inline nlohmann::json require_envelope(const std::string& envelope) {
-    auto j = nlohmann::json::parse(envelope, nullptr, false);
-    require(!j.is_discarded() && j.is_object() && j.contains("ok") && j["ok"].is_boolean());
+/// {"ok":false,"error":{"code":"UPPER_SNAKE",…}}, under the strict parse (no key twice, no BOM).
+/// Returns it parsed.
+inline handoffkit::json require_envelope(const std::string& envelope) {
+    handoffkit::json j;
+    require(handoffkit::parse_json(envelope, j, handoffkit::json_bom::refuse) == handoffkit::json_failure::none);
+    require(j.is_object() && j.contains("ok") && j["ok"].is_boolean());
     if (j["ok"] == true) {
         require(j.contains("value"));
     } else {

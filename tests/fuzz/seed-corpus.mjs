@@ -94,7 +94,7 @@ const corpora = {
     ...badFor('handleActivity', badInputs.nativeCases),
   ],
 };
-// The JSON reader sees every text the other targets start from.
+// The strict JSON parse sees every text the other targets start from.
 corpora.json_parse = [...new Set(Object.values(corpora).flat())].filter((s) => s !== undefined && s.length <= 8192);
 for (const [target, seeds] of Object.entries(corpora)) {
   const dir = join(out, target);

@@ -104,3 +104,21 @@ test('the JS wrapper supplies now and random; a string for options is INVALID_AR
   assert.equal(hk.verifyToken(a.token, keys, { botId }).verified, true);
   assert.throws(() => hk.verifyToken(a.token, keys, '{'), (e) => e.code === 'INVALID_ARGUMENT');
 });
+
+// Issue 14 finding 4: a token part that starts with a UTF-8 byte order mark made inspectToken throw
+// a bare SyntaxError (the part reached JS as non-JSON); it is MALFORMED, signed or not.
+test('a token part with a byte order mark is a HandoffKitError MALFORMED, in inspect and verify', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const header = JSON.stringify({ alg: 'HS256', kid: 'test', typ: 'handoff+jwt' });
+  const claims = JSON.stringify({ aud: botId, exp: now + 300, iat: now, iss: 'handoffkit', jti: randomBytes(16).toString('base64url') });
+  const sign = (h, c) => {
+    const input = `${Buffer.from(h).toString('base64url')}.${Buffer.from(c).toString('base64url')}`;
+    return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  };
+  assert.equal(hk.verifyToken(sign(header, claims), keys, { botId }).verified, true);  // the helper signs what verify accepts
+  for (const token of [sign(`\uFEFF${header}`, claims), sign(header, `\uFEFF${claims}`)]) {
+    for (const call of [() => hk.inspectToken(token), () => hk.verifyToken(token, keys, { botId })]) {
+      assert.throws(call, (e) => e instanceof hk.HandoffKitError && e.name === 'HandoffKitError' && e.code === 'MALFORMED');
+    }
+  }
+});

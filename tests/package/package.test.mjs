@@ -10,7 +10,7 @@ import { packedDir } from '../support/pack.mjs';
 import { repoRoot } from '../support/paths.mjs';
 import { launchChromium, openPage } from '../support/browser.mjs';
 import { serveStatic } from '../support/server.mjs';
-import { packageSize } from '../support/package-size.mjs';
+import { packageSize, sizeCeiling } from '../support/package-size.mjs';
 
 const dir = packedDir();
 const expected = 'https://teams.microsoft.com/l/chat/0/0?users=28:00000000-0000-0000-0000-000000000000&continuation=a%20b';
@@ -33,13 +33,10 @@ test('the tarball ships the module, the wasm, the entries and the types — and 
   assert.deepEqual(files.filter((f) => !/^(dist|web\/lib)\/|^(package\.json|README\.md|LICENSE)$/.test(f)), []);
 });
 
-// The budget (100 KB gzip, wasm + JS) is not met: README "Size" gives the measurements and why.
-// Until it is, this ceiling keeps the package from growing unnoticed: 5% over what it weighed when
-// set (184.5 KB on 2026-11-30, after the core's own JSON document replaced nlohmann's). Lower it
-// as the package shrinks; raising it needs a reason in the commit.
-const sizeCeiling = 194 * 1024;
+// The package's ceiling (sizeCeiling, package-size.mjs): issue 15 withdrew the 100 KB budget and set
+// 200 KB gzip, wasm + JS, as a floor that stays for later work.
 
-test('the package weighs no more than its ceiling (gzip, wasm + JS), on the way to the budget', () => {
+test('the package weighs no more than its ceiling (gzip, wasm + JS)', () => {
   const { files, total } = packageSize(join(dir, 'node_modules', 'handoffkit'));
   const detail = Object.entries(files).map(([f, n]) => `${f} ${(n / 1024).toFixed(1)} KB`).join(', ');
   assert.ok(total <= sizeCeiling, `package is ${(total / 1024).toFixed(1)} KB gzip, over the ${sizeCeiling / 1024} KB ceiling: ${detail}`);

@@ -9,7 +9,9 @@ import { repoRoot } from './paths.mjs';
 
 export function packAndInstall() {
   const dir = mkdtempSync(join(tmpdir(), 'handoffkit-packed-'));
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repoRoot, encoding: 'utf8' });
+  // The prepack script (package.json) builds the wasm module, its output on stderr.
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir],
+    { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const tarball = join(dir, JSON.parse(out)[0].filename);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: dir, stdio: 'ignore' });

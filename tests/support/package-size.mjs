@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { repoRoot } from './paths.mjs';
 
-/// The issue's budget for that total, in bytes (not met yet: README, "Size").
-export const sizeBudget = 100 * 1024;
+/// The ceiling for that total, in bytes (issue 15's floor; tests/package checks it, the benchmark
+/// reports against it; raising it needs a line in docs/benchmarks.md saying what it bought).
+export const sizeCeiling = 200 * 1024;
 
 /// { files: { path: gzip bytes }, total } for the package laid out under `root` (the repository,
 /// or an installed node_modules/handoffkit).
