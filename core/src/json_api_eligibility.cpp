@@ -13,28 +13,70 @@ using detail::ok_envelope;
 
 namespace {
 
-/// The ruleset named by the options: the embedded one unless `ruleset` is given.
-result<el::ruleset> ruleset_from(std::string_view options) {
+/// What the options name: the ruleset (the embedded one unless `ruleset` is given), a CSV of
+/// representatives, changes to make, and whether to plan.
+struct request {
+    el::ruleset rules = el::ruleset::builtin();
+    std::string csv, apply;
+    bool has_csv = false, plan = false;
+
+    el::evaluation_options options() const {
+        el::evaluation_options o;
+        if (has_csv) o.representatives_csv = csv;
+        o.apply_json = apply;
+        o.plan = plan;
+        return o;
+    }
+};
+
+result<request> request_from(std::string_view options) {
     auto j = detail::parse_object(options, "options");
     if (!j) return j.err();
-    std::string text;
+    std::string ruleset;
+    request out;
     detail::field_reader r(*j);
-    r.text_or_json("ruleset", text);
+    r.text_or_json("ruleset", ruleset).string("representativesCsv", out.csv).text_or_json("apply", out.apply).boolean("plan", out.plan);
     if (auto e = r.finish()) return *e;
-    const auto given = j->find("ruleset");
-    if (given == j->end() || given->is_null()) return el::ruleset::builtin();
-    return el::ruleset::parse(text);
+    const auto given = j->find("representativesCsv");
+    out.has_csv = given != j->end() && !given->is_null();
+    const auto rules = j->find("ruleset");
+    if (rules != j->end() && !rules->is_null()) {
+        auto parsed = el::ruleset::parse(ruleset);
+        if (!parsed) return parsed.err();
+        out.rules = std::move(*parsed);
+    }
+    return out;
+}
+
+result<el::evaluation> evaluation_of(std::string_view environment, std::string_view options, bool plan) {
+    auto req = request_from(options);
+    if (!req) return req.err();
+    el::evaluation_options o = req->options();
+    o.plan |= plan;
+    return el::evaluate(req->rules, environment, o);
 }
 
 }  // namespace
 
-std::string evaluate_eligibility(std::string_view environment, std::string_view options) {
-    auto rules = ruleset_from(options);
-    if (!rules) return error_envelope(rules.err());
-    auto report = el::evaluate(*rules, environment);
-    if (!report) return error_envelope(report.err());
+std::string evaluate_eligibility(std::string_view environment, std::string_view options, el::outcome* verdict) {
+    auto e = evaluation_of(environment, options, false);
+    if (!e) return error_envelope(e.err());
+    if (verdict) *verdict = e->verdict;
     // The report is canonical JSON already: wrap it as ok_envelope would, without a re-parse.
-    return "{\"ok\":true,\"value\":" + *report + "}";
+    return detail::ok_envelope_text(e->report);
+}
+
+std::string plan_eligibility(std::string_view environment, std::string_view options, el::outcome* verdict) {
+    auto e = evaluation_of(environment, options, true);
+    if (!e) return error_envelope(e.err());
+    if (verdict) *verdict = e->verdict;
+    return detail::ok_envelope_text(e->plan);
+}
+
+std::string plan_eligibility_fixes(std::string_view report) {
+    auto plan = el::plan_fixes(report);
+    if (!plan) return error_envelope(plan.err());
+    return detail::ok_envelope_text(*plan);
 }
 
 std::string default_eligibility_ruleset() {
