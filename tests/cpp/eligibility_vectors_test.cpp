@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "handoffkit/json_api_eligibility.hpp"
 #include "vectors.hpp"
@@ -60,6 +61,8 @@ void check_expectations(const json& report, const json& expect) {
         CHECK(codes(cell["failed"]) == e["failed"]);
         CHECK(codes(cell["warnings"]) == e["warnings"]);
         CHECK(codes(cell["unknown"]) == e["unknown"]);
+        if (e.contains("stageMissingInputs")) CHECK(cell["stageMissingInputs"] == e["stageMissingInputs"]);
+        else CHECK_FALSE(cell.contains("stageMissingInputs"));
         const json missing = e.value("missing", json::object()), unknown_inputs = e.value("unknownInputs", json::object());
         for (const auto& [code, values] : missing.items()) {
             const json* g = gate_with_code(cell["failed"], code);
@@ -76,6 +79,75 @@ void check_expectations(const json& report, const json& expect) {
 
 json evaluate(const std::string& environment, const std::string& options = "") {
     return json::parse(handoffkit::json_api::evaluate_eligibility(environment, options));
+}
+
+/// A warning as the vectors give it: everything but the message.
+json warning_facts(const json& w) {
+    json out = w;
+    out.erase("message");
+    return out;
+}
+
+/// The case-level expectations a report must meet: assumed defaults, input warnings, outcome.
+void check_report_facts(const json& report, const json& c) {
+    if (c.contains("assumed")) CHECK(report["assumed"] == c["assumed"]);
+    if (c.contains("inputWarnings")) {
+        json got = json::array();
+        for (const auto& w : report["inputWarnings"]) got.push_back(warning_facts(w));
+        CHECK(got == c["inputWarnings"]);
+        for (const auto& w : report["inputWarnings"]) {
+            CHECK(w["message"].get<std::string>().find(w["value"].get<std::string>()) != std::string::npos);
+            if (w.contains("didYouMean"))
+                CHECK(w["message"].get<std::string>().find("did you mean '" + w["didYouMean"].get<std::string>() + "'") != std::string::npos);
+        }
+    }
+    if (c.contains("outcome")) CHECK(report["outcome"] == c["outcome"]);
+}
+
+/// What the CLI's exit status must be for a report, from its cells (not from its `outcome`):
+/// 4 a cell unknown or available in an unknown stage, else 3 a cell unavailable, else 0.
+int expected_exit(const json& report) {
+    bool unknown = report["administrator"]["status"] == "unknown", unavailable = report["administrator"]["status"] == "unavailable";
+    for (const auto& rep : report["representatives"])
+        for (const auto& [id, cell] : rep["features"].items()) {
+            const std::string status = cell["status"];
+            unknown |= status == "unknown" ||
+                       (cell["stage"] == "unknown" && (status == "available" || status == "available_with_warnings"));
+            unavailable |= status == "unavailable";
+        }
+    return unknown ? 4 : unavailable ? 3 : 0;
+}
+
+/// A case's environment as text, the CSV's representatives put in place of its own.
+json environment_with(const json& c, const json& representatives) {
+    json env = environment_of(c);
+    env["representatives"] = representatives;
+    return env;
+}
+
+json plan_options() { return json{{"plan", true}}; }
+
+/// The plan's parts a plan case gives, compared exactly.
+void check_plan(const json& plan, const json& c) {
+    json fixes = json::array();
+    for (const auto& f : plan["fixes"]) {
+        json facts = f;
+        facts.erase("id");
+        fixes.push_back(facts);
+    }
+    CHECK(fixes == c["fixes"]);
+    for (std::size_t i = 0; i < plan["fixes"].size(); ++i) CHECK(plan["fixes"][i]["id"] == "F" + std::to_string(i + 1));
+    CHECK(plan["together"] == c["together"]);
+    CHECK(plan["cells"] == c["cells"]);
+    CHECK(plan["administrator"] == c.value("administrator", json::array()));
+    if (c.contains("toDecide")) CHECK(plan["toDecide"] == c["toDecide"]);
+    if (c.contains("outcome")) CHECK(plan["outcome"] == c["outcome"]);
+}
+
+json plan_case_options(const json& c) {
+    json options = plan_options();
+    if (c.value("miniRuleset", false)) options["ruleset"] = vectors()["miniRuleset"];
+    return options;
 }
 
 /// A file the CLI can read, removed when the test is done.
@@ -118,12 +190,13 @@ TEST_CASE("eligibility vectors: cases") {
         const json out = evaluate(environment_of(c).dump());
         REQUIRE(out["ok"] == true);
         const json& report = out["value"];
-        CHECK(report["ruleset"]["version"] == "1.0.0");
+        CHECK(report["ruleset"]["version"] == vectors()["rulesetVersion"]);
         check_expectations(report, c["expect"]);
         if (c.contains("administrator")) {
             CHECK(report["administrator"]["status"] == c["administrator"]["status"]);
             CHECK(codes(report["administrator"]["failed"]) == c["administrator"]["failed"]);
         }
+        check_report_facts(report, c);
     }
 }
 
@@ -153,6 +226,75 @@ TEST_CASE("eligibility vectors: invalid environments name the field") {
         CHECK(out["error"]["code"] == c["error"]);
         if (c.contains("field")) CHECK(out["error"]["field"] == c["field"]);
         else CHECK_FALSE(out["error"].contains("field"));
+        if (c.contains("messageIncludes"))
+            CHECK(out["error"]["message"].get<std::string>().find(c["messageIncludes"].get<std::string>()) != std::string::npos);
+    }
+}
+
+TEST_CASE("eligibility vectors: representatives from a CSV") {
+    for (const auto& c : vectors()["csvCases"]) {
+        CAPTURE(c["name"].get<std::string>());
+        const json options{{"representativesCsv", c["csv"]}};
+        const json out = evaluate(environment_of(c).dump(), options.dump());
+        if (c.contains("error")) {
+            REQUIRE(out["ok"] == false);
+            CHECK(out["error"]["code"] == c["error"]);
+            CHECK(out["error"]["field"] == c["field"]);
+            for (const auto& text : c["messageIncludes"])
+                CHECK(out["error"]["message"].get<std::string>().find(text.get<std::string>()) != std::string::npos);
+            continue;
+        }
+        REQUIRE(out["ok"] == true);
+        // The same report as the representatives written as JSON.
+        CHECK(out == evaluate(environment_with(c, c["representatives"]).dump()));
+    }
+}
+
+TEST_CASE("eligibility vectors: the fix plan, from the evaluation and from the report alike") {
+    for (const auto& c : vectors()["planCases"]) {
+        CAPTURE(c["name"].get<std::string>());
+        const std::string environment = environment_of(c).dump();
+        const json out = evaluate(environment, plan_case_options(c).dump());
+        REQUIRE(out["ok"] == true);
+        const json& plan = out["value"]["plan"];
+        check_plan(plan, c);
+        // Planned again from the report (without its plan): the same.
+        json report = out["value"];
+        report.erase("plan");
+        const json again = json::parse(handoffkit::json_api::plan_eligibility_fixes(report.dump()));
+        REQUIRE(again["ok"] == true);
+        CHECK(again["value"] == plan);
+        CHECK(json::parse(handoffkit::json_api::plan_eligibility(environment, plan_case_options(c).dump()))["value"] == plan);
+    }
+}
+
+TEST_CASE("eligibility vectors: what if (changes applied before evaluating)") {
+    for (const auto& c : vectors()["applyCases"]) {
+        CAPTURE(c["name"].get<std::string>());
+        const json out = evaluate(environment_of(c).dump(), json{{"apply", c["apply"]}}.dump());
+        REQUIRE(out["ok"] == true);
+        check_expectations(out["value"], c["expect"]);
+        check_report_facts(out["value"], c);
+        // The changes as JSON text: the same.
+        CHECK(evaluate(environment_of(c).dump(), json{{"apply", c["apply"].dump()}}.dump()) == out);
+    }
+    for (const auto& c : vectors()["invalidApply"]) {
+        CAPTURE(c["name"].get<std::string>());
+        const json out = evaluate(vectors()["base"].dump(), json{{"apply", c["apply"]}}.dump());
+        REQUIRE(out["ok"] == false);
+        CHECK(out["error"]["code"] == "INVALID_ARGUMENT");
+        CHECK(out["error"]["field"] == c["field"]);
+    }
+}
+
+TEST_CASE("eligibility vectors: reports that cannot be planned") {
+    for (const auto& c : vectors()["invalidReports"]) {
+        CAPTURE(c["name"].get<std::string>());
+        const std::string text = c.contains("reportText") ? c["reportText"].get<std::string>() : c["report"].dump();
+        const json out = json::parse(handoffkit::json_api::plan_eligibility_fixes(text));
+        REQUIRE(out["ok"] == false);
+        CHECK(out["error"]["code"] == c["error"]);
+        if (c.contains("field")) CHECK(out["error"]["field"] == c["field"]);
     }
 }
 
@@ -186,13 +328,50 @@ TEST_CASE("eligibility vectors: the CLI prints the same reports") {
         const std::string environment = environment_of(c).dump();
         temp_file file(environment);
         const auto r = run_cli({"eligibility", file.path});
-        CHECK(r.status == 0);
-        CHECK(r.out == evaluate(environment)["value"].dump() + "\n");
+        const json report = evaluate(environment)["value"];
+        CHECK(r.status == expected_exit(report));
+        CHECK(r.out == report.dump() + "\n");
+        // The exit status follows the cells in every format.
+        CHECK(run_cli({"eligibility", file.path, "--format", "table"}).status == r.status);
+        CHECK(run_cli({"eligibility", file.path, "--format", "plan"}).status == r.status);
+    }
+    for (const auto& c : vectors()["planCases"]) {
+        CAPTURE(c["name"].get<std::string>());
+        const std::string environment = environment_of(c).dump();
+        temp_file file(environment);
+        std::vector<std::string> args{"eligibility", file.path, "--format", "plan-json"};
+        std::optional<temp_file> rules;
+        if (c.value("miniRuleset", false)) {
+            rules.emplace(vectors()["miniRuleset"].dump());
+            args.insert(args.end(), {"--ruleset", rules->path});
+        }
+        const auto r = run_cli(args);
+        const json expected = json::parse(handoffkit::json_api::plan_eligibility(environment, plan_case_options(c).dump()))["value"];
+        CHECK(r.out == expected.dump() + "\n");
+        CHECK(r.status == (expected["outcome"] == "available" ? 0 : expected["outcome"] == "unavailable" ? 3 : 4));
+        // The text plan names every fix by its label.
+        args[3] = "plan";
+        const auto text = run_cli(args);
+        for (const auto& f : expected["fixes"]) CHECK(text.out.find(f["label"].get<std::string>()) != std::string::npos);
+    }
+    for (const auto& c : vectors()["csvCases"]) {
+        CAPTURE(c["name"].get<std::string>());
+        temp_file environment(environment_of(c).dump()), csv(c["csv"].get<std::string>());
+        const auto r = run_cli({"eligibility", environment.path, "--representatives", csv.path});
+        const json out = evaluate(environment_of(c).dump(), json{{"representativesCsv", c["csv"]}}.dump());
+        if (c.contains("error")) {
+            CHECK(r.status == 1);
+            CHECK(r.out.empty());
+            CHECK(json::parse(r.err)["error"] == out["error"]);
+            continue;
+        }
+        CHECK(r.out == out["value"].dump() + "\n");
+        CHECK(r.status == expected_exit(out["value"]));
     }
     for (const auto& c : vectors()["rulesetCases"]) {
         temp_file environment(c["environment"].dump()), rules(vectors()["miniRuleset"].dump());
         const auto r = run_cli({"eligibility", environment.path, "--ruleset", rules.path});
-        CHECK(r.status == 0);
+        CHECK(r.status == expected_exit(json::parse(r.out)));
         check_expectations(json::parse(r.out), c["expect"]);
     }
 }
@@ -204,6 +383,9 @@ TEST_CASE("eligibility vectors: the CLI refuses what the API refuses") {
         const auto r = run_cli({"eligibility", file.path, "--format", "table"});
         CHECK(r.status == 1);
         CHECK(r.out.empty());
+        // The same coded error, field and message as the API's envelope.
+        const std::string text = c.contains("environmentText") ? c["environmentText"].get<std::string>() : environment_of(c).dump();
+        CHECK(json::parse(r.err)["error"] == evaluate(text)["error"]);
     }
     temp_file environment(R"({"representatives":[]})");
     for (const auto& c : vectors()["invalidRulesets"]) {
@@ -213,5 +395,6 @@ TEST_CASE("eligibility vectors: the CLI refuses what the API refuses") {
         const auto r = run_cli({"eligibility", environment.path, "--ruleset", rules.path});
         CHECK(r.status == 1);
         CHECK(r.out.empty());
+        CHECK(handoffkit::test::cli_error_code(r) == c["error"]);
     }
 }
