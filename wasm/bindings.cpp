@@ -141,6 +141,7 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("verifyToken", &bind3<&api::verify_token>);
     emscripten::function("inspectToken", &bind1<&api::inspect_token>);
     emscripten::function("evaluateEligibility", &bind2<&api::evaluate_eligibility>);
+    emscripten::function("planEligibilityFixes", &bind1<&api::plan_eligibility_fixes>);
     emscripten::function("defaultEligibilityRuleset", &bind0<&api::default_eligibility_ruleset>);
     emscripten::class_<ReplayGuard>("ReplayGuard")
         .constructor<>()

@@ -371,7 +371,9 @@ evaluation report(const ruleset::compiled& rs, const environment& env, bool with
     }
 
     std::string& out = result.report;
-    std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size() + result.plan.size();
+    // Room for everything, and for the JSON API's envelope around it (json_api_eligibility.cpp).
+    std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size() + result.plan.size() +
+                           assumed.size() * 256 + warnings.size() * 512;
     for (std::size_t g : group_of_rep) estimate += groups[g].features_json.size() + 64;
     out.reserve(estimate);
     out += "{\"administrator\":" + administrator.dump();

@@ -6,8 +6,6 @@
 #include <string>
 #include <string_view>
 
-#include "handoffkit/eligibility.hpp"
-
 namespace handoffkit::json_api {
 
 /// Environment: {"geography":"unitedStates", …, "representatives":[{"id":"alice", …}]}
@@ -25,13 +23,7 @@ namespace handoffkit::json_api {
 /// Pointer of the offending part within the environment or within the ruleset document, e.g.
 ///   {"ok":false,"error":{"code":"ENVIRONMENT_INVALID","field":"/representatives/2/surface",
 ///                        "message":"/representatives/2/surface: 'web' is not one of …"}}
-/// `verdict`, when given, receives the report's outcome (on success).
-std::string evaluate_eligibility(std::string_view environment, std::string_view options,
-                                 eligibility::outcome* verdict = nullptr);
-
-/// The same evaluation -> value: the fix plan alone (PLAN in eligibility.hpp).
-std::string plan_eligibility(std::string_view environment, std::string_view options,
-                             eligibility::outcome* verdict = nullptr);
+std::string evaluate_eligibility(std::string_view environment, std::string_view options);
 
 /// A report (as evaluate_eligibility gives it) -> value: its fix plan, the same as `plan` gives.
 /// Errors: INVALID_JSON, INPUT_TOO_LARGE (over 32 MiB: ask evaluate_eligibility for `plan`),
