@@ -250,6 +250,8 @@ private:
     std::string label(const fix& f) const;
     json change(const fix& f) const;
     json entry(const fix& f, const std::string& id) const;
+    std::vector<std::size_t> ranked() const;
+    json together_json(const std::vector<std::string>& id_of, const std::vector<std::size_t>& rank) const;
 
     const json& rules_;
     std::vector<feature> features_;

@@ -85,19 +85,20 @@ void planner::clauses_of(const json& gate, const json& alt, const std::string& f
     const fix_target where = fix_target_of(input);
     std::vector<std::string> places;
     if (where == fix_target::role) {
-        if (const json* roles = member(gate, "roles"))
+        if (const json* roles = member(gate, "roles"); roles && roles->is_array())
             for (const auto& r : roles->items())
                 if (r.value().is_string()) places.push_back(r.value().get_ref<const std::string&>());
     } else {
         places.push_back(where == fix_target::profile ? text_of(gate, "profile") : std::string());
     }
     std::vector<std::string> values;
-    if (const json* add = member(alt, "add")) {
+    if (const json* add = member(alt, "add"); add && add->is_array()) {
         for (const auto& v : add->items()) {
+            if (!v.value().is_string()) continue;  // a report's rules are read, not trusted
             const std::string& value = v.value().get_ref<const std::string&>();
             if (value == feature_placeholder) values.push_back(feature);
             else if (value == missing_placeholder) {
-                if (const json* missing = member(gate, "missing"))
+                if (const json* missing = member(gate, "missing"); missing && missing->is_array())
                     for (const auto& m : missing->items())
                         if (m.value().is_string()) values.push_back(m.value().get_ref<const std::string&>());
             } else values.push_back(value);
@@ -236,7 +237,7 @@ std::string planner::label(const fix& f) const {
 json planner::change(const fix& f) const {
     json c{{"input", spec_of(f.input).name}};
     if (f.adds) c["add"] = f.value;
-    else c["value"] = handoffkit::detail::parse_json(f.value);  // written by fixes_of from a JSON value
+    else c["value"] = handoffkit::detail::parse_json(f.value);  // written by clauses_of from a JSON value
     switch (fix_target_of(f.input)) {
         case fix_target::role: c["role"] = f.place; break;
         case fix_target::profile: c["profile"] = f.place; break;
@@ -255,14 +256,10 @@ json planner::entry(const fix& f, const std::string& id) const {
     return {{"change", change(f)}, {"id", id}, {"label", label(f)}, {"rules", f.rules}};
 }
 
-json planner::finish(const json& assumed, const json& warnings, std::string_view outcome, const json& ruleset) {
-    for (auto& f : fixes_) {
-        std::sort(f.representatives.begin(), f.representatives.end());
-        f.representatives.erase(std::unique(f.representatives.begin(), f.representatives.end()), f.representatives.end());
-    }
-    // Most cells unblocked alone first, then most cells helped together with other fixes; equal
-    // ones keep the order they were first met in (representatives in input order, features in
-    // ruleset order, gates in ruleset order).
+/// The fixes worth listing, most cells unblocked alone first, then most cells helped together
+/// with other fixes; equal ones keep the order they were first met in (representatives in input
+/// order, features and gates in ruleset order).
+std::vector<std::size_t> planner::ranked() const {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < fixes_.size(); ++i)
         if (fixes_[i].alone + fixes_[i].with_others > 0) order.push_back(i);
@@ -270,19 +267,12 @@ json planner::finish(const json& assumed, const json& warnings, std::string_view
         if (fixes_[a].alone != fixes_[b].alone) return fixes_[a].alone > fixes_[b].alone;
         return fixes_[a].with_others > fixes_[b].with_others;
     });
-    std::vector<std::string> id_of(fixes_.size());
-    std::vector<std::size_t> rank(fixes_.size(), 0);
-    json fixes = json::array();
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        const fix& f = fixes_[order[k]];
-        id_of[order[k]] = "F" + std::to_string(k + 1);
-        rank[order[k]] = k;
-        json e = entry(f, id_of[order[k]]);
-        e["unblocks"] = f.alone;
-        e["unblocksWithOthers"] = f.with_others;
-        fixes.push_back(std::move(e));
-    }
+    return order;
+}
 
+/// The sets that must come together: most cells first, then fewer fixes, then first met; each
+/// set's fixes in plan order (`rank`), named by their ids.
+json planner::together_json(const std::vector<std::string>& id_of, const std::vector<std::size_t>& rank) const {
     std::vector<std::pair<const std::vector<std::size_t>*, std::pair<std::size_t, std::size_t>>> sets;
     for (const auto& [needed, counted] : together_) sets.emplace_back(&needed, counted);
     std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) {
@@ -298,7 +288,27 @@ json planner::finish(const json& assumed, const json& warnings, std::string_view
         for (std::size_t i : members) ids.push_back(id_of[i]);
         together.push_back({{"fixes", ids}, {"unblocks", counted.first}});
     }
+    return together;
+}
 
+json planner::finish(const json& assumed, const json& warnings, std::string_view outcome, const json& ruleset) {
+    for (auto& f : fixes_) {
+        std::sort(f.representatives.begin(), f.representatives.end());
+        f.representatives.erase(std::unique(f.representatives.begin(), f.representatives.end()), f.representatives.end());
+    }
+    const std::vector<std::size_t> order = ranked();
+    std::vector<std::string> id_of(fixes_.size());
+    std::vector<std::size_t> rank(fixes_.size(), 0);
+    json fixes = json::array();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const fix& f = fixes_[order[k]];
+        id_of[order[k]] = "F" + std::to_string(k + 1);
+        rank[order[k]] = k;
+        json e = entry(f, id_of[order[k]]);
+        e["unblocks"] = f.alone;
+        e["unblocksWithOthers"] = f.with_others;
+        fixes.push_back(std::move(e));
+    }
     json administrator = json::array();
     for (std::size_t k = 0; k < administrator_.size(); ++k)
         administrator.push_back(entry(fixes_[administrator_[k]], "A" + std::to_string(k + 1)));
@@ -312,7 +322,7 @@ json planner::finish(const json& assumed, const json& warnings, std::string_view
             {"outcome", outcome},
             {"ruleset", ruleset},
             {"toDecide", to_decide_},
-            {"together", std::move(together)}};
+            {"together", together_json(id_of, rank)}};
 }
 
 // ---- from a report ----------------------------------------------------------------------------

@@ -231,6 +231,8 @@ int cmd_eligibility(const args& a) {
     const std::string format = a.get("format").value_or("json");
     if (format != "json" && format != "table" && format != "plan" && format != "plan-json")
         return usage_error("--format must be json, table, plan or plan-json");
+    if (a.positional[0] == "-" && (a.get("representatives") == "-" || a.get("ruleset") == "-"))
+        return usage_error("only one input can come from stdin");
     std::string environment, csv, ruleset_text;
     if (!read_input(a.positional[0], environment)) return print_error({"FILE_UNREADABLE", "cannot read " + a.positional[0]});
     el::evaluation_options options;

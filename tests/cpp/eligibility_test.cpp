@@ -145,6 +145,21 @@ TEST_CASE("reports are canonical and deterministic") {
     CHECK(api::evaluate_eligibility(example().dump(), json{{"ruleset", std::string(el::default_ruleset_json())}}.dump()) == first);
 }
 
+TEST_CASE("the example CSV holds the example's representatives, as an admin writes them") {
+    std::ifstream in(HANDOFFKIT_EXAMPLES_DIR "/eligibility-representatives.csv", std::ios::binary);
+    REQUIRE(in);
+    const std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    json organization = example();
+    organization.erase("representatives");
+    json from_csv = evaluate(organization, json{{"representativesCsv", csv}}.dump())["value"];
+    json from_json = evaluate(example())["value"];
+    REQUIRE(from_csv["inputWarnings"].size() == 1);
+    // A warning about a representative names the CSV row it is on.
+    CHECK(from_csv["inputWarnings"][0]["message"] == "CSV row 6: " + from_json["inputWarnings"][0]["message"].get<std::string>());
+    from_csv["inputWarnings"][0]["message"] = from_json["inputWarnings"][0]["message"];
+    CHECK(from_csv == from_json);
+}
+
 TEST_CASE("the example environment shows every status") {
     const json out = evaluate(example());
     REQUIRE(out["ok"] == true);
@@ -327,6 +342,7 @@ TEST_CASE("the CLI: distinct exit statuses, unknown flags refused, files that ar
     CHECK(unknown_flag.err.find("--formt") != std::string::npos);
     CHECK(unknown_flag.out.empty());
     CHECK(run_cli({"eligibility", example_path, "--representatives", "/nonexistent/reps.csv"}).status == 1);
+    CHECK(run_cli({"eligibility", "-", "--representatives", "-"}).status == 2);
 
     temp_path not_text("not-text.bin", std::string("id\n\xff\xfe\n"));
     const auto csv = run_cli({"eligibility", example_path, "--representatives", not_text.path});
