@@ -87,6 +87,7 @@ const std::map<std::string, entry>& entries() {
         {"verifyToken", [](const auto& a) { return api::verify_token(a[0], a[1], a[2]); }},
         {"inspectToken", [](const auto& a) { return api::inspect_token(a[0]); }},
         {"evaluateEligibility", [](const auto& a) { return api::evaluate_eligibility(a[0], a[1]); }},
+        {"planEligibilityFixes", [](const auto& a) { return api::plan_eligibility_fixes(a[0]); }},
     };
     return all;
 }
