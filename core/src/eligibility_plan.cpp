@@ -263,9 +263,12 @@ std::vector<std::size_t> planner::ranked() const {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < fixes_.size(); ++i)
         if (fixes_[i].alone + fixes_[i].with_others > 0) order.push_back(i);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    // Fixes are numbered as first met, so the index breaks ties (std::sort: one sort instantiation
+    // less in the wasm module than std::stable_sort, which has a size budget).
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         if (fixes_[a].alone != fixes_[b].alone) return fixes_[a].alone > fixes_[b].alone;
-        return fixes_[a].with_others > fixes_[b].with_others;
+        if (fixes_[a].with_others != fixes_[b].with_others) return fixes_[a].with_others > fixes_[b].with_others;
+        return a < b;
     });
     return order;
 }
