@@ -35,9 +35,10 @@ test('the tarball ships the module, the wasm, the entries and the types — and 
 
 // The budget (100 KB gzip, wasm + JS) is not met: README "Size" gives the measurements and why.
 // Until it is, this ceiling keeps the package from growing unnoticed: 5% over what it weighed when
-// set (184.5 KB on 2026-11-30, after the core's own JSON document replaced nlohmann's). Lower it
-// as the package shrinks; raising it needs a reason in the commit.
-const sizeCeiling = 194 * 1024;
+// set (184.5 KB on 2026-11-30, after the core's own JSON document replaced nlohmann's; 219.7 KB on
+// 2026-12-01 with issue 18's eligibility features). Lower it as the package shrinks; raising it
+// needs a reason in the commit.
+const sizeCeiling = 231 * 1024;
 
 test('the package weighs no more than its ceiling (gzip, wasm + JS), on the way to the budget', () => {
   const { files, total } = packageSize(join(dir, 'node_modules', 'handoffkit'));
