@@ -280,7 +280,8 @@ export interface EligibilityEnvironment {
 export type OptInState = 'optedIn' | 'optedOut' | 'notOptedIn';
 export interface EligibilityRepresentative {
   id: string;
-  surface?: 'copilotServiceWorkspace' | 'customerServiceHub' | 'customApp' | string;
+  /** The core also takes these words spaced and in any case ("Customer Service Hub"), as text from a file. */
+  surface?: 'copilotServiceWorkspace' | 'customerServiceHub' | 'customApp';
   /** License ids or names ("Dynamics 365 Customer Service Enterprise", "Chat", "Digital Messaging", "Voice"). */
   licenses?: string[];
   roles?: string[];

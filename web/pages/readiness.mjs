@@ -314,15 +314,18 @@ async function evaluate() {
 
 $('environment').value = JSON.stringify(example, null, 2);
 $('evaluate').addEventListener('click', evaluate);
+// Reading a chosen file is the first step of the work: the page says it is busy from there.
 $('file').addEventListener('change', async () => {
   const file = $('file').files[0];
   if (!file) return;
+  document.body.dataset.busy = 'true';
   $('environment').value = await file.text();
   evaluate();
 });
 $('csv').addEventListener('change', async () => {
   const file = $('csv').files[0];
   if (!file) return;
+  document.body.dataset.busy = 'true';
   csv = { name: file.name, text: await file.text() };
   $('csv-status').textContent = `From ${file.name}: they replace the environment's representatives.`;
   $('csv-clear').hidden = false;
