@@ -165,6 +165,7 @@ EMSCRIPTEN_BINDINGS(handoffkit) {
     emscripten::function("createHandoff", &bind2<&api::create_handoff>);
     emscripten::function("verifyHandoffDelivery", &bind1<&api::verify_handoff_delivery>);
     emscripten::function("evaluateEligibility", &bind2<&api::evaluate_eligibility>);
+    emscripten::function("planEligibilityFixes", &bind1<&api::plan_eligibility_fixes>);
     emscripten::function("defaultEligibilityRuleset", &bind0<&api::default_eligibility_ruleset>);
     emscripten::class_<ReplayGuard>("ReplayGuard")
         .constructor<>()

@@ -1,9 +1,12 @@
 // Environment JSON -> detail::environment, refusing anything outside the schema documented in
 // eligibility.hpp with ENVIRONMENT_INVALID and the JSON Pointer of the offending part. A null
 // value counts as an omitted one (unknown), so generated environments need not drop keys.
+// Names are taken as admins write them (display names, any case, prv<Access><Table>) and brought
+// to the ruleset's ids; a license, privilege or role the ruleset does not know is kept and
+// reported as an input warning with the closest known name.
 #include <algorithm>
 #include <map>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "eligibility_model.hpp"
 
@@ -27,15 +30,30 @@ std::vector<std::string> sorted_unique(std::vector<std::string> v) {
     return v;
 }
 
+std::optional<std::string> optional_of(const std::string* s) { return s ? std::optional<std::string>(*s) : std::nullopt; }
+
+/// The index in "/representatives/<index>…", or npos.
+std::size_t representative_index(const std::string& field) {
+    constexpr std::string_view prefix = "/representatives/";
+    if (field.compare(0, prefix.size(), prefix) != 0) return std::string::npos;
+    std::size_t index = 0, i = prefix.size();
+    if (i == field.size() || field[i] < '0' || field[i] > '9') return std::string::npos;
+    for (; i < field.size() && field[i] >= '0' && field[i] <= '9'; ++i) index = index * 10 + static_cast<std::size_t>(field[i] - '0');
+    return index;
+}
+
 class reader {
 public:
     reader(const ruleset::compiled& rules, environment& out) : rules_(rules), out_(out) {}
     problem_log log{"ENVIRONMENT_INVALID"};
 
     bool document(const json& j);
+    /// "CSV row 7: " for a representative read from a CSV, else "".
+    std::string row_prefix(const std::string& field) const;
 
 private:
     input_value& org(input_id id) { return out_.organization[static_cast<std::size_t>(id)]; }
+    bool enum_value(const json& v, const std::string& at, value_domain domain, std::string& out);
     bool enum_input(const json& j, const char* key, const std::string& at, input_id id);
     bool set_input(const json& j, const char* key, const std::string& at, input_id id);
     bool feature_ids(const json& j, const std::string& at, std::vector<std::string>& out);
@@ -43,14 +61,30 @@ private:
     bool surfaces(const json& j, const std::string& at);
     bool profiles(const json& j, const std::string& at);
     bool roles(const json& j, const std::string& at);
+    bool privileges(const json& j, const std::string& at, std::vector<std::string>& out);
     bool representatives(const json& j, const std::string& at);
     bool representative_at(const json& j, const std::string& at, representative& rep);
+    void licenses(std::vector<std::string>& items, const std::string& at);
+    void role_names(std::vector<std::string>& items, const std::string& at);
+    /// Records a warning once per code and value (counting repeats); `suggest` gives the closest
+    /// known name, and is only asked the first time.
+    template <class Suggest>
+    void warn(const char* code, const std::string& value, const std::string& field, const std::string& why,
+              Suggest&& suggest);
+    std::string where(std::size_t representative) const;
     template <class F>
     bool array_of(const json& j, const std::string& at, std::size_t max, F&& each);
 
     const ruleset::compiled& rules_;
     environment& out_;
     std::map<std::string, std::size_t, std::less<>> profile_index_;
+    std::map<std::string, std::string, std::less<>> role_by_lower_;  ///< listed roles, any case -> name
+    std::map<std::pair<std::string, std::string>, std::size_t> warning_index_;
+    std::size_t prv_named_ = 0, colon_named_ = 0;
+    std::string known_licenses_;
+
+public:
+    const std::vector<std::size_t>* csv_rows = nullptr;
 };
 
 template <class F>
@@ -62,12 +96,58 @@ bool reader::array_of(const json& j, const std::string& at, std::size_t max, F&&
     return true;
 }
 
+std::string reader::row_prefix(const std::string& field) const {
+    const std::size_t i = representative_index(field);
+    if (!csv_rows || i >= csv_rows->size()) return "";
+    return "CSV row " + std::to_string((*csv_rows)[i]) + ": ";
+}
+
+/// How a representative is named in a message: its CSV row, or its position.
+std::string reader::where(std::size_t representative) const {
+    if (csv_rows && representative < csv_rows->size()) return "row " + std::to_string((*csv_rows)[representative]);
+    return "/representatives/" + std::to_string(representative);
+}
+
+template <class Suggest>
+void reader::warn(const char* code, const std::string& value, const std::string& field, const std::string& why,
+                  Suggest&& suggest) {
+    auto [it, fresh] = warning_index_.emplace(std::pair{std::string(code), value}, out_.warnings.size());
+    if (!fresh) {
+        ++out_.warnings[it->second].count;
+        return;
+    }
+    input_warning w;
+    w.code = code;
+    w.value = value;
+    w.field = field;
+    w.message = row_prefix(field) + field + ": '" + value + "' " + why;
+    const std::optional<std::string> meant = suggest();
+    if (meant && !meant->empty()) {
+        w.did_you_mean = *meant;
+        w.message += "; did you mean '" + *meant + "'?";
+    }
+    out_.warnings.push_back(std::move(w));
+}
+
+/// An enumeration value, also as admins write it ("United States" for unitedStates).
+bool reader::enum_value(const json& v, const std::string& at, value_domain domain, std::string& out) {
+    if (!log.name(v, at, out)) return false;
+    const auto& allowed = rules_.domain(domain);
+    if (std::binary_search(allowed.begin(), allowed.end(), out)) return true;
+    const std::string key = loose_key(out);
+    for (const auto& a : allowed)
+        if (loose_key(a) == key) {
+            out = a;
+            return true;
+        }
+    return log.one_of(out, allowed, at);
+}
+
 bool reader::enum_input(const json& j, const char* key, const std::string& at, input_id id) {
     const json* v = given(j, key);
     if (!v) return true;
-    const std::string here = pointer_to(at, key);
     input_value& value = org(id);
-    if (!log.name(*v, here, value.text) || !log.one_of(value.text, rules_.domain(spec_of(id).domain), here)) return false;
+    if (!enum_value(*v, pointer_to(at, key), spec_of(id).domain, value.text)) return false;
     value.present = true;
     return true;
 }
@@ -84,10 +164,21 @@ bool reader::set_input(const json& j, const char* key, const std::string& at, in
     return true;
 }
 
+/// Feature ids, or the names the admin center and the source use ("Case summary"), in any case.
 bool reader::feature_ids(const json& j, const std::string& at, std::vector<std::string>& out) {
     if (!log.names(j, at, out)) return false;
-    for (std::size_t i = 0; i < out.size(); ++i)
-        if (!log.one_of(out[i], rules_.feature_ids, pointer_to(at, i))) return false;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (std::binary_search(rules_.feature_ids.begin(), rules_.feature_ids.end(), out[i])) continue;
+        auto it = rules_.names.features.find(lower_ascii(out[i]));
+        if (it != rules_.names.features.end()) {
+            out[i] = it->second;
+            continue;
+        }
+        std::string allowed;
+        for (const auto& f : rules_.features) allowed += (allowed.empty() ? "" : ", ") + f.id + " (" + f.name + ")";
+        return log.fail_suggesting(pointer_to(at, i), "'" + out[i] + "' is not a feature: " + allowed, out[i],
+                                rules_.names.feature_spellings);
+    }
     out = sorted_unique(std::move(out));
     return true;
 }
@@ -113,6 +204,7 @@ bool reader::document(const json& j) {
     if (const json* v = given(j, "surfaces"); v && !surfaces(*v, "/surfaces")) return false;
     if (const json* v = given(j, "experienceProfiles"); v && !profiles(*v, "/experienceProfiles")) return false;
     if (const json* v = given(j, "roles"); v && !roles(*v, "/roles")) return false;
+    out_.prv_privileges = prv_named_ > 0 && colon_named_ == 0;
     const json* reps = given(j, "representatives");
     if (!reps) return log.fail("/representatives", "is required");
     return representatives(*reps, "/representatives");
@@ -169,12 +261,12 @@ bool reader::roles(const json& j, const std::string& at) {
         const json* name = given(r, "name");
         if (!name) return log.fail(pointer_to(here, "name"), "is required");
         if (!log.name(*name, pointer_to(here, "name"), out.name)) return false;
-        for (const auto& seen : out_.roles)
-            if (seen.name == out.name) return log.fail(pointer_to(here, "name"), "duplicates role '" + out.name + "'");
+        // Dataverse role names do not differ by case alone; neither do they here.
+        auto [it, fresh] = role_by_lower_.emplace(lower_ascii(out.name), out.name);
+        if (!fresh) return log.fail(pointer_to(here, "name"), "duplicates role '" + it->second + "'");
         if (const json* v = given(r, "privileges")) {
             out.privileges.emplace();
-            if (!log.names(*v, pointer_to(here, "privileges"), *out.privileges, max_privileges_per_role)) return false;
-            out.privileges = sorted_unique(std::move(*out.privileges));
+            if (!privileges(*v, pointer_to(here, "privileges"), *out.privileges)) return false;
         }
         out_.roles.push_back(std::move(out));
         return true;
@@ -183,13 +275,34 @@ bool reader::roles(const json& j, const std::string& at) {
     return ok;
 }
 
+/// A role's privileges in the form rules compare; likely misspellings are kept and warned about.
+bool reader::privileges(const json& j, const std::string& at, std::vector<std::string>& out) {
+    if (!log.names(j, at, out, max_privileges_per_role)) return false;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const privilege p = parse_privilege(out[i], rules_.names);
+        if (p.form == privilege::kind::table) ++(p.prv ? prv_named_ : colon_named_);
+        if (auto suggestion = privilege_suggestion(p, rules_.names)) {
+            const char* why = p.form == privilege::kind::malformed
+                                  ? "is not a privilege name (prv<Access><Table>, <table>:<access> or prv<Name>)"
+                                  : "is not a privilege the ruleset knows";
+            warn("UNKNOWN_PRIVILEGE", out[i], pointer_to(at, i), why, [&] { return suggestion; });
+        }
+        out[i] = canonical_privilege(p, rules_.names);
+    }
+    out = sorted_unique(std::move(out));
+    return true;
+}
+
 bool reader::representatives(const json& j, const std::string& at) {
-    std::unordered_set<std::string> ids;
+    std::unordered_map<std::string, std::size_t> ids;
     if (j.is_array()) out_.representatives.reserve(std::min(j.size(), max_representatives));
     return array_of(j, at, max_representatives, [&](const json& r, const std::string& here) {
         representative rep;
         if (!representative_at(r, here, rep)) return false;
-        if (!ids.insert(rep.id).second) return log.fail(pointer_to(here, "id"), "duplicates representative '" + rep.id + "'");
+        auto [it, fresh] = ids.emplace(rep.id, out_.representatives.size());
+        if (!fresh)
+            return log.fail(pointer_to(here, "id"),
+                            "duplicates representative '" + rep.id + "' of " + where(it->second));
         out_.representatives.push_back(std::move(rep));
         return true;
     });
@@ -202,15 +315,16 @@ bool reader::representative_at(const json& r, const std::string& here, represent
     if (!log.name(*id, pointer_to(here, "id"), rep.id)) return false;
     if (const json* v = given(r, "surface")) {
         rep.surface.emplace();
-        const std::string at = pointer_to(here, "surface");
-        if (!log.name(*v, at, *rep.surface) || !log.one_of(*rep.surface, fixed_domain(value_domain::surface), at))
-            return false;
+        if (!enum_value(*v, pointer_to(here, "surface"), value_domain::surface, *rep.surface)) return false;
     }
     for (auto [key, field] : {std::pair{"licenses", &rep.licenses}, std::pair{"roles", &rep.roles}}) {
         const json* v = given(r, key);
         if (!v) continue;
         field->emplace();
-        if (!log.names(*v, pointer_to(here, key), **field)) return false;
+        const std::string at = pointer_to(here, key);
+        if (!log.names(*v, at, **field)) return false;
+        if (field == &rep.licenses) licenses(**field, at);
+        else role_names(**field, at);
         **field = sorted_unique(std::move(**field));
     }
     if (const json* v = given(r, "experienceProfile")) {
@@ -218,18 +332,68 @@ bool reader::representative_at(const json& r, const std::string& here, represent
         const std::string at = pointer_to(here, "experienceProfile");
         if (!log.name(*v, at, name)) return false;
         auto it = profile_index_.find(name);
-        if (it == profile_index_.end()) return log.fail(at, "names no profile listed in /experienceProfiles");
+        if (it == profile_index_.end()) {
+            std::vector<std::string> listed;
+            for (const auto& p : out_.profiles) listed.push_back(p.id);
+            return log.fail_suggesting(at, "names no profile listed in /experienceProfiles", name, listed);
+        }
         rep.profile = it->second;
     }
     return true;
 }
 
+/// License ids, or the license names the source and the admin center use, in any case.
+void reader::licenses(std::vector<std::string>& items, const std::string& at) {
+    if (rules_.licenses.empty()) return;  // a ruleset without a license catalog takes any name
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (std::binary_search(rules_.license_ids.begin(), rules_.license_ids.end(), items[i])) continue;
+        auto it = rules_.names.licenses.find(lower_ascii(items[i]));
+        if (it != rules_.names.licenses.end()) {
+            items[i] = it->second;
+            continue;
+        }
+        if (known_licenses_.empty())
+            for (const auto& l : rules_.licenses) known_licenses_ += (known_licenses_.empty() ? "" : ", ") + l.name;
+        warn("UNKNOWN_LICENSE", items[i], pointer_to(at, i),
+             "is not a license the ruleset knows (" + known_licenses_ + "), so it counts as none",
+             [&] { return optional_of(suggestion(items[i], rules_.names.license_spellings)); });
+    }
+}
+
+/// Role names as listed under /roles or as the ruleset names them, in any case.
+void reader::role_names(std::vector<std::string>& items, const std::string& at) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string low = lower_ascii(items[i]);
+        if (auto it = role_by_lower_.find(low); it != role_by_lower_.end()) {
+            items[i] = it->second;
+            continue;
+        }
+        if (auto it = rules_.names.roles.find(low); it != rules_.names.roles.end()) {
+            items[i] = it->second;
+            continue;
+        }
+        warn("UNKNOWN_ROLE", items[i], pointer_to(at, i),
+             "is neither listed under /roles nor a role the ruleset knows (its privileges are unknown)", [&] {
+                 std::vector<std::string> known;
+                 for (const auto& [lower_name, name] : role_by_lower_) known.push_back(name);
+                 known.insert(known.end(), rules_.names.role_spellings.begin(), rules_.names.role_spellings.end());
+                 return optional_of(suggestion(items[i], known));
+             });
+    }
+}
+
 }  // namespace
 
-result<environment> read_environment(const json& j, const ruleset::compiled& rules) {
+result<environment> read_environment(const json& j, const ruleset::compiled& rules, std::vector<std::size_t> csv_rows) {
     environment out;
+    out.csv_rows = std::move(csv_rows);
     reader r(rules, out);
-    if (!r.document(j)) return r.log.problem();
+    if (!out.csv_rows.empty()) r.csv_rows = &out.csv_rows;
+    if (!r.document(j)) {
+        error e = r.log.problem();
+        e.message = r.row_prefix(e.field.value_or("")) + e.message;
+        return e;
+    }
     return out;
 }
 

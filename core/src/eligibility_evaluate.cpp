@@ -13,8 +13,6 @@ namespace {
 
 using handoffkit::json;
 
-enum class tri : std::uint8_t { no, yes, unknown };
-
 enum status : std::size_t { available, available_with_warnings, not_applicable, unavailable, unknown, status_count };
 constexpr std::string_view status_names[status_count] = {"available", "available_with_warnings", "not_applicable",
                                                           "unavailable", "unknown"};
@@ -26,8 +24,6 @@ std::string_view value_for(const std::string& value, std::string_view feature) {
 bool holds_item(const input_value& v, std::string_view item) {
     return std::binary_search(v.items.begin(), v.items.end(), item, std::less<>());
 }
-
-tri test(const condition& c, const input_values& in, std::string_view feature);
 
 tri test_parts(const condition& c, const input_values& in, std::string_view feature) {
     if (c.kind == op::negate) {
@@ -44,6 +40,8 @@ tri test_parts(const condition& c, const input_values& in, std::string_view feat
     }
     return outcome;
 }
+
+}  // namespace
 
 tri test(const condition& c, const input_values& in, std::string_view feature) {
     if (c.kind == op::all || c.kind == op::any || c.kind == op::negate) return test_parts(c, in, feature);
@@ -71,6 +69,8 @@ tri test(const condition& c, const input_values& in, std::string_view feature) {
     }
 }
 
+namespace {
+
 /// A rule holds unless its `when` holds and its `require` fails (Kleene implication).
 tri holds(const rule& r, const input_values& in, std::string_view feature) {
     const tri when = r.when ? test(*r.when, in, feature) : tri::yes;
@@ -80,19 +80,30 @@ tri holds(const rule& r, const input_values& in, std::string_view feature) {
     return when == tri::yes ? require : tri::unknown;
 }
 
-/// For a failed condition: the values absent from containsAll sets that made it fail.
-void collect_missing(const condition& c, const input_values& in, std::string_view feature,
-                     std::vector<std::string_view>& out) {
+/// What one cell is evaluated in: the inputs, and who they belong to (for naming fixes).
+struct cell_context {
+    const ruleset::compiled& rules;
+    const environment& env;
+    const representative* rep;  ///< nullptr for the administrator cell
+    const input_values& in;
+};
+
+/// For a failed condition: the values absent from containsAll sets that made it fail, privileges
+/// in the form the environment writes them.
+void collect_missing(const condition& c, const cell_context& cx, std::string_view feature, std::vector<std::string>& out) {
     if (c.kind == op::all || c.kind == op::any) {
         for (const auto& part : c.parts)
-            if (test(part, in, feature) == tri::no) collect_missing(part, in, feature, out);
+            if (test(part, cx.in, feature) == tri::no) collect_missing(part, cx, feature, out);
         return;
     }
     if (c.kind != op::contains_all) return;
-    const input_value& v = in[static_cast<std::size_t>(c.input)];
+    const input_value& v = cx.in[static_cast<std::size_t>(c.input)];
+    const bool prv = c.input == input_id::privileges && cx.env.prv_privileges;
     for (const auto& value : c.values) {
         const std::string_view item = value_for(value, feature);
-        if (!holds_item(v, item) && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+        if (holds_item(v, item)) continue;
+        std::string shown = prv ? prv_name(item) : std::string(item);
+        if (std::find(out.begin(), out.end(), shown) == out.end()) out.push_back(std::move(shown));
     }
 }
 
@@ -107,16 +118,49 @@ void collect_unknown_inputs(const condition& c, const input_values& in, std::str
     out.insert(spec_of(c.input).name);
 }
 
-std::string_view stage_of(const ruleset::compiled& rs, std::size_t feature, const input_values& in) {
+/// The stage of a feature, and when it cannot be decided, the inputs that would decide it.
+std::string_view stage_of(const ruleset::compiled& rs, std::size_t feature, const input_values& in,
+                          std::set<std::string_view>& missing) {
     const std::string_view id = rs.features[feature].id;
     for (std::size_t index : rs.rules_by_feature[feature]) {
         const rule& r = rs.rules[index];
         if (r.kind != effect::stage) continue;
         const tri when = r.when ? test(*r.when, in, id) : tri::yes;
         if (when == tri::yes) return r.stage;
-        if (when == tri::unknown) return "unknown";
+        if (when == tri::unknown) {
+            collect_unknown_inputs(*r.when, in, id, missing);
+            return "unknown";
+        }
     }
     return "unspecified";
+}
+
+/// Where the chosen fix of a failed gate is made, when that is a role or a profile: the first
+/// alternative of the rule whose place the representative has (a profile, or roles listed under
+/// /roles: the fix may be made in any of them).
+void name_fix_target(const rule& r, const cell_context& cx, json& gate) {
+    for (const auto& fix : r.fixes) {
+        switch (fix_target_of(fix.input)) {
+            case fix_target::role: {
+                if (!cx.rep || !cx.rep->roles) continue;
+                // Any of the representative's roles listed under /roles will do (in name order).
+                std::vector<std::string> listed;
+                for (const auto& name : *cx.rep->roles) {
+                    auto it = std::lower_bound(cx.env.roles.begin(), cx.env.roles.end(), name,
+                                               [](const role& ro, const std::string& n) { return ro.name < n; });
+                    if (it != cx.env.roles.end() && it->name == name) listed.push_back(name);
+                }
+                if (listed.empty()) continue;
+                gate["roles"] = listed;
+                return;
+            }
+            case fix_target::profile:
+                if (!cx.rep || !cx.rep->profile) continue;
+                gate["profile"] = cx.env.profiles[*cx.rep->profile].id;
+                return;
+            default: return;
+        }
+    }
 }
 
 /// A failed gate names its rule; the rule's remediation and source are in the report's `rules`
@@ -124,19 +168,19 @@ std::string_view stage_of(const ruleset::compiled& rs, std::size_t feature, cons
 json gate(const rule& r) { return {{"code", r.code}, {"rule", r.id}}; }
 
 /// One cell of the report: every rule of `rule_indices` (stage rules aside) for one feature.
-json evaluate_cell(const ruleset::compiled& rs, const std::vector<std::size_t>& rule_indices,
-                   const input_values& in, std::string_view feature, status& out) {
+json evaluate_cell(const cell_context& cx, const std::vector<std::size_t>& rule_indices, std::string_view feature,
+                   status& out) {
     json failed = json::array(), warnings = json::array(), undecided = json::array();
     bool blocked = false, inapplicable = false;
     for (std::size_t index : rule_indices) {
-        const rule& r = rs.rules[index];
+        const rule& r = cx.rules.rules[index];
         if (r.kind == effect::stage) continue;
-        const tri outcome = holds(r, in, feature);
+        const tri outcome = holds(r, cx.in, feature);
         if (outcome == tri::yes) continue;
         if (outcome == tri::unknown) {
             std::set<std::string_view> inputs;
-            if (r.when) collect_unknown_inputs(*r.when, in, feature, inputs);
-            collect_unknown_inputs(*r.require, in, feature, inputs);
+            if (r.when) collect_unknown_inputs(*r.when, cx.in, feature, inputs);
+            collect_unknown_inputs(*r.require, cx.in, feature, inputs);
             undecided.push_back({{"code", r.code}, {"missingInputs", inputs}, {"rule", r.id}});
             continue;
         }
@@ -145,9 +189,10 @@ json evaluate_cell(const ruleset::compiled& rs, const std::vector<std::size_t>& 
             continue;
         }
         json entry = gate(r);
-        std::vector<std::string_view> missing;
-        collect_missing(*r.require, in, feature, missing);
+        std::vector<std::string> missing;
+        collect_missing(*r.require, cx, feature, missing);
         if (!missing.empty()) entry["missing"] = missing;
+        if (r.kind == effect::block) name_fix_target(r, cx, entry);
         failed.push_back(std::move(entry));
         (r.kind == effect::not_applicable ? inapplicable : blocked) = true;
     }
@@ -226,38 +271,78 @@ std::string group_key(const representative& rep) {
 }
 
 struct group {
+    json cells;  ///< {featureId: CELL}
     std::string features_json;
     std::vector<status> statuses;  ///< per feature
+    bool undecided = false;        ///< a cell unknown, or available in a stage that is unknown
+    std::vector<std::size_t> members;
 };
 
 group evaluate_group(const ruleset::compiled& rs, const environment& env, const representative& rep) {
     const input_values in = representative_inputs(rs, env, rep);
+    const cell_context cx{rs, env, &rep, in};
     group g;
-    json cells = json::object();
+    g.cells = json::object();
     for (std::size_t f = 0; f < rs.features.size(); ++f) {
         status s = available;
-        json cell = evaluate_cell(rs, rs.rules_by_feature[f], in, rs.features[f].id, s);
-        cell["stage"] = stage_of(rs, f, in);
-        cells[rs.features[f].id] = std::move(cell);
+        json cell = evaluate_cell(cx, rs.rules_by_feature[f], rs.features[f].id, s);
+        std::set<std::string_view> stage_inputs;
+        const std::string_view stage = stage_of(rs, f, in, stage_inputs);
+        cell["stage"] = stage;
+        if (!stage_inputs.empty()) cell["stageMissingInputs"] = stage_inputs;
+        g.undecided |= s == unknown || (stage == "unknown" && (s == available || s == available_with_warnings));
+        g.cells[rs.features[f].id] = std::move(cell);
         g.statuses.push_back(s);
     }
-    g.features_json = handoffkit::dump_json(cells);
+    g.features_json = handoffkit::dump_json(g.cells);
     return g;
 }
 
-/// Writes the report member by member, keys in sorted order, so the text equals what dumping the
-/// whole document would give while each distinct group is serialized only once.
-std::string report(const ruleset::compiled& rs, const environment& env) {
+json assumed_json(const environment& env) {
+    json out = json::array();
+    for (const auto& a : env.assumed) {
+        json entry{{"field", a.field}, {"input", a.input}, {"source", a.source}, {"value", a.value}};
+        if (!a.profile.empty()) entry["profile"] = a.profile;
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+json warnings_json(const environment& env) {
+    json out = json::array();
+    for (const auto& w : env.warnings) {
+        json entry{{"code", w.code}, {"count", w.count}, {"field", w.field}, {"message", w.message}, {"value", w.value}};
+        if (!w.did_you_mean.empty()) entry["didYouMean"] = w.did_you_mean;
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+outcome outcome_of(const std::vector<group>& groups, const std::vector<std::size_t>& group_of_rep, status admin) {
+    bool undecided = admin == unknown, blocked = admin == unavailable;
+    for (std::size_t g : group_of_rep) {
+        undecided |= groups[g].undecided;
+        for (status s : groups[g].statuses) blocked |= s == unavailable;
+    }
+    return undecided ? outcome::incomplete : blocked ? outcome::unavailable : outcome::available;
+}
+
+/// Assembles the report by hand, keys in sorted order, so the text equals what dumping the whole
+/// document would give while each distinct group is serialized only once.
+evaluation report(const ruleset::compiled& rs, const environment& env, bool with_plan) {
     status admin_status = available;
-    const json administrator = evaluate_cell(rs, rs.administrator_rules, env.organization, "", admin_status);
+    const cell_context admin_cx{rs, env, nullptr, env.organization};
+    const json administrator = evaluate_cell(admin_cx, rs.administrator_rules, "", admin_status);
 
     std::unordered_map<std::string, std::size_t> group_of_key;
     std::vector<group> groups;
     std::vector<std::size_t> group_of_rep;
     group_of_rep.reserve(env.representatives.size());
-    for (const auto& rep : env.representatives) {
+    for (std::size_t i = 0; i < env.representatives.size(); ++i) {
+        const auto& rep = env.representatives[i];
         auto [it, fresh] = group_of_key.emplace(group_key(rep), groups.size());
         if (fresh) groups.push_back(evaluate_group(rs, env, rep));
+        groups[it->second].members.push_back(i);
         group_of_rep.push_back(it->second);
     }
 
@@ -270,26 +355,56 @@ std::string report(const ruleset::compiled& rs, const environment& env) {
         for (std::size_t s = 0; s < status_count; ++s) per_status[std::string(status_names[s])] = counts[f][s];
         summary[rs.features[f].id] = std::move(per_status);
     }
+    evaluation result;
+    result.verdict = outcome_of(groups, group_of_rep, admin_status);
+    const json assumed = assumed_json(env), warnings = warnings_json(env);
 
-    std::string out;
-    std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size();
+    if (with_plan) {
+        std::vector<std::string_view> ids;
+        ids.reserve(env.representatives.size());
+        for (const auto& rep : env.representatives) ids.push_back(rep.id);
+        planner p(rs.rules_document, rs.features, rs.licenses, ids);
+        for (const auto& g : groups) p.add(g.cells, g.members);
+        p.add_administrator(administrator);
+        const json ruleset{{"name", rs.name}, {"schema", rs.schema}, {"version", rs.version}};
+        result.plan = handoffkit::dump_json(p.finish(assumed, warnings, outcome_name(result.verdict), ruleset));
+    }
+
+    std::string& out = result.report;
+    // Room for everything, and for the JSON API's envelope around it (json_api_eligibility.cpp).
+    std::size_t estimate = 256 + rs.features_json.size() + rs.rules_json.size() + result.plan.size() +
+                           assumed.size() * 256 + warnings.size() * 512;
     for (std::size_t g : group_of_rep) estimate += groups[g].features_json.size() + 64;
     out.reserve(estimate);
+    // Member by member, keys in sorted order: the text equals what dumping the whole document
+    // would give, while each distinct group of representatives is serialized only once.
     handoffkit::json_writer w(out);
-    w.begin_object().key("administrator").value(administrator).key("features").raw(rs.features_json);
+    w.begin_object().key("administrator").value(administrator).key("assumed").value(assumed);
+    w.key("features").raw(rs.features_json).key("inputWarnings").value(warnings);
+    w.key("licenses").raw(rs.licenses_json).key("outcome").string(outcome_name(result.verdict));
+    if (with_plan) w.key("plan").raw(result.plan);
     w.key("representatives").begin_array();
     for (std::size_t i = 0; i < env.representatives.size(); ++i)
         w.begin_object().key("features").raw(groups[group_of_rep[i]].features_json).key("id")
             .string(env.representatives[i].id).end_object();
     w.end_array().key("rules").raw(rs.rules_json).key("ruleset").raw(rs.ruleset_json);
     w.key("summary").value(summary).end_object();
-    return out;
+    return result;
 }
 
 }  // namespace
 }  // namespace detail
 
-result<std::string> evaluate(const ruleset& rules, std::string_view environment_json) {
+std::string_view outcome_name(outcome o) {
+    switch (o) {
+        case outcome::available: return "available";
+        case outcome::unavailable: return "unavailable";
+        case outcome::incomplete: return "incomplete";
+    }
+    return "incomplete";
+}
+
+result<evaluation> evaluate(const ruleset& rules, std::string_view environment_json, const evaluation_options& options) {
     const ruleset::compiled& rs = rules.get();
     if (rs.schema.empty()) return fail("RULESET_INVALID", "the ruleset did not compile");
     if (environment_json.size() > max_environment_bytes)
@@ -299,9 +414,29 @@ result<std::string> evaluate(const ruleset& rules, std::string_view environment_
         if (parsed.err().code != "INVALID_ARGUMENT") return parsed.err();  // not JSON, not UTF-8, a key twice
         return error{"ENVIRONMENT_INVALID", "(document): must be a JSON object", ""};
     }
-    auto env = detail::read_environment(*parsed, rs);
+    std::vector<std::size_t> rows;
+    if (options.representatives_csv) {
+        auto csv = detail::read_representatives_csv(*options.representatives_csv);
+        if (!csv) return csv.err();
+        parsed.value()["representatives"] = std::move(csv.value().array);  // the CSV replaces them
+        rows = std::move(csv.value().rows);
+    }
+    auto env = detail::read_environment(*parsed, rs, std::move(rows));
     if (!env) return env.err();
-    return detail::report(rs, *env);
+    if (!options.apply_json.empty()) {
+        json changes;
+        if (handoffkit::parse_json(options.apply_json, changes) != handoffkit::json_failure::none)
+            return fail("INVALID_ARGUMENT", "apply: not JSON");
+        if (auto problem = detail::apply_changes(changes, rs, env.value())) return *problem;
+    }
+    detail::apply_defaults(rs, env.value());
+    return detail::report(rs, *env, options.plan);
+}
+
+result<std::string> evaluate(const ruleset& rules, std::string_view environment_json) {
+    auto e = evaluate(rules, environment_json, evaluation_options{});
+    if (!e) return e.err();
+    return std::move(e->report);
 }
 
 }  // namespace handoffkit::eligibility

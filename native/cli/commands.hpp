@@ -23,7 +23,8 @@ int cmd_token(const args& a);
 /// handoffkit card validate FILE|- [--card-version V] [--target bot|webhook] [--allow-scheme S]… [--pretty]
 int cmd_card(const args& a);
 
-/// handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
+/// handoffkit eligibility FILE|- [--representatives CSV] [--format json|table|plan|plan-json] [--ruleset FILE] [--pretty]
+/// Exit 0 every cell decided and none unavailable, 3 something unavailable, 4 cells unknown, 1 bad input, 2 usage.
 int cmd_eligibility(const args& a);
 
 /// handoffkit serve [--listen HOST:PORT] [--web-root DIR] [--app-id ID] [--openid-config URL|FILE] …

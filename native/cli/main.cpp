@@ -35,10 +35,15 @@ usage:
       FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
       STORE is sqlite:PATH, redis://HOST:PORT or memory:
       --now SECONDS and --random HEX replace the clock and the entropy (for tests only)
-  handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
+  handoffkit eligibility FILE|- [--representatives CSV] [--format json|table|plan|plan-json] [--ruleset FILE] [--pretty]
                                                         which Copilot features each representative of an
                                                         environment can use, in which stage, and what to
-                                                        change; --ruleset replaces the embedded rules
+                                                        change (plan: the fixes, most useful first);
+                                                        --representatives takes them from a CSV (header
+                                                        id,surface,licenses,roles,experienceProfile; lists
+                                                        split by ';'); --ruleset replaces the embedded rules;
+                                                        exit 0 all decided and available, 3 something
+                                                        unavailable, 4 some cells unknown
   handoffkit serve --keys FILE --app-id ID [--store STORE] [--listen 127.0.0.1:3978] [--token-issuer ISS]
                    [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
                    [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]

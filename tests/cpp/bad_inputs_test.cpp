@@ -90,6 +90,7 @@ const std::map<std::string, entry>& entries() {
         {"inspectToken", [](const auto& a) { return api::inspect_token(a[0]); }},
         {"evaluateEligibility", [](const auto& a) { return api::evaluate_eligibility(a[0], a[1]); }},
         {"createHandoff", [](const auto& a) { return api::create_handoff(a[0], a[1]); }},
+        {"planEligibilityFixes", [](const auto& a) { return api::plan_eligibility_fixes(a[0]); }},
     };
     return all;
 }

@@ -1,9 +1,12 @@
 // Properties of the eligibility engine that a table of vectors cannot express: the embedded
 // ruleset and its citations, determinism, grouping, limits, and no crash on hostile input.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <random>
 #include <set>
 
@@ -21,6 +24,15 @@ json example() {
     static const json e = nlohmann::json::parse(std::ifstream(HANDOFFKIT_EXAMPLES_DIR "/eligibility-environment.json"));
     return e;
 }
+
+/// A file the CLI can read, removed when the test is done.
+struct temp_path {
+    std::string path;
+    temp_path(const std::string& name, const std::string& text) : path("/tmp/handoffkit-eligibility-test-" + name) {
+        std::ofstream(path, std::ios::binary) << text;
+    }
+    ~temp_path() { std::remove(path.c_str()); }
+};
 
 json evaluate(const json& environment, const std::string& options = "") {
     return json::parse(api::evaluate_eligibility(environment.dump(), options));
@@ -81,8 +93,9 @@ TEST_CASE("the embedded ruleset is core/rules/default_ruleset.json and compiles"
     CHECK(el::default_ruleset_json() == file);
     auto rules = el::ruleset::parse(el::default_ruleset_json());
     REQUIRE(rules);
-    CHECK(rules->version() == "1.0.0");
-    CHECK(el::ruleset::builtin().version() == "1.0.0");
+    const std::string version = json::parse(file)["version"];
+    CHECK(rules->version() == version);
+    CHECK(el::ruleset::builtin().version() == version);
 
     const json envelope = json::parse(api::default_eligibility_ruleset());
     REQUIRE(envelope["ok"] == true);
@@ -102,6 +115,9 @@ TEST_CASE("every feature and rule of the default ruleset cites the source verbat
     const json rules = json::parse(el::default_ruleset_json());
     std::vector<json> cited(rules["features"].begin(), rules["features"].end());
     cited.insert(cited.end(), rules["rules"].begin(), rules["rules"].end());
+    cited.insert(cited.end(), rules["licenses"].begin(), rules["licenses"].end());
+    cited.insert(cited.end(), rules["defaults"].begin(), rules["defaults"].end());
+    CHECK(rules["defaults"].size() == 2);  // the two sentences that say data movement is on by default
     cited.push_back(rules["outOfTheBoxProfile"]);
     for (const auto& item : cited) {
         CAPTURE(item.dump());
@@ -115,13 +131,33 @@ TEST_CASE("reports are canonical and deterministic") {
     CHECK(api::evaluate_eligibility(example().dump(), "") == first);
     // Same text as dumping the parsed document: keys sorted, no spaces.
     CHECK(json::parse(first).dump() == first);
-    // Order of profiles and roles in the input changes nothing; key order neither.
+    // Order of roles in the input changes nothing; key order neither; the order of profiles only
+    // where an assumption about a profile points (its index).
     json shuffled = example();
-    std::reverse(shuffled["experienceProfiles"].begin(), shuffled["experienceProfiles"].end());
     std::reverse(shuffled["roles"].begin(), shuffled["roles"].end());
     CHECK(api::evaluate_eligibility(shuffled.dump(2), "{}") == first);
+    std::reverse(shuffled["experienceProfiles"].begin(), shuffled["experienceProfiles"].end());
+    json reordered = json::parse(api::evaluate_eligibility(shuffled.dump(), ""))["value"], original = json::parse(first)["value"];
+    for (auto* report : {&reordered, &original})
+        for (auto& a : (*report)["assumed"]) a.erase("field");
+    CHECK(reordered == original);
     // The same default ruleset passed explicitly gives the same bytes.
     CHECK(api::evaluate_eligibility(example().dump(), json{{"ruleset", std::string(el::default_ruleset_json())}}.dump()) == first);
+}
+
+TEST_CASE("the example CSV holds the example's representatives, as an admin writes them") {
+    std::ifstream in(HANDOFFKIT_EXAMPLES_DIR "/eligibility-representatives.csv", std::ios::binary);
+    REQUIRE(in);
+    const std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    json organization = example();
+    organization.erase("representatives");
+    json from_csv = evaluate(organization, json{{"representativesCsv", csv}}.dump())["value"];
+    json from_json = evaluate(example())["value"];
+    REQUIRE(from_csv["inputWarnings"].size() == 1);
+    // A warning about a representative names the CSV row it is on.
+    CHECK(from_csv["inputWarnings"][0]["message"] == "CSV row 6: " + from_json["inputWarnings"][0]["message"].get<std::string>());
+    from_csv["inputWarnings"][0]["message"] = from_json["inputWarnings"][0]["message"];
+    CHECK(from_csv == from_json);
 }
 
 TEST_CASE("the example environment shows every status") {
@@ -213,10 +249,7 @@ TEST_CASE("three-valued logic: any with a true part and all with a false part de
         {{{"not", unknown}}, "unknown"},
         {{{"not", {{"not", known}}}}, "available"},
     };
-    for (const auto& c : cases) {
-        // Not a structured binding: clang 14 (the wasm build) cannot capture one in CHECK.
-        const json& require = c.first;
-        const auto& status = c.second;
+    for (const auto& [require, status] : cases) {
         CAPTURE(require.dump());
         rules["rules"] = json::array({rule(require)});
         const json out = evaluate(env, json{{"ruleset", rules}}.dump());
@@ -259,4 +292,96 @@ TEST_CASE("hostile rulesets never crash and are refused with a field") {
         CHECK(out["error"]["code"] == "RULESET_INVALID");
         CHECK(out["error"].contains("field"));
     }
+}
+
+namespace {
+
+std::size_t unavailable_cells(const json& report) {
+    std::size_t n = 0;
+    for (const auto& rep : report["representatives"])
+        for (const auto& [id, cell] : rep["features"].items()) n += cell["status"] == "unavailable";
+    return n;
+}
+
+/// Re-evaluates with `changes` made: the cells (representative index, feature) unavailable
+/// before and not after, and how many went the other way.
+std::pair<std::set<std::pair<std::size_t, std::string>>, std::size_t> unblocked_by(const json& environment, const json& before,
+                                                                                   const json& changes) {
+    const json after = evaluate(environment, json{{"apply", changes}}.dump());
+    REQUIRE(after["ok"] == true);
+    std::set<std::pair<std::size_t, std::string>> unblocked;
+    std::size_t blocked = 0;
+    const json& reps = after["value"]["representatives"];
+    for (std::size_t i = 0; i < reps.size(); ++i)
+        for (const auto& [id, cell] : reps[i]["features"].items()) {
+            const bool was = before["representatives"][i]["features"][id]["status"] == "unavailable";
+            const bool is = cell["status"] == "unavailable";
+            if (was && !is) unblocked.emplace(i, id);
+            blocked += !was && is;
+        }
+    return {unblocked, blocked};
+}
+
+/// Every count the plan claims, checked by making the changes and evaluating again.
+void check_plan_claims(const json& environment) {
+    const json out = evaluate(environment, R"({"plan":true})");
+    REQUIRE(out["ok"] == true);
+    const json& report = out["value"];
+    const json& plan = report["plan"];
+    CHECK(plan["cells"]["unavailable"] == unavailable_cells(report));
+    std::map<std::string, json> by_id;
+    std::map<std::string, std::set<std::pair<std::size_t, std::string>>> alone;
+    json every = json::array();
+    for (const auto& f : plan["fixes"]) {
+        CAPTURE(f.dump());
+        by_id[f["id"]] = f;
+        every.push_back(f["change"]);
+        const auto [unblocked, blocked] = unblocked_by(environment, report, json::array({f["change"]}));
+        CHECK(unblocked.size() == f["unblocks"].get<std::size_t>());  // alone: exactly the cells it claims
+        CHECK(blocked == 0);
+        alone[f["id"]] = unblocked;
+    }
+    for (const auto& set : plan["together"]) {
+        CAPTURE(set.dump());
+        json changes = json::array();
+        std::set<std::pair<std::size_t, std::string>> by_members_alone;
+        for (const auto& id : set["fixes"]) {
+            changes.push_back(by_id[id]["change"]);
+            by_members_alone.insert(alone[id].begin(), alone[id].end());
+        }
+        // Together they unblock their own cells, none of which any of them unblocks alone.
+        const auto together = unblocked_by(environment, report, changes).first;
+        CHECK(together.size() >= by_members_alone.size() + set["unblocks"].get<std::size_t>());
+    }
+    // Every fix made: every cell the plan can unblock is unblocked, the others stay.
+    CHECK(unblocked_by(environment, report, every).first.size() == plan["cells"]["unblockable"].get<std::size_t>());
+}
+
+}  // namespace
+
+TEST_CASE("the fix plan's counts hold when its changes are made and the environment evaluated again") {
+    check_plan_claims(example());
+    const json vectors = handoffkit::test::load_vectors("eligibility.json");
+    for (const auto& c : vectors["planCases"]) {
+        if (c.value("miniRuleset", false)) continue;  // the mini ruleset has no fixes to make
+        CAPTURE(c["name"].get<std::string>());
+        json env = vectors["base"];
+        env.merge_patch(c.value("patch", json::object()));
+        check_plan_claims(env);
+    }
+    check_plan_claims(organization(600, 11));
+}
+
+TEST_CASE("the plan of a large organization equals the plan read back from its report") {
+    const json org = organization(10000, 3);
+    const json out = evaluate(org, R"({"plan":true})");
+    REQUIRE(out["ok"] == true);
+    json report = out["value"];
+    const json plan = report["plan"];
+    report.erase("plan");
+    CHECK(json::parse(api::plan_eligibility_fixes(report.dump()))["value"] == plan);
+    std::size_t license_targets = 0;
+    for (const auto& f : plan["fixes"])
+        if (f["change"]["input"] == "licenses") license_targets += f["change"]["representatives"].size();
+    CHECK(license_targets > 1000);  // one fix names every representative it is for
 }

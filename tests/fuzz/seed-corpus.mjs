@@ -85,6 +85,9 @@ const corpora = {
     ...eligibility.cases.map((c) => JSON.stringify(mergePatch(eligibility.base, c.patch))),
     ...eligibility.invalidEnvironments.map((c) => c.environmentText ?? JSON.stringify(c.environment)),
     ...badFor('evaluateEligibility'),
+    // The target also reads its input as a representatives CSV and as a report to plan.
+    ...eligibility.csvCases.map((c) => c.csv),
+    ...eligibility.invalidReports.map((c) => c.reportText ?? JSON.stringify(c.report)),
   ],
   invoke_activity: [
     JSON.stringify(invoke.seedActivity),

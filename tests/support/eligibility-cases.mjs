@@ -21,7 +21,7 @@ function attempt(hk, fn) {
   try {
     return { value: fn() };
   } catch (e) {
-    if (e instanceof hk.HandoffKitError) return { error: e.code, field: e.field };
+    if (e instanceof hk.HandoffKitError) return { error: e.code, field: e.field, message: e.message };
     throw e;
   }
 }
@@ -48,6 +48,7 @@ export function runEligibilityVectors(hk, vectors) {
       check(same(codes(cell.failed), e.failed), `${where}: failed ${codes(cell.failed)}`);
       check(same(codes(cell.warnings), e.warnings), `${where}: warnings ${codes(cell.warnings)}`);
       check(same(codes(cell.unknown), e.unknown), `${where}: unknown ${codes(cell.unknown)}`);
+      check(same(cell.stageMissingInputs, e.stageMissingInputs), `${where}: stageMissingInputs ${cell.stageMissingInputs}`);
       for (const [code, values] of Object.entries(e.missing ?? {}))
         check(same(cell.failed.find((g) => g.code === code)?.missing, values), `${where}: missing of ${code}`);
       for (const [code, inputs] of Object.entries(e.unknownInputs ?? {}))
@@ -58,6 +59,20 @@ export function runEligibilityVectors(hk, vectors) {
     }
   };
 
+  // A case's assumed defaults, input warnings (all but their message) and outcome.
+  const expectFacts = (name, report, c) => {
+    if (c.assumed) check(same(report.assumed, c.assumed), `${name}: assumed ${JSON.stringify(report.assumed)}`);
+    if (c.inputWarnings) {
+      const facts = report.inputWarnings.map(({ message, ...rest }) => rest);
+      check(same(facts, c.inputWarnings), `${name}: inputWarnings ${JSON.stringify(facts)}`);
+      for (const w of report.inputWarnings) {
+        check(w.message.includes(w.value), `${name}: a warning's message names its value`);
+        if (w.didYouMean) check(w.message.includes(`did you mean '${w.didYouMean}'`), `${name}: a warning's message says what was meant`);
+      }
+    }
+    if (c.outcome) check(report.outcome === c.outcome, `${name}: outcome ${report.outcome}`);
+  };
+
   for (const c of vectors.cases) {
     const environment = environmentOf(vectors, c);
     const got = attempt(hk, () => hk.evaluateEligibility(environment));
@@ -65,7 +80,8 @@ export function runEligibilityVectors(hk, vectors) {
       check(false, `${c.name}: ${got.error}`);
       continue;
     }
-    check(got.value.ruleset.version === '1.0.0', `${c.name}: ruleset version ${got.value.ruleset.version}`);
+    check(got.value.ruleset.version === vectors.rulesetVersion, `${c.name}: ruleset version ${got.value.ruleset.version}`);
+    expectFacts(c.name, got.value, c);
     expectCells(c.name, got.value, c.expect);
     if (c.administrator) {
       check(got.value.administrator.status === c.administrator.status, `${c.name}: administrator status`);
@@ -93,6 +109,59 @@ export function runEligibilityVectors(hk, vectors) {
     const got = attempt(hk, () => hk.evaluateEligibility(input));
     check(got.error === c.error, `${c.name}: ${got.error ?? 'accepted'}, expected ${c.error}`);
     check(got.field === c.field, `${c.name}: field ${got.field}, expected ${c.field}`);
+    if (c.messageIncludes) check(got.message?.includes(c.messageIncludes), `${c.name}: message ${got.message}`);
+  }
+
+  for (const c of vectors.csvCases) {
+    const environment = environmentOf(vectors, c);
+    const got = attempt(hk, () => hk.evaluateEligibility(environment, { representativesCsv: c.csv }));
+    if (c.error) {
+      check(got.error === c.error && got.field === c.field, `${c.name}: ${got.error} ${got.field}, expected ${c.error} ${c.field}`);
+      for (const text of c.messageIncludes) check(got.message?.includes(text), `${c.name}: message ${got.message} lacks ${text}`);
+      continue;
+    }
+    const asJson = hk.evaluateEligibility({ ...environment, representatives: c.representatives });
+    check(same(got.value, asJson), `${c.name}: the CSV and its representatives as JSON differ`);
+  }
+
+  for (const c of vectors.planCases) {
+    const options = { plan: true, ...(c.miniRuleset ? { ruleset: vectors.miniRuleset } : {}) };
+    const got = attempt(hk, () => hk.evaluateEligibility(environmentOf(vectors, c), options));
+    if (got.error) {
+      check(false, `${c.name}: ${got.error}`);
+      continue;
+    }
+    const { plan, ...report } = got.value;
+    const facts = plan.fixes.map(({ id, ...rest }) => rest);
+    check(same(facts, c.fixes), `${c.name}: fixes ${JSON.stringify(facts)}`);
+    check(plan.fixes.every((f, i) => f.id === `F${i + 1}`), `${c.name}: fix ids`);
+    check(same(plan.together, c.together), `${c.name}: together ${JSON.stringify(plan.together)}`);
+    check(same(plan.cells, c.cells), `${c.name}: cells ${JSON.stringify(plan.cells)}`);
+    check(same(plan.administrator, c.administrator ?? []), `${c.name}: administrator ${JSON.stringify(plan.administrator)}`);
+    if (c.toDecide) check(same(plan.toDecide, c.toDecide), `${c.name}: toDecide ${plan.toDecide}`);
+    if (c.outcome) check(plan.outcome === c.outcome, `${c.name}: outcome ${plan.outcome}`);
+    // Planned again from the report, as an object and as text: the same plan.
+    check(same(hk.planEligibilityFixes(report), plan), `${c.name}: the plan from the report differs`);
+    check(same(hk.planEligibilityFixes(JSON.stringify(report)), plan), `${c.name}: the plan from the report's text differs`);
+  }
+
+  for (const c of vectors.applyCases) {
+    const got = attempt(hk, () => hk.evaluateEligibility(environmentOf(vectors, c), { apply: c.apply }));
+    if (got.error) {
+      check(false, `${c.name}: ${got.error}`);
+      continue;
+    }
+    expectCells(c.name, got.value, c.expect);
+    expectFacts(c.name, got.value, c);
+  }
+  for (const c of vectors.invalidApply) {
+    const got = attempt(hk, () => hk.evaluateEligibility(vectors.base, { apply: c.apply }));
+    check(got.error === 'INVALID_ARGUMENT' && got.field === c.field, `${c.name}: ${got.error} ${got.field}, expected ${c.field}`);
+  }
+  for (const c of vectors.invalidReports) {
+    const got = attempt(hk, () => hk.planEligibilityFixes('reportText' in c ? c.reportText : c.report));
+    check(got.error === c.error, `${c.name}: ${got.error ?? 'accepted'}, expected ${c.error}`);
+    if ('field' in c) check(got.field === c.field, `${c.name}: field ${got.field}, expected ${c.field}`);
   }
 
   const tiny = { representatives: [{ id: 'a' }] };

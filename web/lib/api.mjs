@@ -111,7 +111,8 @@ function documentText(value, what) {
   return toJson(value, what);
 }
 
-// {ruleset} may be an object or JSON text; the core takes either inside the options object.
+// {ruleset, representativesCsv, apply, plan}: the core reads them (a ruleset as an object or JSON
+// text) and refuses any other member.
 function eligibilityOptions(options) {
   if (options === undefined || options === null) return '';
   if (typeof options !== 'object' || Array.isArray(options)) throw argumentError('options must be an object');
@@ -198,6 +199,7 @@ export function wrap(module) {
 
     evaluateEligibility: (environment, options) =>
       call(module.evaluateEligibility, documentText(environment, 'environment'), eligibilityOptions(options)),
+    planEligibilityFixes: (report) => call(module.planEligibilityFixes, documentText(report, 'report')),
     defaultEligibilityRuleset: () => call(module.defaultEligibilityRuleset),
   });
 }

@@ -260,9 +260,18 @@ export interface HandoffKit {
   /**
    * Which Copilot features each representative can use, GA or preview, and when not, why and how to fix it.
    * Never throws for what an environment says; only for what it is.
-   * @throws HandoffKitError INVALID_JSON, INVALID_UTF8, DUPLICATE_KEY, INPUT_TOO_LARGE, INVALID_ARGUMENT, ENVIRONMENT_INVALID (with `field`), RULESET_INVALID (with `field`)
+   * @example hk.evaluateEligibility(env, { representativesCsv: csvText, plan: true }).plan.fixes[0].label
+   * @throws HandoffKitError INVALID_JSON, INVALID_UTF8, DUPLICATE_KEY, INPUT_TOO_LARGE, INVALID_ARGUMENT (with `field`
+   *   under /apply for a bad change), ENVIRONMENT_INVALID (with `field`; a CSV's row in the message), RULESET_INVALID (with `field`)
    */
   evaluateEligibility(environment: EligibilityEnvironment | string, options?: EligibilityOptions): EligibilityReport;
+  /**
+   * The fix plan of a report: the distinct changes that unblock something, what each unblocks alone, which must
+   * come together, most useful first. The same plan `evaluateEligibility(env, { plan: true })` gives; reports
+   * over 32 MiB (about 14,000 representatives) are INPUT_TOO_LARGE: ask for `plan` when evaluating instead.
+   * @throws HandoffKitError INVALID_JSON, INPUT_TOO_LARGE, REPORT_INVALID (with `field`)
+   */
+  planEligibilityFixes(report: EligibilityReport | string): EligibilityPlan;
   /** The embedded default ruleset (versioned; every rule cites its source sentence). */
   defaultEligibilityRuleset(): { schema: string; name: string; version: string; features: object[]; rules: object[] } & Record<string, unknown>;
 }
@@ -273,6 +282,7 @@ export interface HandoffKit {
  * are refused (ENVIRONMENT_INVALID with `field`). See core/include/handoffkit/eligibility.hpp.
  */
 export interface EligibilityEnvironment {
+  /** A geography id or its words in any case ("United States"). */
   geography?: string;
   dataMovementEnabled?: boolean;
   capacityScenario?: 'sameRegion' | 'outsideTenantRegion' | 'fallbackToExternal';
@@ -280,13 +290,17 @@ export interface EligibilityEnvironment {
   administrator?: { roles?: string[] };
   surfaces?: { customerServiceHub?: { enabledFeatures?: string[] }; customApps?: { enabledFeatures?: string[] } };
   experienceProfiles?: { id: string; outOfTheBox?: boolean; copilotToggle?: boolean; features?: string[] }[];
+  /** Privileges as `table:access` or as Dataverse names them, `prvReadmsdyn_aimodel`, in any case. */
   roles?: { name: string; privileges?: string[] }[];
-  representatives: EligibilityRepresentative[];
+  /** Required, unless `representativesCsv` gives them. */
+  representatives?: EligibilityRepresentative[];
 }
 export type OptInState = 'optedIn' | 'optedOut' | 'notOptedIn';
 export interface EligibilityRepresentative {
   id: string;
+  /** The core also takes these words spaced and in any case ("Customer Service Hub"), as text from a file. */
   surface?: 'copilotServiceWorkspace' | 'customerServiceHub' | 'customApp';
+  /** License ids or names ("Dynamics 365 Customer Service Enterprise", "Chat", "Digital Messaging", "Voice"). */
   licenses?: string[];
   roles?: string[];
   experienceProfile?: string;
@@ -294,6 +308,16 @@ export interface EligibilityRepresentative {
 export interface EligibilityOptions {
   /** A replacement ruleset (object or JSON text); default: the embedded, cited one. */
   ruleset?: object | string;
+  /**
+   * Representatives as a spreadsheet keeps them, replacing the environment's: CSV (RFC 4180) with a header row
+   * naming id, surface, licenses, roles, experienceProfile; lists separated by `;`. A duplicate id is
+   * ENVIRONMENT_INVALID naming its row.
+   */
+  representativesCsv?: string;
+  /** Changes made before evaluating ("what if"): the `change` of plan fixes. */
+  apply?: EligibilityChange[];
+  /** Also plan the fixes: the report gains `plan`. */
+  plan?: boolean;
 }
 export type EligibilityStatus = 'available' | 'available_with_warnings' | 'unavailable' | 'unknown' | 'not_applicable';
 export interface EligibilityCell {
@@ -301,10 +325,20 @@ export interface EligibilityCell {
   /** Absent on the administrator cell. `unspecified`: the source names no stage. */
   stage?: 'ga' | 'preview' | 'unknown' | 'unspecified';
   /** Every failing gate, in ruleset order; `missing` lists what a containsAll lacked (e.g. privileges). */
-  failed: { code: string; rule: string; missing?: string[] }[];
+  failed: {
+    code: string;
+    rule: string;
+    /** What a containsAll lacked, privileges in the form the environment's roles use. */
+    missing?: string[];
+    /** Where the gate's fix is made: into any of these roles (privileges), or this experience profile. */
+    roles?: string[];
+    profile?: string;
+  }[];
   warnings: { code: string; rule: string }[];
   /** Rules that could not be decided, and the inputs that would decide them. */
   unknown: { code: string; rule: string; missingInputs: string[] }[];
+  /** When the stage is `unknown`: the inputs that would decide it. */
+  stageMissingInputs?: string[];
 }
 export interface EligibilityRule {
   code?: string;
@@ -314,9 +348,73 @@ export interface EligibilityRule {
   /** The sentence of the source document this rule encodes. */
   source: string;
   stage?: 'ga' | 'preview';
+  /** How to fix a block rule: alternatives, the first whose place the representative has being taken. */
+  fix?: ({ input: string; value: boolean | string } | { input: string; add: string[] })[];
+}
+/** A documented default the evaluation took for an input the environment left out, with its sentence. */
+export interface EligibilityAssumption {
+  field: string;
+  input: string;
+  value: unknown;
+  source: string;
+  /** For an out-of-the-box experience profile's defaults. */
+  profile?: string;
+}
+/** A license, privilege or role the ruleset does not know: kept, and said, with the closest known name. */
+export interface EligibilityInputWarning {
+  code: 'UNKNOWN_LICENSE' | 'UNKNOWN_PRIVILEGE' | 'UNKNOWN_ROLE';
+  value: string;
+  /** Its first place (later ones are counted). */
+  field: string;
+  count: number;
+  message: string;
+  didYouMean?: string;
+}
+/** `available`: every cell decided, none unavailable (CLI exit 0); `unavailable` (3); `incomplete`: some unknown (4). */
+export type EligibilityOutcome = 'available' | 'unavailable' | 'incomplete';
+/** One change to an environment: a value set or added, and where. */
+export interface EligibilityChange {
+  input: string;
+  value?: boolean | string;
+  add?: string;
+  representatives?: string[];
+  role?: string;
+  profile?: string;
+}
+export interface EligibilityFix {
+  /** F1, F2, … in plan order (A1, … for the administrator's). */
+  id: string;
+  /** "Enable data movement across regions in the Power Platform admin center", "Add privilege P to role 'R'", … */
+  label: string;
+  change: EligibilityChange;
+  /** The rules it clears. */
+  rules: string[];
+  /** Representative × feature cells it unblocks by itself (not on administrator fixes). */
+  unblocks?: number;
+  /** Cells it is one of several fixes for. */
+  unblocksWithOthers?: number;
+}
+export interface EligibilityPlan {
+  fixes: EligibilityFix[];
+  /** Fixes that must come together: none of them alone unblocks these cells. */
+  together: { fixes: string[]; unblocks: number }[];
+  administrator: EligibilityFix[];
+  cells: { unavailable: number; unblockable: number; withoutFix: number; unknown: number };
+  /** What the unknown cells need supplied. */
+  toDecide: string[];
+  assumed: EligibilityAssumption[];
+  inputWarnings: EligibilityInputWarning[];
+  outcome: EligibilityOutcome;
+  ruleset: { name: string; schema: string; version: string };
 }
 export interface EligibilityReport {
   administrator: EligibilityCell;
+  assumed: EligibilityAssumption[];
+  inputWarnings: EligibilityInputWarning[];
+  licenses: { id: string; name: string }[];
+  outcome: EligibilityOutcome;
+  /** With `{ plan: true }`. */
+  plan?: EligibilityPlan;
   /** The matrix columns, in ruleset order. */
   features: { id: string; name: string }[];
   /** The matrix rows, in input order. */

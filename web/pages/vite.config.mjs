@@ -11,6 +11,8 @@ export default defineConfig({
   resolve: { alias: { handoffkit: here('../lib/browser.mjs') } },
   // The dev server must not pre-bundle the package, or its wasm request gets the HTML fallback.
   optimizeDeps: { exclude: ['handoffkit'] },
+  // The readiness page evaluates in a module worker (readiness.worker.mjs), which imports the package.
+  worker: { format: 'es' },
   build: {
     outDir: here('../../build/pages'),
     emptyOutDir: true,

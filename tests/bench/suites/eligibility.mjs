@@ -1,5 +1,5 @@
-// Eligibility: one evaluation of a whole organization (workload "eligibilityOrganization"), as
-// the native bench does it. No JS peer exists that encodes the same rules.
+// Eligibility: one evaluation of a whole organization (workload "eligibilityOrganization"), and
+// one with its fix plan, as the native bench does them. No JS peer exists that encodes the same rules.
 import { readFileSync } from 'node:fs';
 
 export const peer = '—';
@@ -13,5 +13,8 @@ export function organization(spec) {
 
 export async function operations(hk, workload) {
   const env = organization(workload.eligibilityOrganization);
-  return { 'eligibility.10k': { wasm: () => hk.evaluateEligibility(env) } };
+  return {
+    'eligibility.10k': { wasm: () => hk.evaluateEligibility(env) },
+    'eligibility.plan.10k': { wasm: () => hk.evaluateEligibility(env, { plan: true }) },
+  };
 }
