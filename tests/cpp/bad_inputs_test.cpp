@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 
+#include <cstdio>
 #include <functional>
 #include <algorithm>
 #include <map>
@@ -74,6 +75,26 @@ std::string argument(const json& v) {
     return text;
 }
 
+// {"body":…,"signature":…,"key":…} with the texts' bytes as they are (only quotes, backslashes
+// and controls escaped), so text that is not UTF-8 reaches the core's parser as such.
+std::string delivery_request(const std::vector<std::string>& a) {
+    auto quoted = [](const std::string& s) {
+        std::string out = "\"";
+        for (char c : s) {
+            if (c == '"' || c == '\\') out += '\\';
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+        return out + "\"";
+    };
+    return "{\"body\":" + quoted(a[0]) + ",\"signature\":" + quoted(a[1]) + ",\"key\":" + quoted(a[2]) + "}";
+}
+
 using entry = std::function<std::string(const std::vector<std::string>&)>;
 
 const std::map<std::string, entry>& entries() {
@@ -91,6 +112,7 @@ const std::map<std::string, entry>& entries() {
         {"evaluateEligibility", [](const auto& a) { return api::evaluate_eligibility(a[0], a[1]); }},
         {"createHandoff", [](const auto& a) { return api::create_handoff(a[0], a[1]); }},
         {"planEligibilityFixes", [](const auto& a) { return api::plan_eligibility_fixes(a[0]); }},
+        {"verifyHandoffDelivery", [](const auto& a) { return api::verify_handoff_delivery(delivery_request(a)); }},
     };
     return all;
 }

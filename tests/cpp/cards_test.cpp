@@ -263,7 +263,9 @@ TEST_CASE("the schema table is read whole, and its limits are the header's") {
     const json table = json::parse(handoffkit::cards::detail::schema_json());
     REQUIRE(schema.types.size() == table["types"].size());
     std::size_t props = 0;
-    for (const auto& [name, t] : table["types"].items()) {
+    for (const auto& type : table["types"].items()) {
+        const std::string& name = type.key();
+        const json& t = type.value();
         CAPTURE(name);
         const auto* def = schema.find_type(name);
         REQUIRE(def);

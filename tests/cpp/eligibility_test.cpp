@@ -249,7 +249,9 @@ TEST_CASE("three-valued logic: any with a true part and all with a false part de
         {{{"not", unknown}}, "unknown"},
         {{{"not", {{"not", known}}}}, "available"},
     };
-    for (const auto& [require, status] : cases) {
+    for (const auto& c : cases) {
+        const json& require = c.first;
+        const std::string& status = c.second;
         CAPTURE(require.dump());
         rules["rules"] = json::array({rule(require)});
         const json out = evaluate(env, json{{"ruleset", rules}}.dump());

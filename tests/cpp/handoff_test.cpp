@@ -201,7 +201,9 @@ TEST_CASE("pipeline: every token error code has a deliberate answer") {
         {"REPLAYED", {409, "TOKEN_REPLAYED"}},           {"STORE_UNAVAILABLE", {503, "STORE_UNAVAILABLE"}},
         {"INVALID_ARGUMENT", {500, "REDEEM_FAILED"}},
     };
-    for (const auto& [code, answer] : expected) {
+    for (const auto& e : expected) {
+        const char* code = e.first;
+        const hf::answer_code& answer = e.second;
         CAPTURE(code);
         const auto got = hf::answer_for_token_error(code);
         CHECK(got.status == answer.status);
@@ -284,7 +286,9 @@ TEST_CASE("messages: texts by locale, names filled from the context, and refused
         {R"({"en":"hello"})", "/en"},
         {R"({"en":{"result":"a","result":"b"}})", ""},
     };
-    for (const auto& [text, field] : refused) {
+    for (const auto& r : refused) {
+        const char* text = r.first;
+        const char* field = r.second;
         CAPTURE(text);
         auto e = hf::messages::parse(text);
         REQUIRE_FALSE(e);
