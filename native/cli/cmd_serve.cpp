@@ -20,6 +20,7 @@
 #include "token_redeemer.hpp"
 #include "outbound.hpp"
 #include "output.hpp"
+#include "store_flags.hpp"
 
 namespace handoffkit::cli {
 namespace {
@@ -131,7 +132,7 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     auto keys = token::key_set::parse(*keys_text);
     if (!keys) return keys.err();
     const std::string spec = a.get("store").value_or(default_store);
-    auto opened = native::open_store(spec);
+    auto opened = open_store_with_flags(a, spec);
     if (!opened) return opened.err();
     std::shared_ptr<token::replay_guard> store(std::move(opened).value());
     host::token_redeemer_config c{std::move(keys).value(), store, std::string(token::default_issuer), 0,

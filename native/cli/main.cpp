@@ -33,7 +33,9 @@ usage:
                                                         verify (and with --redeem, use up) a token
   handoffkit token inspect TOKEN [--pretty]             decode header and claims WITHOUT verifying
       FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
-      STORE is sqlite:PATH, redis://HOST:PORT or memory:
+      STORE is sqlite:PATH, redis://[USER@]HOST[:PORT][/DB], rediss://… (TLS) or memory:; a Redis
+      password comes from --redis-password-file FILE or env HANDOFFKIT_REDIS_PASSWORD, never argv;
+      --redis-ca-file, --redis-cert-file and --redis-key-file (PEM) configure TLS
       --now SECONDS and --random HEX replace the clock and the entropy (for tests only)
   handoffkit eligibility FILE|- [--format json|table] [--ruleset FILE] [--pretty]
                                                         which Copilot features each representative of an
@@ -42,6 +44,8 @@ usage:
   handoffkit serve --keys FILE --app-id ID [--store STORE] [--listen 127.0.0.1:3978] [--token-issuer ISS]
                    [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
                    [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
+                   [--redis-password-file FILE (or env HANDOFFKIT_REDIS_PASSWORD)] [--redis-ca-file PEM]
+                   [--redis-cert-file PEM --redis-key-file PEM]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
                    [--api-key-file FILE]
                                                         the bot host: POST /api/messages answers handoff/action

@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "handoffkit/native/redis_pipeline.hpp"
 #include "handoffkit/native/redis_replay_guard.hpp"
-#include "redis_pipeline.hpp"
 
 namespace handoffkit::host {
 
@@ -39,6 +39,9 @@ invoke::redeem_outcome redeemed(const std::string& jti) { return {invoke::redeem
 
 // token::redeem's store steps (token.hpp, step 8) over a pipelined Redis connection: load a
 // referenced context first (a missing one consumes nothing), then mark the jti once.
+using native::redis_pipeline;
+using native::redis_reply;
+
 void redeem_pipelined(const native::redis_replay_guard& store, redis_pipeline& redis, const token::verified_token& t,
                       std::int64_t now, redeem_done done) {
     auto mark = [&store, &redis, jti = t.jti, keep_until = t.expires_at + token::max_leeway, now](redeem_done done) {
@@ -71,11 +74,10 @@ invoke::redeemer token_redeemer(token_redeemer_config config) {
 async_redeemer_factory pipelined_token_redeemers(token_redeemer_config config) {
     auto c = std::make_shared<token_redeemer_config>(std::move(config));
     const auto* store = dynamic_cast<const native::redis_replay_guard*>(c->store.get());
-    if (!store) return nullptr;
+    if (!store || !store->connector()) return nullptr;
+    // The store's connector: the same address, TLS context, AUTH and SELECT as its own connections.
     return [c, store](boost::asio::io_context& context) -> async_redeemer {
-        const auto& s = store->settings();
-        auto redis = std::make_shared<redis_pipeline>(
-            context, redis_pipeline::options{s.host, s.port, std::chrono::milliseconds(s.timeout_ms)});
+        auto redis = std::make_shared<redis_pipeline>(context, store->connector());
         return [c, store, redis](const invoke::redeem_request& r, redeem_done done) {
             const auto options = options_for(*c, r);
             auto verified = token::verify(r.continuation, c->keys, options);

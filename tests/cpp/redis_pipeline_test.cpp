@@ -1,6 +1,6 @@
-// The host's pipelined Redis connection (native/host/redis_pipeline.hpp): replies in order for
-// many commands in flight, and STORE_UNAVAILABLE, never a hang, when Redis is absent, silent or
-// answers with an error.
+// The pipelined Redis connection (native/include/handoffkit/native/redis_pipeline.hpp), the
+// transport of the host and of the blocking store: replies in order for many commands in flight,
+// and STORE_UNAVAILABLE, never a hang, when Redis is absent, silent or answers with an error.
 #include <doctest/doctest.h>
 
 #include <boost/asio.hpp>
@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "redis_pipeline.hpp"
+#include "handoffkit/native/redis_pipeline.hpp"
 #include "redis_server.hpp"
 
-using handoffkit::host::redis_pipeline;
-using handoffkit::host::redis_reply;
+using handoffkit::native::redis_address;
+using handoffkit::native::redis_connector;
+using handoffkit::native::redis_pipeline;
+using handoffkit::native::redis_reply;
 namespace net = boost::asio;
 
 namespace {
@@ -25,10 +27,10 @@ struct answer {
 };
 
 // Runs the context until every command has its answer (bounded by the run's own deadline).
-std::vector<answer> run_commands(redis_pipeline::options o, const std::vector<std::vector<std::string>>& commands,
+std::vector<answer> run_commands(const redis_address& o, const std::vector<std::vector<std::string>>& commands,
                                  std::chrono::milliseconds bound = std::chrono::seconds(10)) {
     net::io_context context;
-    redis_pipeline redis(context, std::move(o));
+    redis_pipeline redis(context, redis_connector::create(o).value());
     std::vector<answer> answers(commands.size());
     int answered = 0;
     for (std::size_t i = 0; i < commands.size(); ++i)
@@ -43,8 +45,11 @@ std::vector<answer> run_commands(redis_pipeline::options o, const std::vector<st
     return answers;
 }
 
-redis_pipeline::options at(int port, int timeout_ms = 2000) {
-    return {"127.0.0.1", port, std::chrono::milliseconds(timeout_ms)};
+redis_address at(int port, int timeout_ms = 2000) {
+    redis_address a;
+    a.port = port;
+    a.timeout_ms = timeout_ms;
+    return a;
 }
 
 }  // namespace
@@ -104,7 +109,7 @@ TEST_CASE("redis pipeline: after Redis restarts, the next command connects again
     handoffkit::test::redis_server server;
     REQUIRE(server.started());
     net::io_context context;
-    redis_pipeline redis(context, at(server.port()));
+    redis_pipeline redis(context, redis_connector::create(at(server.port())).value());
     std::vector<std::string> codes;
     const auto send = [&](std::vector<std::string> command) {
         bool done = false;

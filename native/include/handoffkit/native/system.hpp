@@ -25,4 +25,10 @@ result<std::string> read_key_file(const std::string& path);
 /// read_key_file, parsed.
 result<token::key_set> load_key_set(const std::string& path);
 
+/// A secret kept in a file so that it never goes on argv (a Redis or app password): the file's
+/// first line, without a trailing CR. Errors: `code` (e.g. REDIS_PASSWORD_UNREADABLE) when the
+/// file cannot be read or that line is empty; the message names `what` and the path, never the
+/// content.
+result<std::string> read_secret_file(const std::string& path, const std::string& code, const std::string& what);
+
 }  // namespace handoffkit::native
