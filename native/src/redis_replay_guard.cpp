@@ -103,9 +103,12 @@ result<std::optional<std::string>> redis_replay_guard::load_context(std::string_
     return context_result(std::move(reply).value());
 }
 
+// SET NX answers the status OK when it set the key and nil when the key existed. Any other status
+// (a proxy's QUEUED inside a transaction, say) did not set it: counting it as fresh would redeem a
+// token nobody marked.
 result<token::mark_outcome> redis_replay_guard::mark_result(const redis_reply& reply) {
     if (reply.kind == redis_reply::type::nil) return token::mark_outcome::replayed;
-    if (reply.kind == redis_reply::type::status) return token::mark_outcome::fresh;
+    if (reply.kind == redis_reply::type::status && reply.text == "OK") return token::mark_outcome::fresh;
     return unavailable("unexpected reply to SET NX");
 }
 

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -413,10 +414,41 @@ TEST_CASE("redis store: what each reply means, for its own connections and for t
     using kind = redis_reply::type;
     CHECK(*store::mark_result({kind::status, "OK"}) == handoffkit::token::mark_outcome::fresh);
     CHECK(*store::mark_result({kind::nil, ""}) == handoffkit::token::mark_outcome::replayed);
-    for (const redis_reply odd : {redis_reply{kind::integer, "1"}, redis_reply{kind::string, "OK"}, redis_reply{kind::other, ""}})
+    // Only the status OK set the key: any other status (QUEUED inside a MULTI, a proxy's own
+    // word) or type is not a redemption (issue 14: every status counted as fresh).
+    for (const redis_reply odd : {redis_reply{kind::status, "QUEUED"}, redis_reply{kind::status, ""},
+                                  redis_reply{kind::status, "ok"}, redis_reply{kind::status, "OK "},
+                                  redis_reply{kind::integer, "1"}, redis_reply{kind::string, "OK"}, redis_reply{kind::other, ""}}) {
+        CAPTURE(odd.text);
         CHECK(store::mark_result(odd).err().code == "STORE_UNAVAILABLE");
+    }
     CHECK(*store::context_result({kind::string, R"({"case":1})"}) == std::optional<std::string>(R"({"case":1})"));
     CHECK(*store::context_result({kind::nil, ""}) == std::nullopt);
     for (const redis_reply odd : {redis_reply{kind::status, "OK"}, redis_reply{kind::integer, "0"}, redis_reply{kind::other, ""}})
         CHECK(store::context_result(odd).err().code == "STORE_UNAVAILABLE");
+}
+
+TEST_CASE("redis store: a server that answers SET NX with a status other than OK redeems nothing") {
+    // A stand-in Redis on 127.0.0.1 that answers +QUEUED to every command, as inside a MULTI.
+    namespace net = boost::asio;
+    net::io_context io;
+    net::ip::tcp::acceptor acceptor(io, {net::ip::make_address("127.0.0.1"), 0});
+    std::thread server([&] {
+        net::ip::tcp::socket socket(io);
+        boost::system::error_code ec;
+        acceptor.accept(socket, ec);
+        timeval tv{5, 0};
+        setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buffer[4096];
+        // Until the guard closes its connection (or 5 s of silence): one answer per command.
+        while (!ec)
+            if (socket.read_some(net::buffer(buffer), ec) > 0) net::write(socket, net::buffer(std::string("+QUEUED\r\n")), ec);
+    });
+    {
+        redis_replay_guard guard(redis_at(acceptor.local_endpoint().port()));
+        const std::string token = token_number(7);
+        CHECK(redeem_letter(token, guard) == 'U');
+        CHECK(redeem_letter(token, guard) == 'U');  // and never 'S': nothing marked it
+    }
+    server.join();
 }
