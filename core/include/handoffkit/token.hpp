@@ -102,6 +102,17 @@ private:
     std::size_t active_ = 0;
 };
 
+// ---- the bot a token is for ---------------------------------------------------------------
+
+/// The audience (aud) that names a Teams bot: "28:<GUID>" for a GUID or an already prefixed GUID
+/// (never doubled), as deeplink::normalize_bot_id writes it and as the host sees the bot in an
+/// activity's recipient, so the GUID and 28:GUID name the same bot at every entry point. Other
+/// text is returned as it is (an audience that is not a Teams bot id keeps its meaning).
+/// The JSON API (so the CLI, the npm package and the sidecar) applies it to `botId` when issuing
+/// and verifying; the typed issue() and verify() below take `audience` as given.
+/// Example: bot_audience("f47ac10b-58cc-4372-a567-0e02b2c3d479") == "28:f47ac10b-58cc-4372-a567-0e02b2c3d479"
+std::string bot_audience(std::string_view bot_id);
+
 // ---- issuing ----------------------------------------------------------------------------
 
 struct issue_request {
