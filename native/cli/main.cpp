@@ -32,6 +32,13 @@ usage:
                     [--issuer ISS] [--max-lifetime SECONDS] [--redeem --store STORE] [--pretty]
                                                         verify (and with --redeem, use up) a token
   handoffkit token inspect TOKEN [--pretty]             decode header and claims WITHOUT verifying
+  handoffkit keys new [--kid K] [--out FILE]            a new key set (one 256-bit key); --out writes FILE (0600),
+                                                        never over an existing file
+  handoffkit keys rotate FILE [--kid K]                 a new signing key first; the old ones keep verifying, and
+                                                        the old signing key records when it stopped (stoppedSigningAt)
+  handoffkit keys retire FILE --kid K [--force]         removes K, refused (KEY_STILL_VERIFYING) until its tokens
+                                                        cannot verify: 86400 s maximum lifetime + 300 s leeway
+                                                        after it stopped signing, unless --force
       FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
       STORE is sqlite:PATH, redis://[USER@]HOST[:PORT][/DB], rediss://… (TLS) or memory:; a Redis
       password comes from --redis-password-file FILE or env HANDOFFKIT_REDIS_PASSWORD, never argv;
@@ -72,6 +79,7 @@ int main(int argc, char** argv) {
     const std::map<std::string, std::function<int(const args&)>> commands{
         {"card", cmd_card},
         {"eligibility", cmd_eligibility},
+        {"keys", cmd_keys},
         {"link", cmd_link},
         {"token", cmd_token},
         {"serve", cmd_serve},
@@ -82,5 +90,5 @@ int main(int argc, char** argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
-    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference", "insecure-no-auth"}));
+    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference", "insecure-no-auth", "force"}));
 }

@@ -17,7 +17,11 @@
 // it), keep the old one until its last token has expired (ttl + leeway), then delete it; a
 // deleted (retired) kid is UNKNOWN_KEY. Per key, "kty" must be "oct", "kid" 1-64 printable
 // ASCII characters and unique, "k" strict base64url of 32-1024 bytes (shorter: KEY_TOO_SHORT);
-// "alg", when present, must be "HS256" and "use", when present, "sig". Other members are ignored.
+// "alg", when present, must be "HS256" and "use", when present, "sig". A JWK Set has no
+// timestamps of its own, so a key that stopped signing may say when: "stoppedSigningAt", the unix
+// second its successor took over (written by `handoffkit keys rotate`; read by `keys retire`,
+// which removes the key only once no token it signed can still verify); an integer from 0 to
+// 2^53-1, and never on the signing key. Other members are ignored.
 // Key bytes never appear in any result, message or log line; messages name keys by kid only.
 //
 // Verification order (each failure has its own code; the first failure is reported):
@@ -85,6 +89,7 @@ inline constexpr std::string_view default_issuer = "handoffkit";
 struct key {
     std::string kid;
     crypto::hmac_sha256_key mac;  ///< derived state only; the key bytes are not kept
+    std::optional<std::int64_t> stopped_signing_at;  ///< "stoppedSigningAt", when the set records it
 };
 
 class key_set {
