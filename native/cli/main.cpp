@@ -50,7 +50,7 @@ usage:
                                                         change; --ruleset replaces the embedded rules
   handoffkit serve --keys FILE --app-id ID [--store STORE] [--listen 127.0.0.1:3978] [--token-issuer ISS]
                    [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
-                   [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
+                   [--oauth-token-url URL] [--app-password-file FILE (or env HANDOFFKIT_APP_PASSWORD)]
                    [--redis-password-file FILE (or env HANDOFFKIT_REDIS_PASSWORD)] [--redis-ca-file PEM]
                    [--redis-cert-file PEM --redis-key-file PEM]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
