@@ -1,5 +1,13 @@
 // handoffkit/native/system.hpp: what the core leaves to the operating system for tokens:
-// the clock, entropy and key files.
+// the clock, entropy, key files and secret files.
+//
+// Example (issuing a token natively):
+//   auto keys = handoffkit::native::load_key_set("keys.json");          // KEYS_UNREADABLE, KEYS_INVALID, …
+//   token::issue_request r;
+//   r.audience = token::bot_audience(bot_guid);
+//   r.now = handoffkit::native::unix_now();
+//   r.random = handoffkit::native::random_bytes(token::min_random_bytes).value();
+//   auto issued = token::issue(r, *keys);
 #pragma once
 
 #include <cstddef>
