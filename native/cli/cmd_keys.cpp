@@ -40,9 +40,17 @@ error write_failed(const std::string& path, const std::string& why) {
     return fail("KEYS_WRITE_FAILED", "cannot write the key file " + path + ": " + why);
 }
 
+enum class existing { replace, keep };
+
+error file_exists(const std::string& path) {
+    return fail("KEYS_FILE_EXISTS", path + " exists: keys new never replaces a key file (use keys rotate)");
+}
+
 // Writes `text` to `path` atomically with mode 0600: readers see the old file or the new one,
-// never a part, and a crash leaves at most a stray temporary file beside it.
-result<token::done> write_atomically(const std::string& path, const std::string& text) {
+// never a part, and a crash leaves at most a stray temporary file beside it. With
+// existing::keep an existing `path` is left alone, even one created meanwhile (link(2) refuses
+// to replace).
+result<token::done> write_atomically(const std::string& path, const std::string& text, existing mode) {
     std::string temp = path + ".tmp-XXXXXX";
     const int fd = mkstemp(temp.data());  // created 0600
     if (fd < 0) return write_failed(path, std::strerror(errno));
@@ -55,10 +63,14 @@ result<token::done> write_atomically(const std::string& path, const std::string&
     }
     const bool ok = written == text.size() && fchmod(fd, 0600) == 0 && fsync(fd) == 0;
     const int saved = errno;
-    if (::close(fd) != 0 || !ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(ok ? errno : saved);
+    const auto put_in_place = [&] {
+        if (mode == existing::replace) return std::rename(temp.c_str(), path.c_str()) == 0;
+        return ::link(temp.c_str(), path.c_str()) == 0 && ::unlink(temp.c_str()) == 0;
+    };
+    if (::close(fd) != 0 || !ok || !put_in_place()) {
+        const int why = ok ? errno : saved;
         ::unlink(temp.c_str());
-        return write_failed(path, why);
+        return why == EEXIST && mode == existing::keep ? file_exists(path) : write_failed(path, std::strerror(why));
     }
     // The rename itself is durable once the folder is synced.
     const std::string folder = std::filesystem::path(path).parent_path().string();
@@ -72,10 +84,10 @@ result<token::done> write_atomically(const std::string& path, const std::string&
 // The file's text as the key set the core reads, or the reason it is not one.
 std::string key_file_text(const json& set) { return set.dump(2) + "\n"; }
 
-result<token::done> save(const std::string& path, const json& set) {
+result<token::done> save(const std::string& path, const json& set, existing mode = existing::replace) {
     const std::string text = key_file_text(set);
     if (auto parsed = token::key_set::parse(text); !parsed) return parsed.err();
-    return write_atomically(path, text);
+    return write_atomically(path, text, mode);
 }
 
 result<json> load(const std::string& path) {
@@ -175,10 +187,7 @@ int keys_new(const args& a, const common& c) {
         std::cout << key_file_text(set);
         return exit_ok;
     }
-    std::error_code ec;
-    if (std::filesystem::exists(*out, ec) || ec)
-        return print_error(fail("KEYS_FILE_EXISTS", *out + " exists: keys new never replaces a key file (use keys rotate)"));
-    if (auto saved = save(*out, set); !saved) return print_error(saved.err());
+    if (auto saved = save(*out, set, existing::keep); !saved) return print_error(saved.err());
     return print_json({{"file", *out}, {"activeKid", *kid}});
 }
 
