@@ -121,6 +121,7 @@ public:
 private:
     void start(int port) {
         port_ = port;
+        if (config_.tls) test_pki::get();  // made here, not in the child (whose files would differ)
         std::fflush(nullptr);  // or the child would flush our buffered output a second time
         pid_ = fork();
         if (pid_ == 0) {
@@ -135,7 +136,7 @@ private:
                                                                                     "always", "--dir", data_dir})
                 args.push_back(a);
             if (config_.tls) {
-                const test_pki& pki = test_pki::get();
+                const test_pki& pki = test_pki::get();  // the parent's, made before the fork
                 for (const std::string& a : {std::string("--tls-port"), std::to_string(tls_port_), std::string("--tls-cert-file"),
                                              pki.server_cert, std::string("--tls-key-file"), pki.server_key,
                                              std::string("--tls-ca-cert-file"), pki.ca, std::string("--tls-auth-clients"),
