@@ -37,11 +37,11 @@ token::verify_options options_for(const token_redeemer_config& c, const invoke::
 invoke::redeem_outcome refused(const std::string& code) { return {status_of_token_error(code), "", code}; }
 invoke::redeem_outcome redeemed(const std::string& jti) { return {invoke::redeem_status::ok, "", "redeemed " + jti}; }
 
-// token::redeem's store steps (token.hpp, step 8) over a pipelined Redis connection: load a
-// referenced context first (a missing one consumes nothing), then mark the jti once.
 using native::redis_pipeline;
 using native::redis_reply;
 
+// token::redeem's store steps (token.hpp, step 8) over a pipelined Redis connection: load a
+// referenced context first (a missing one consumes nothing), then mark the jti once.
 void redeem_pipelined(const native::redis_replay_guard& store, redis_pipeline& redis, const token::verified_token& t,
                       std::int64_t now, redeem_done done) {
     auto mark = [&store, &redis, jti = t.jti, keep_until = t.expires_at + token::max_leeway, now](redeem_done done) {
