@@ -4,6 +4,7 @@
 // means the same bot whether given as the GUID or as 28:GUID.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <string>
@@ -60,11 +61,19 @@ TEST_CASE("serve: two hosts on a Redis with TLS and AUTH redeem each token once;
         if (r.target == "/token") return recording_server::reply{200, json{{"access_token", "bot-token"}, {"expires_in", 3600}}.dump()};
         return recording_server::reply{201, R"({"id":"1"})"};
     });
-    // Host a: both secrets from files. Host b: the Redis password from the environment (and no
-    // app password: no follow-ups).
+    // Host a: both secrets from files, and (as a host with app credentials must) inbound Bot
+    // Framework authentication on, against our own OpenID configuration. Host b: the Redis
+    // password from the environment, no app password (no follow-ups), inbound auth off.
+    rsa_signer channel_key("channel-key");
+    openid_server openid([&] { return json::array({channel_key.jwk()}); });
     auto a_args = serve_args(keys_file.path, rediss_store(redis));
-    a_args.insert(a_args.end(), {"--redis-password-file", redis_secret.path, "--redis-ca-file", test_pki::get().ca,
-                                 "--app-password-file", app_secret.path, "--oauth-token-url", connector.url("/token")});
+    a_args.erase(std::find(a_args.begin(), a_args.end(), "--insecure-no-auth"));
+    a_args.insert(a_args.end(), {"--openid-config", openid.config_url(), "--redis-password-file", redis_secret.path,
+                                 "--redis-ca-file", test_pki::get().ca, "--app-password-file", app_secret.path,
+                                 "--oauth-token-url", connector.url("/token"),
+                                 // The follow-ups go to a loopback connector: allowed only when named
+                                 // (the serviceUrl allow-list of the attack review).
+                                 "--allow-service-url-host", "127.0.0.1"});
     auto b_args = serve_args(keys_file.path, rediss_store(redis));
     b_args.insert(b_args.end(), {"--redis-ca-file", test_pki::get().ca});
     serve_process a(a_args), b(b_args, "", {{"HANDOFFKIT_REDIS_PASSWORD", redis_password}});
@@ -78,11 +87,21 @@ TEST_CASE("serve: two hosts on a Redis with TLS and AUTH redeem each token once;
         for (const std::string& secret : {redis_password, app_password}) CHECK(argv.find(secret) == std::string::npos);
     }
 
-    // The follow-ups of every redemption go to the recording connector (loopback).
+    // The follow-ups of every redemption go to the recording connector (loopback), which the
+    // channel's signed bearer token names as the serviceUrl.
     const auto handoff = [&](const std::string& token) {
         json a = activity(token);
         a["serviceUrl"] = connector.url("/amer/");
         return a.dump();
+    };
+    const auto now = handoffkit::native::unix_now();
+    const std::string bearer =
+        "Authorization: Bearer " + channel_key.sign({{"iss", "https://api.botframework.com"}, {"aud", bot}, {"exp", now + 3600},
+                                                     {"nbf", now - 10}, {"serviceurl", connector.url("/amer/")}});
+    const auto post_to = [&](int host, const std::string& token) {
+        return call(ports[host], "POST", "/api/messages", handoff(token), host == 0 ? std::vector<std::string>{bearer}
+                                                                                     : std::vector<std::string>{})
+            .status;
     };
     for (int round = 0; round < 20; ++round) {
         const std::string token = for_this_user();
@@ -90,7 +109,7 @@ TEST_CASE("serve: two hosts on a Redis with TLS and AUTH redeem each token once;
         std::vector<std::thread> clients;
         for (int i = 0; i < 16; ++i)
             clients.emplace_back([&, i] {
-                const int status = call(ports[i % 2], "POST", "/api/messages", handoff(token)).status;
+                const int status = post_to(i % 2, token);
                 (status == 200 ? ok : status == 409 ? replayed : other)++;
             });
         for (auto& t : clients) t.join();
@@ -100,7 +119,8 @@ TEST_CASE("serve: two hosts on a Redis with TLS and AUTH redeem each token once;
     }
 
     // Host a's follow-ups: the OAuth request carried the password read from its file.
-    CHECK(call(ports[0], "POST", "/api/messages", handoff(for_this_user())).status == 200);
+    CHECK(post_to(0, for_this_user()) == 200);
+    CHECK(call(ports[0], "POST", "/api/messages", handoff(for_this_user())).status == 401);  // auth is on
     REQUIRE(connector.wait_for(1));
     const auto oauth = connector.requests()[0];
     CHECK(oauth.target == "/token");
@@ -146,7 +166,12 @@ TEST_CASE("serve: a Redis that refuses the password or whose certificate the CA 
 
 TEST_CASE("serve: secrets are refused on argv, and unreadable secret files stop the start with a code") {
     temp_path keys_file("keys-argv.json", keys), empty("empty-secret", "\n");
+    // Inbound auth on: a host with app credentials must not run with --insecure-no-auth.
+    rsa_signer channel_key("channel-key");
+    openid_server openid([&] { return json::array({channel_key.jwk()}); });
     auto args = serve_args(keys_file.path, "memory:");
+    args.erase(std::find(args.begin(), args.end(), "--insecure-no-auth"));
+    args.insert(args.end(), {"--openid-config", openid.config_url()});
     auto with = [&](std::vector<std::string> more) {
         auto all = args;
         all.insert(all.end(), more.begin(), more.end());
