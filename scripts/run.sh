@@ -16,9 +16,9 @@ state=.handoffkit
 mkdir -p "$state"
 chmod 700 "$state"
 if [ ! -s "$state/keys.json" ]; then
-  # A 256-bit HS256 key for this machine only; rotate by adding keys (see README "Continuation tokens").
-  key=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-  (umask 077 && printf '{"keys":[{"kty":"oct","kid":"%s","k":"%s"}]}\n' "local-$(date +%Y%m%d)" "$key" >"$state/keys.json")
+  # A 256-bit HS256 key for this machine only (0600); rotate with `handoffkit keys rotate`.
+  rm -f "$state/keys.json"  # an empty one
+  "$cli" keys new --out "$state/keys.json" >/dev/null
 fi
 
 # The seed's handoff/action payload (tests/vectors/invoke.json) carrying a fresh token, valid one

@@ -25,6 +25,7 @@ result<token::issue_request> read_issue_request(std::string_view text) {
     f.required_integer("now", r.now).integer("ttl", r.ttl).string("random", random_hex);
     f.value("ctx", ctx).boolean("reference", r.reference);
     if (auto e = f.finish()) return *e;
+    r.audience = token::bot_audience(r.audience);  // the GUID and 28:GUID are one bot
     auto random = crypto::from_hex(random_hex);
     if (!random || random->size() < token::min_random_bytes || random->size() > token::max_random_bytes)
         return fail("INVALID_ARGUMENT", "field 'random' must be 32-64 hex digits (16-32 random bytes)");
@@ -42,6 +43,7 @@ result<token::verify_options> read_verify_options(std::string_view text) {
     f.integer("leeway", o.leeway).integer("maxLifetime", o.max_lifetime);
     f.known("user");
     if (auto e = f.finish()) return *e;
+    o.audience = token::bot_audience(o.audience);
     if (const json* user = detail::member(*j, "user")) {
         if (!user->is_string()) return fail("INVALID_ARGUMENT", "field 'user' must be a string");
         o.user = user->get_ref<const std::string&>();

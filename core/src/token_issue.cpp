@@ -98,4 +98,10 @@ result<issued_token> issue(const issue_request& request, const key_set& keys, re
     return issued;
 }
 
+std::string bot_audience(std::string_view bot_id) {
+    const std::string_view bare = bot_id.substr(0, 3) == "28:" ? bot_id.substr(3) : bot_id;
+    if (!handoffkit::detail::is_guid(bare)) return std::string(bot_id);
+    return "28:" + std::string(bare);
+}
+
 }  // namespace handoffkit::token

@@ -46,7 +46,13 @@ result<key> parse_key(const json& k, std::size_t index) {
     if (bytes->size() < min_key_bytes)
         return fail("KEY_TOO_SHORT", named + " is shorter than 256 bits");
     if (bytes->size() > max_key_bytes) return invalid(named + " is longer than 1024 bytes");
-    return key{kid, crypto::hmac_sha256_key(*bytes)};
+    std::optional<std::int64_t> stopped;
+    if (auto at = k.find("stoppedSigningAt"); at != k.end()) {
+        if (!at->is_number_integer() || at->get<std::int64_t>() < 0 || at->get<std::int64_t>() > max_time)
+            return invalid(named + ": stoppedSigningAt must be unix seconds, an integer from 0 to 2^53-1");
+        stopped = at->get<std::int64_t>();
+    }
+    return key{kid, crypto::hmac_sha256_key(*bytes), stopped};
 }
 
 }  // namespace
@@ -73,6 +79,8 @@ result<key_set> key_set::parse(std::string_view jwk_set_json) {
         for (set.active_ = 0; set.active_ < set.keys_.size() && set.keys_[set.active_].kid != kid; ++set.active_) {}
         if (set.active_ == set.keys_.size()) return invalid("activeKid names no key of the set");
     }
+    if (set.signing_key().stopped_signing_at)
+        return invalid("the signing key '" + set.signing_key().kid + "' cannot have stopped signing (stoppedSigningAt)");
     return set;
 }
 

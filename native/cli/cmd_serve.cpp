@@ -20,6 +20,7 @@
 #include "handoffkit/native/redis_replay_guard.hpp"
 #include "outbound.hpp"
 #include "output.hpp"
+#include "store_flags.hpp"
 
 namespace handoffkit::cli {
 namespace {
@@ -129,7 +130,7 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     auto keys = native::load_key_set(*keys_path);
     if (!keys) return keys.err();
     const std::string spec = a.get("store").value_or(default_store);
-    auto opened = native::open_store(spec);
+    auto opened = open_store_with_flags(a, spec);
     if (!opened) return opened.err();
     std::shared_ptr<token::replay_guard> store(std::move(opened).value());
     host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
@@ -152,9 +153,21 @@ result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_
     return true;
 }
 
+// The bot's app password, never from argv (ps shows argv to every user of the machine): the first
+// line of --app-password-file, else HANDOFFKIT_APP_PASSWORD, else none.
+result<std::string> read_app_password(const args& a) {
+    if (auto file = a.get("app-password-file"))
+        return native::read_secret_file(*file, "APP_PASSWORD_UNREADABLE", "app password");
+    const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD");
+    return std::string(env ? env : "");
+}
+
 }  // namespace
 
 int cmd_serve(const args& a) {
+    if (a.has("app-password"))
+        return usage_error("--app-password is gone: a secret on the command line is visible to every user (ps); "
+                           "use --app-password-file FILE or the environment variable HANDOFFKIT_APP_PASSWORD");
     block_stop_signals();
     host::host_config config;
     if (auto listen = a.get("listen"); listen && !parse_listen(*listen, config))
@@ -213,9 +226,9 @@ int cmd_serve(const args& a) {
     // Follow-ups need the bot's credentials; without them the host still answers, and says so.
     std::unique_ptr<host::outbound_sender> sender;
     host::server* counting = nullptr;  // set once the server exists; the sender only counts later
-    std::string password = a.get("app-password").value_or("");
-    if (password.empty())
-        if (const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD")) password = env;
+    auto app_password = read_app_password(a);
+    if (!app_password) return coded_error(app_password.err().code, app_password.err().message);
+    const std::string& password = *app_password;
     if (!password.empty()) {
         host::outbound_config out;
         out.app_id = app_id;
@@ -229,7 +242,7 @@ int cmd_serve(const args& a) {
         sender = std::move(created).value();
         config.send = sender->sink();
     } else {
-        host::log_to_stderr(R"({"event":"warning","message":"no --app-password (or HANDOFFKIT_APP_PASSWORD): follow-up messages to users are not sent"})");
+        host::log_to_stderr(R"({"event":"warning","message":"no --app-password-file (or HANDOFFKIT_APP_PASSWORD): follow-up messages to users are not sent"})");
     }
 
     auto created = host::server::create(std::move(config));

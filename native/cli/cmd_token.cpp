@@ -7,6 +7,7 @@
 #include "handoffkit/native/stores.hpp"
 #include "handoffkit/native/system.hpp"
 #include "output.hpp"
+#include "store_flags.hpp"
 
 namespace handoffkit::cli {
 namespace {
@@ -62,7 +63,7 @@ int issue(const args& a, const std::string& keys) {
     request["reference"] = true;
     auto spec = a.get("store");
     if (!spec) return usage_error("token issue --reference needs --store");
-    auto store = native::open_store(*spec);
+    auto store = open_store_with_flags(a, *spec);
     if (!store) return print_error(store.err());
     return print_envelope(json_api::issue_token_stored(handoffkit::dump_json(request), keys, **store));
 }
@@ -80,8 +81,8 @@ int verify(const args& a, const std::string& keys) {
     const std::string& token = a.positional[1];
     if (!a.has("redeem")) return print_envelope(json_api::verify_token(token, keys, handoffkit::dump_json(options)), a.has("pretty"));
     auto spec = a.get("store");
-    if (!spec) return usage_error("token verify --redeem needs --store sqlite:PATH|redis://HOST:PORT|memory:");
-    auto store = native::open_store(*spec);
+    if (!spec) return usage_error("token verify --redeem needs --store sqlite:PATH|redis://HOST:PORT|rediss://HOST:PORT|memory:");
+    auto store = open_store_with_flags(a, *spec);
     if (!store) return print_error(store.err());
     return print_envelope(json_api::redeem_token(token, keys, handoffkit::dump_json(options), **store), a.has("pretty"));
 }

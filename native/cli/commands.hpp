@@ -17,6 +17,12 @@ int cmd_link(const args& a);
 /// handoffkit token inspect TOKEN [--pretty]
 int cmd_token(const args& a);
 
+/// handoffkit keys new [--kid K] [--out FILE]
+/// handoffkit keys rotate FILE [--kid K]
+/// handoffkit keys retire FILE --kid K [--force]
+/// (all: [--now T], for tests)
+int cmd_keys(const args& a);
+
 /// handoffkit card --bot-id ID --continuation TOKEN [--title T] [--text T] [--button-title T]
 ///                 [--card-version V] [--pretty]
 /// handoffkit card --json '{"title":…,"actions":[{"url":…,"title":…},…]}' [--pretty]

@@ -32,8 +32,17 @@ usage:
                     [--issuer ISS] [--max-lifetime SECONDS] [--redeem --store STORE] [--pretty]
                                                         verify (and with --redeem, use up) a token
   handoffkit token inspect TOKEN [--pretty]             decode header and claims WITHOUT verifying
+  handoffkit keys new [--kid K] [--out FILE]            a new key set (one 256-bit key); --out writes FILE (0600),
+                                                        never over an existing file
+  handoffkit keys rotate FILE [--kid K]                 a new signing key first; the old ones keep verifying, and
+                                                        the old signing key records when it stopped (stoppedSigningAt)
+  handoffkit keys retire FILE --kid K [--force]         removes K, refused (KEY_STILL_VERIFYING) until its tokens
+                                                        cannot verify: 86400 s maximum lifetime + 300 s leeway
+                                                        after it stopped signing, unless --force
       FILE is a JWK Set: {"keys":[{"kty":"oct","kid":"…","k":"<base64url, >= 32 bytes>"}],"activeKid":"…"}
-      STORE is sqlite:PATH, redis://HOST:PORT or memory:
+      STORE is sqlite:PATH, redis://[USER@]HOST[:PORT][/DB], rediss://… (TLS) or memory:; a Redis
+      password comes from --redis-password-file FILE or env HANDOFFKIT_REDIS_PASSWORD, never argv;
+      --redis-ca-file, --redis-cert-file and --redis-key-file (PEM) configure TLS
       --now SECONDS and --random HEX replace the clock and the entropy (for tests only)
   handoffkit eligibility FILE|- [--representatives CSV] [--format json|table|plan|plan-json] [--ruleset FILE] [--pretty]
                                                         which Copilot features each representative of an
@@ -46,7 +55,9 @@ usage:
                                                         unavailable, 4 some cells unknown
   handoffkit serve --keys FILE --app-id ID [--store STORE] [--listen 127.0.0.1:3978] [--token-issuer ISS]
                    [--openid-config URL|FILE] [--issuer ISS] [--insecure-no-auth] [--web-root DIR]
-                   [--oauth-token-url URL] [--app-password SECRET (or env HANDOFFKIT_APP_PASSWORD)]
+                   [--oauth-token-url URL] [--app-password-file FILE (or env HANDOFFKIT_APP_PASSWORD)]
+                   [--redis-password-file FILE (or env HANDOFFKIT_REDIS_PASSWORD)] [--redis-ca-file PEM]
+                   [--redis-cert-file PEM --redis-key-file PEM]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
                    [--api-key-file FILE]
                                                         the bot host: POST /api/messages answers handoff/action
@@ -73,6 +84,7 @@ int main(int argc, char** argv) {
     const std::map<std::string, std::function<int(const args&)>> commands{
         {"card", cmd_card},
         {"eligibility", cmd_eligibility},
+        {"keys", cmd_keys},
         {"link", cmd_link},
         {"token", cmd_token},
         {"serve", cmd_serve},
@@ -83,5 +95,5 @@ int main(int argc, char** argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
-    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference", "insecure-no-auth"}));
+    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference", "insecure-no-auth", "force"}));
 }

@@ -5,10 +5,11 @@
 #include <boost/asio/post.hpp>
 
 #include "handoffkit/redemption.hpp"
-#include "redis_pipeline.hpp"
+#include "handoffkit/native/redis_pipeline.hpp"
 
 namespace handoffkit::host {
 namespace net = boost::asio;
+using native::redis_pipeline;
 
 blocking_pool::blocking_pool(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
     for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
@@ -98,9 +99,8 @@ void step_pipelined(const native::redis_replay_guard& store, const std::shared_p
 
 store_driver_factory pipelined_redis_driver(std::shared_ptr<native::redis_replay_guard> store) {
     return [store](net::io_context& context) -> store_driver {
-        const auto& s = store->settings();
-        auto redis = std::make_shared<redis_pipeline>(
-            context, redis_pipeline::options{s.host, s.port, std::chrono::milliseconds(s.timeout_ms)});
+        // The store's connector: the same address, TLS context, AUTH and SELECT as its own connections.
+        auto redis = std::make_shared<redis_pipeline>(context, store->connector());
         return [store, redis](token::redemption& r, redemption_done done) { step_pipelined(*store, redis, r, done); };
     };
 }

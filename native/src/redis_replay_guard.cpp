@@ -2,14 +2,14 @@
 
 #include <hiredis/hiredis.h>
 
-#include <vector>
+#include <boost/asio/io_context.hpp>
+
+#include "handoffkit/native/redis_pipeline.hpp"
 
 namespace handoffkit::native {
 namespace {
 
 error unavailable(const std::string& why) { return fail("STORE_UNAVAILABLE", "Redis replay store: " + why); }
-
-timeval to_timeval(int ms) { return timeval{ms / 1000, (ms % 1000) * 1000}; }
 
 // Milliseconds from now until keep_until, at least one second (Redis refuses PX 0).
 std::string ttl_ms(std::int64_t keep_until, std::int64_t now) {
@@ -18,65 +18,58 @@ std::string ttl_ms(std::int64_t keep_until, std::int64_t now) {
 
 }  // namespace
 
-void redis_replay_guard::reply_deleter::operator()(redisReply* r) const { freeReplyObject(r); }
+// A blocking connection: the host's pipelined connection on an io_context of its own, run by the
+// calling thread until the reply (or the pipeline's timeout) arrives. One transport for both.
+struct redis_replay_guard::connection {
+    explicit connection(std::shared_ptr<const redis_connector> c) : pipeline(context, std::move(c)) {}
+    boost::asio::io_context context{1};
+    redis_pipeline pipeline;  // after context: destroyed first
+};
 
-redis_replay_guard::~redis_replay_guard() {
-    for (redisContext* c : idle_) redisFree(c);
+result<std::unique_ptr<redis_replay_guard>> redis_replay_guard::open(options opts) {
+    auto guard = std::make_unique<redis_replay_guard>(std::move(opts));
+    if (guard->refused_) return *guard->refused_;
+    return guard;
 }
 
-result<redisContext*> redis_replay_guard::borrow() {
+redis_replay_guard::redis_replay_guard(options opts) : options_(std::move(opts)) {
+    auto connector = redis_connector::create(options_);
+    if (connector) connector_ = std::move(connector).value();
+    else refused_ = connector.err();
+}
+
+redis_replay_guard::~redis_replay_guard() = default;
+
+redis_replay_guard::connection_ptr redis_replay_guard::borrow() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!idle_.empty()) {
-            redisContext* c = idle_.back();
+            auto c = std::move(idle_.back());
             idle_.pop_back();
             return c;
         }
     }
-    redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port, to_timeval(options_.timeout_ms));
-    if (!c || c->err) {
-        const std::string why = c ? c->errstr : "out of memory";
-        if (c) redisFree(c);
-        return unavailable("cannot connect to " + options_.host + ":" + std::to_string(options_.port) + ": " + why);
-    }
-    if (redisSetTimeout(c, to_timeval(options_.timeout_ms)) != REDIS_OK) {
-        redisFree(c);
-        return unavailable("cannot set the command timeout");
-    }
-    return c;
+    return std::make_unique<connection>(connector_);
 }
 
-void redis_replay_guard::give_back(redisContext* c) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (idle_.size() < options_.max_idle) {
-        idle_.push_back(c);
-        return;
-    }
-    lock.unlock();
-    redisFree(c);
+void redis_replay_guard::give_back(connection_ptr c) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_.size() < options_.max_idle) idle_.push_back(std::move(c));
+    // else the connection closes when `c` goes
 }
 
-result<redis_replay_guard::reply_ptr> redis_replay_guard::command(const std::vector<std::string>& argv) {
-    auto borrowed = borrow();
-    if (!borrowed) return borrowed.err();
-    redisContext* c = *borrowed;
-    std::vector<const char*> pointers;
-    std::vector<size_t> lengths;
-    for (const auto& a : argv) {
-        pointers.push_back(a.data());
-        lengths.push_back(a.size());
-    }
-    reply_ptr reply(static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(argv.size()), pointers.data(), lengths.data())));
-    if (!reply) {
-        // The connection is unusable after an I/O error or timeout: it is closed, not given back.
-        const std::string why = c->errstr;
-        redisFree(c);
-        return unavailable(why);
-    }
-    give_back(c);
-    if (reply->type == REDIS_REPLY_ERROR) return unavailable(std::string(reply->str, reply->len));
-    return reply;
+result<redis_reply> redis_replay_guard::command(const std::vector<std::string>& argv) {
+    if (refused_) return *refused_;
+    auto c = borrow();
+    std::optional<result<redis_reply>> answer;
+    c->pipeline.command(argv, [&answer](result<redis_reply> r) { answer.emplace(std::move(r)); });
+    c->context.restart();
+    // Bounded: while a command is unanswered the pipeline keeps its timeout timer on the context.
+    while (!answer && c->context.run_one() > 0) {}
+    // Never seen; the connection (whose handler refers to `answer`) is dropped, not reused.
+    if (!answer) return unavailable("the connection stopped without an answer");
+    give_back(std::move(c));
+    return std::move(*answer);
 }
 
 // KEYS[1] the marker, KEYS[2] the outbox stream; ARGV[1] the record, ARGV[2] the expiry in ms,
@@ -101,7 +94,7 @@ std::vector<std::string> redis_replay_guard::load_context_command(std::string_vi
 result<token::mark_answer> redis_replay_guard::mark(const token::mark_request& request, std::int64_t now) {
     auto reply = command(mark_command(request, now));
     if (!reply) return reply.err();
-    return mark_result(reply_of(**reply));
+    return mark_result(*reply);
 }
 
 result<token::done> redis_replay_guard::save_context(std::string_view jti, std::string_view context,
@@ -109,18 +102,21 @@ result<token::done> redis_replay_guard::save_context(std::string_view jti, std::
     auto reply = command({"SET", options_.prefix + token::context_key(jti), std::string(context), "PX",
                           ttl_ms(keep_until, now)});
     if (!reply) return reply.err();
+    if (reply->kind != redis_reply::type::status || reply->text != "OK") return unavailable("unexpected reply to SET");
     return token::done{};
 }
 
 result<std::optional<std::string>> redis_replay_guard::load_context(std::string_view jti, std::int64_t) {
     auto reply = command(load_context_command(jti));
     if (!reply) return reply.err();
-    return context_result(reply_of(**reply));
+    return context_result(std::move(reply).value());
 }
 
+// The script answers the status OK when it set the marker. Any other status (a proxy's QUEUED
+// inside a transaction, say) did not set it: counting it as fresh would redeem a token nobody
+// marked.
 result<token::mark_answer> redis_replay_guard::mark_result(const redis_reply& reply) {
     using token::mark_outcome;
-    // Only the script's own OK is fresh: any other status is not an answer to the mark.
     if (reply.kind == redis_reply::type::status && reply.text == "OK") return token::mark_answer{mark_outcome::fresh, {}};
     if (reply.kind == redis_reply::type::string) return token::mark_answer{mark_outcome::replayed, reply.text};
     if (reply.kind == redis_reply::type::nil) return token::mark_answer{mark_outcome::replayed, std::nullopt};

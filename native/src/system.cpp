@@ -51,4 +51,14 @@ result<handoff::messages> load_messages(const std::string& path) {
     return handoff::messages::parse(text.str());
 }
 
+result<std::string> read_secret_file(const std::string& path, const std::string& code, const std::string& what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(code, "cannot read the " + what + " file " + path + ": " + std::strerror(errno));
+    std::string secret;
+    std::getline(in, secret);
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    if (secret.empty()) return fail(code, "the " + what + " file " + path + " starts with an empty line");
+    return secret;
+}
+
 }  // namespace handoffkit::native

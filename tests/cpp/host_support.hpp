@@ -238,7 +238,9 @@ private:
 struct serve_process {
     pid_t pid = -1;
     std::string log_path;
-    explicit serve_process(const std::vector<std::string>& args, const std::string& password = "") {
+    /// `env`: variables set in the host's environment only (secrets that must not go on argv).
+    explicit serve_process(const std::vector<std::string>& args, const std::string& password = "",
+                           const std::vector<std::pair<std::string, std::string>>& env = {}) {
         static int started = 0;  // several at once (two hosts on one store) need their own logs
         log_path = (std::filesystem::temp_directory_path() /
                     ("hk-serve-" + std::to_string(::getpid()) + "-" + std::to_string(started++) + ".log")).string();
@@ -247,6 +249,7 @@ struct serve_process {
             const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(fd, 2);
             if (!password.empty()) ::setenv("HANDOFFKIT_APP_PASSWORD", password.c_str(), 1);
+            for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
             std::vector<char*> argv{const_cast<char*>(HANDOFFKIT_CLI), const_cast<char*>("serve")};
             for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);

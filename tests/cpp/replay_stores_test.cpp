@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -430,6 +431,226 @@ TEST_CASE("stores: Redis: threads sharing one guard: exactly one success, on con
     redisFree(raw);
 }
 
+namespace {
+
+using handoffkit::test::test_pki;
+
+// A Redis that wants TLS (test_pki's certificates) and AUTH: the default user's password and an
+// ACL user `hk` that may do everything.
+redis_server::config tls_auth_redis(bool require_client_cert = false) {
+    redis_server::config c;
+    c.tls = true;
+    c.require_client_cert = require_client_cert;
+    c.password = "default-password-1";
+    c.users = {"hk on >hk-password-1 ~* &* +@all"};
+    return c;
+}
+
+redis_replay_guard::options tls_as_hk(const redis_server& server) {
+    auto o = redis_at(server.tls_port());
+    o.tls = true;
+    o.ca_file = test_pki::get().ca;
+    o.user = "hk";
+    o.password = "hk-password-1";
+    return o;
+}
+
+// An admin's view over the server's plain port: does `key` exist in database `db`?
+bool key_exists(const redis_server& server, int db, const std::string& key) {
+    timeval tv{1, 0};
+    redisContext* raw = redisConnectWithTimeout("127.0.0.1", server.port(), tv);
+    REQUIRE(raw);
+    REQUIRE(!raw->err);
+    bool exists = false;
+    for (const std::string& command : {std::string("AUTH default-password-1"), "SELECT " + std::to_string(db), "EXISTS " + key}) {
+        auto* r = static_cast<redisReply*>(redisCommand(raw, command.c_str()));
+        REQUIRE(r);
+        REQUIRE(r->type != REDIS_REPLY_ERROR);
+        exists = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+        freeReplyObject(r);
+    }
+    redisFree(raw);
+    return exists;
+}
+
+std::string marker_of(std::uint32_t t) { return "handoffkit:jti:" + token::verify(token_number(t), keys(), options()).value().jti; }
+
+}  // namespace
+
+TEST_CASE("stores: Redis over TLS with an ACL user and a database: exactly one success per token, in that database") {
+    REQUIRE(test_pki::get().made);
+    redis_server server(tls_auth_redis());
+    REQUIRE_MESSAGE(server.started(), "redis-server could not be started with TLS on 127.0.0.1");
+    std::vector<std::unique_ptr<redis_replay_guard>> guards;
+    for (int i = 0; i < contenders; ++i) {
+        auto o = tls_as_hk(server);
+        o.db = 3;
+        auto guard = redis_replay_guard::open(o);
+        REQUIRE(guard);
+        guards.push_back(std::move(guard).value());
+    }
+    for (std::uint32_t t = 0; t < 20; ++t)
+        check_exactly_one(race_threads(token_number(t), [&](int i) -> token::replay_guard& { return *guards[i]; }));
+    CHECK(key_exists(server, 3, marker_of(0)));   // SELECT 3 ran before the SET on every connection
+    CHECK_FALSE(key_exists(server, 0, marker_of(0)));
+
+    // The default user (requirepass) works the same way, and sees the same markers in its db.
+    auto as_default = tls_as_hk(server);
+    as_default.user.clear();
+    as_default.password = "default-password-1";
+    as_default.db = 3;
+    redis_replay_guard by_default(as_default);
+    CHECK(redeem_letter(token_number(0), by_default) == 'R');
+    CHECK(redeem_letter(token_number(50), by_default) == 'S');
+}
+
+TEST_CASE("stores: Redis refusing the password, the certificate or the name fails closed and marks nothing") {
+    REQUIRE(test_pki::get().made);
+    redis_server server(tls_auth_redis());
+    REQUIRE(server.started());
+    const std::string token = token_number(7);
+    const auto refused = [&](redis_replay_guard::options o) {
+        redis_replay_guard guard(o);
+        return redeem_letter(token, guard);
+    };
+    auto wrong_password = tls_as_hk(server);
+    wrong_password.password = "hk-password-2";
+    CHECK(refused(wrong_password) == 'U');
+    auto no_password = tls_as_hk(server);
+    no_password.user.clear();
+    no_password.password.clear();
+    CHECK(refused(no_password) == 'U');  // NOAUTH for the SET
+    auto wrong_ca = tls_as_hk(server);
+    wrong_ca.ca_file = test_pki::get().other_ca;
+    CHECK(refused(wrong_ca) == 'U');
+    auto system_cas = tls_as_hk(server);
+    system_cas.ca_file.clear();  // the test CA is in no system store
+    CHECK(refused(system_cas) == 'U');
+    auto wrong_name = tls_as_hk(server);
+    wrong_name.host = "localhost";  // reaches the server, which has a certificate for 127.0.0.1 only
+    CHECK(refused(wrong_name) == 'U');
+    redis_replay_guard misnamed(wrong_name);
+    const auto why = misnamed.mark({"j", "", now + 10, ""}, now);
+    REQUIRE_FALSE(why);
+    CHECK(why.err().message.find("TLS handshake") != std::string::npos);  // connected, then refused the name
+    auto plain_to_tls = tls_as_hk(server);
+    plain_to_tls.tls = false;
+    plain_to_tls.ca_file.clear();
+    CHECK(refused(plain_to_tls) == 'U');
+    auto tls_to_plain = tls_as_hk(server);
+    tls_to_plain.port = server.port();
+    CHECK(refused(tls_to_plain) == 'U');
+    CHECK_FALSE(key_exists(server, 0, marker_of(7)));
+    // None of those attempts spent the token.
+    redis_replay_guard right(tls_as_hk(server));
+    CHECK(redeem_letter(token, right) == 'S');
+    CHECK(redeem_letter(token, right) == 'R');
+}
+
+TEST_CASE("stores: Redis that requires a client certificate: refused without one, accepted with test_pki's") {
+    REQUIRE(test_pki::get().made);
+    redis_server server(tls_auth_redis(/*require_client_cert=*/true));
+    REQUIRE(server.started());
+    redis_replay_guard without(tls_as_hk(server));
+    CHECK(redeem_letter(token_number(1), without) == 'U');
+    auto o = tls_as_hk(server);
+    o.cert_file = test_pki::get().client_cert;
+    o.key_file = test_pki::get().client_key;
+    auto with = redis_replay_guard::open(o);
+    REQUIRE(with);
+    CHECK(redeem_letter(token_number(1), **with) == 'S');
+    CHECK(redeem_letter(token_number(1), **with) == 'R');
+}
+
+TEST_CASE("stores: Redis TLS and AUTH settings that cannot work are refused when the store opens") {
+    REQUIRE(test_pki::get().made);
+    const auto& pki = test_pki::get();
+    const auto code_of = [](redis_replay_guard::options o) {
+        auto guard = redis_replay_guard::open(o);
+        return guard ? std::string("OK") : guard.err().code;
+    };
+    redis_replay_guard::options o;
+    o.tls = true;
+    o.ca_file = pki.dir + "/missing.crt";
+    CHECK(code_of(o) == "REDIS_TLS_INVALID");
+    o.ca_file = pki.server_key;  // not a certificate
+    CHECK(code_of(o) == "REDIS_TLS_INVALID");
+    o.ca_file = pki.ca;
+    CHECK(code_of(o) == "OK");
+    o.cert_file = pki.client_cert;
+    CHECK(code_of(o) == "INVALID_ARGUMENT");  // a certificate without its key
+    o.key_file = pki.server_key;
+    CHECK(code_of(o) == "REDIS_TLS_INVALID");  // the key of another certificate
+    o.key_file = pki.client_key;
+    CHECK(code_of(o) == "OK");
+    redis_replay_guard::options plain;
+    plain.ca_file = pki.ca;
+    CHECK(code_of(plain) == "INVALID_ARGUMENT");  // TLS files for plain TCP
+    plain.ca_file.clear();
+    plain.user = "hk";
+    CHECK(code_of(plain) == "INVALID_ARGUMENT");  // an ACL user without a password
+    // A guard constructed with such settings answers every call with the same error.
+    redis_replay_guard refused(plain);
+    CHECK(refused.mark({"j", "", now + 10, ""}, now).err().code == "INVALID_ARGUMENT");
+    CHECK(refused.load_context("j", now).err().code == "INVALID_ARGUMENT");
+}
+
+TEST_CASE("stores: open_store Redis specs: user, database, TLS, and never a password") {
+    REQUIRE(test_pki::get().made);
+    redis_server server(tls_auth_redis());
+    REQUIRE(server.started());
+    native::store_secrets secrets;
+    secrets.redis_password = "hk-password-1";
+    secrets.redis_ca_file = test_pki::get().ca;
+    auto store = native::open_store("rediss://hk@127.0.0.1:" + std::to_string(server.tls_port()) + "/5", secrets);
+    REQUIRE(store);
+    CHECK(redeem_letter(token_number(3), **store) == 'S');
+    CHECK(key_exists(server, 5, marker_of(3)));
+    native::store_secrets plain_secret;
+    plain_secret.redis_password = "default-password-1";
+    auto plain = native::open_store("redis://127.0.0.1:" + std::to_string(server.port()) + "/5", plain_secret);
+    REQUIRE(plain);
+    CHECK(redeem_letter(token_number(3), **plain) == 'R');
+    CHECK(native::open_store("redis://[::1]:6379/0"));  // IPv6 (connects lazily)
+
+    const auto refused = native::open_store("redis://hk:hunter2-password@127.0.0.1:6379");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.err().code == "INVALID_ARGUMENT");
+    CHECK(refused.err().message.find("hunter2") == std::string::npos);
+    for (const char* bad : {"redis://h:1/x", "redis://h:1/1/2", "redis://h:1?db=2", "redis://h:1#x", "redis://h:1/-1",
+                            "rediss://", "redis://@h:1", "redis://h_1:1", "redis://[v1.x]:1", "redis://h:99999"}) {
+        CAPTURE(bad);
+        const auto store = native::open_store(bad);
+        REQUIRE_FALSE(store);
+        CHECK(store.err().code == "INVALID_ARGUMENT");
+    }
+    native::store_secrets tls_files;
+    tls_files.redis_ca_file = test_pki::get().ca;
+    CHECK(native::open_store("redis://127.0.0.1:1", tls_files).err().code == "INVALID_ARGUMENT");  // TLS files, no TLS
+    CHECK(native::open_store("memory:", tls_files).err().code == "INVALID_ARGUMENT");
+    CHECK(native::open_store("memory:", plain_secret).err().code == "INVALID_ARGUMENT");
+    CHECK(native::open_store("redis://hk@127.0.0.1:1").err().code == "INVALID_ARGUMENT");  // the user's password is missing
+    tls_files.redis_ca_file = test_pki::get().dir + "/missing.crt";
+    CHECK(native::open_store("rediss://127.0.0.1:1", tls_files).err().code == "REDIS_TLS_INVALID");
+}
+
+TEST_CASE("stores: the Redis password comes from a file or the environment, never from the spec") {
+    scratch_dir dir;
+    std::ofstream(dir.file("password")) << "from-the-file\r\nsecond line\n";
+    CHECK(*native::redis_password(dir.file("password")) == "from-the-file");
+    std::ofstream(dir.file("empty")) << "\n";
+    CHECK(native::redis_password(dir.file("empty")).err().code == "REDIS_PASSWORD_UNREADABLE");
+    const auto missing = native::redis_password(dir.file("missing"));
+    REQUIRE_FALSE(missing);
+    CHECK(missing.err().code == "REDIS_PASSWORD_UNREADABLE");
+    CHECK(missing.err().message.find(dir.file("missing")) != std::string::npos);
+    ::setenv(native::redis_password_variable, "from-the-environment", 1);
+    CHECK(*native::redis_password("") == "from-the-environment");
+    CHECK(*native::redis_password(dir.file("password")) == "from-the-file");  // the file wins
+    ::unsetenv(native::redis_password_variable);
+    CHECK(native::redis_password("")->empty());
+}
+
 TEST_CASE("stores: open_store specs") {
     scratch_dir dir;
     CHECK(native::open_store("memory:"));
@@ -438,7 +659,7 @@ TEST_CASE("stores: open_store specs") {
     REQUIRE(unreachable);
     CHECK(redeem_letter(token_number(1), **unreachable) == 'U');
     for (const char* bad : {"", "memory", "sqlite:", "redis://", "redis://:6379", "redis://h:0", "redis://h:65536",
-                            "redis://h:x", "redis://u@h:1", "ftp://h"}) {
+                            "redis://h:x", "redis://u@h:1", "ftp://h", "rediss:/h", "REDIS://h:1"}) {
         CAPTURE(bad);
         const auto store = native::open_store(bad);
         REQUIRE_FALSE(store);
@@ -480,12 +701,41 @@ TEST_CASE("redis store: what each reply means, for its own connections and for t
     CHECK(taken->record == std::optional<std::string>(R"({"activity":"a"})"));
     CHECK(store::mark_result({kind::nil, ""})->outcome == mark_outcome::replayed);
     CHECK_FALSE(store::mark_result({kind::nil, ""})->record);
-    // Only the script's OK is fresh: any other status (or kind) is not an answer to the mark.
-    for (const redis_reply odd : {redis_reply{kind::status, "QUEUED"}, redis_reply{kind::integer, "1"},
-                                  redis_reply{kind::other, ""}})
+    // Only the script's OK set the marker: any other status (QUEUED inside a MULTI, a proxy's own
+    // word) or type is not a redemption (issue 14: every status counted as fresh).
+    for (const redis_reply odd : {redis_reply{kind::status, "QUEUED"}, redis_reply{kind::status, ""},
+                                  redis_reply{kind::status, "ok"}, redis_reply{kind::status, "OK "},
+                                  redis_reply{kind::integer, "1"}, redis_reply{kind::other, ""}}) {
+        CAPTURE(odd.text);
         CHECK(store::mark_result(odd).err().code == "STORE_UNAVAILABLE");
+    }
     CHECK(*store::context_result({kind::string, R"({"case":1})"}) == std::optional<std::string>(R"({"case":1})"));
     CHECK(*store::context_result({kind::nil, ""}) == std::nullopt);
     for (const redis_reply odd : {redis_reply{kind::status, "OK"}, redis_reply{kind::integer, "0"}, redis_reply{kind::other, ""}})
         CHECK(store::context_result(odd).err().code == "STORE_UNAVAILABLE");
+}
+
+TEST_CASE("redis store: a server that answers SET NX with a status other than OK redeems nothing") {
+    // A stand-in Redis on 127.0.0.1 that answers +QUEUED to every command, as inside a MULTI.
+    namespace net = boost::asio;
+    net::io_context io;
+    net::ip::tcp::acceptor acceptor(io, {net::ip::make_address("127.0.0.1"), 0});
+    std::thread server([&] {
+        net::ip::tcp::socket socket(io);
+        boost::system::error_code ec;
+        acceptor.accept(socket, ec);
+        timeval tv{5, 0};
+        setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buffer[4096];
+        // Until the guard closes its connection (or 5 s of silence): one answer per command.
+        while (!ec)
+            if (socket.read_some(net::buffer(buffer), ec) > 0) net::write(socket, net::buffer(std::string("+QUEUED\r\n")), ec);
+    });
+    {
+        redis_replay_guard guard(redis_at(acceptor.local_endpoint().port()));
+        const std::string token = token_number(7);
+        CHECK(redeem_letter(token, guard) == 'U');
+        CHECK(redeem_letter(token, guard) == 'U');  // and never 'S': nothing marked it
+    }
+    server.join();
 }

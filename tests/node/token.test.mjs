@@ -33,6 +33,20 @@ test('tokens issued by handoffkit verify with jose', async () => {
   assert.ok(Buffer.from(payload.jti, 'base64url').length >= 16);
 });
 
+test('one bot id, one meaning: the GUID and 28:GUID issue and verify the same audience', async () => {
+  const guid = botId.slice(3);
+  for (const [issuedFor, verifiedAs] of [[guid, botId], [botId, guid], [guid, guid]]) {
+    const { token } = hk.issueToken({ botId: issuedFor }, keys);
+    const { payload } = await jose.jwtVerify(token, secret, { algorithms: ['HS256'], audience: botId });
+    assert.equal(payload.aud, botId);  // always 28:<GUID>, the id the host sees in the activity
+    assert.equal(hk.verifyToken(token, keys, { botId: verifiedAs }).verified, true);
+    const guard = hk.createReplayGuard();
+    assert.equal(guard.redeemToken(token, keys, { botId: verifiedAs }).redeemed, true);
+  }
+  const other = hk.issueToken({ botId: '00000000-0000-0000-0000-000000000000' }, keys).token;
+  assert.throws(() => hk.verifyToken(other, keys, { botId: guid }), (e) => e.code === 'WRONG_AUDIENCE');
+});
+
 test('tokens made by jose with the same header and claims verify in handoffkit', async () => {
   const now = Math.floor(Date.now() / 1000);
   const token = await new jose.SignJWT({ ctx: { from: 'jose' } })

@@ -20,6 +20,16 @@ K_OLD = bytes(range(0xA0, 0xC0))
 K_IMPOSTOR = b"\x42" * 32
 
 
+GUID = BOT[3:]
+GUID_RE = __import__("re").compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def bot_audience(bot_id: str) -> str:
+    """token::bot_audience: a Teams bot is 28:<GUID>, given as the GUID or already prefixed."""
+    bare = bot_id[3:] if bot_id.startswith("28:") else bot_id
+    return "28:" + bare if GUID_RE.fullmatch(bare) else bot_id
+
+
 def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
@@ -67,7 +77,7 @@ def issued(request, kid="2024-06"):
     iat = request["now"]
     exp = iat + request.get("ttl", 600)
     jti = b64(bytes.fromhex(request["random"]))
-    c = {"aud": request["botId"], "exp": exp, "iat": iat, "iss": request.get("issuer", "handoffkit"), "jti": jti}
+    c = {"aud": bot_audience(request["botId"]), "exp": exp, "iat": iat, "iss": request.get("issuer", "handoffkit"), "jti": jti}
     if "user" in request:
         c["sub"] = request["user"]
     if "ctx" in request:
@@ -102,6 +112,10 @@ issue_cases = [
     {"name": "activeKid picks the signing key", "keys": "activeOld", "request": BASE, "value": issued(BASE, "2024-01")},
     {"name": "non-ASCII ctx is kept as UTF-8", "keys": "main", "request": dict(BASE, ctx={"topic": "Grüße 東京"}),
      "value": issued(dict(BASE, ctx={"topic": "Grüße 東京"}))},
+    {"name": "botId as the bare GUID names the same bot: aud is 28:<GUID>", "keys": "main",
+     "request": dict(BASE, botId=GUID), "value": issued(BASE)},
+    {"name": "botId that is not a Teams bot id is the audience as given", "keys": "main",
+     "request": dict(BASE, botId="api://contoso-bot"), "value": issued(dict(BASE, botId="api://contoso-bot"))},
     {"name": "reference mode needs a store", "keys": "main", "request": dict(BASE, ctx={"a": 1}, reference=True),
      "error": "INVALID_ARGUMENT"},
     {"name": "botId missing", "keys": "main", "request": {"now": NOW, "random": RANDOM}, "error": "INVALID_ARGUMENT"},
@@ -141,6 +155,19 @@ key_set_errors = [
     {"name": "use enc", "keys": {"keys": [dict(jwk("a", K_NEW), use="enc")]}, "error": "KEYS_INVALID"},
     {"name": "activeKid names no key", "keys": {"keys": [jwk("a", K_NEW)], "activeKid": "b"}, "error": "KEYS_INVALID"},
     {"name": "a 255-bit (31-byte) key", "keys": {"keys": [jwk("a", K_NEW[:31])]}, "error": "KEY_TOO_SHORT"},
+    {"name": "stoppedSigningAt on the signing key", "keys": {"keys": [dict(jwk("a", K_NEW), stoppedSigningAt=NOW)]},
+     "error": "KEYS_INVALID"},
+    {"name": "stoppedSigningAt negative", "keys": {"keys": [jwk("2024-06", K_NEW), dict(jwk("b", K_OLD), stoppedSigningAt=-1)]},
+     "error": "KEYS_INVALID"},
+    {"name": "stoppedSigningAt fractional", "keys": {"keys": [jwk("2024-06", K_NEW), dict(jwk("b", K_OLD), stoppedSigningAt=NOW + 0.5)]},
+     "error": "KEYS_INVALID"},
+    {"name": "stoppedSigningAt a string", "keys": {"keys": [jwk("2024-06", K_NEW), dict(jwk("b", K_OLD), stoppedSigningAt=str(NOW))]},
+     "error": "KEYS_INVALID"},
+    {"name": "stoppedSigningAt beyond 2^53-1", "keys": {"keys": [jwk("2024-06", K_NEW), dict(jwk("b", K_OLD), stoppedSigningAt=2**53)]},
+     "error": "KEYS_INVALID"},
+    {"name": "stoppedSigningAt on a key that no longer signs is accepted (keys rotate writes it)",
+     "keys": {"keys": [jwk("2024-06", K_NEW), dict(jwk("2024-01", K_OLD), stoppedSigningAt=NOW)], "activeKid": "2024-06"},
+     "value": issued(BASE)},
     {"name": "alg HS256 and use sig are accepted", "keys": {"keys": [dict(jwk("2024-06", K_NEW), alg="HS256", use="sig")]},
      "value": issued(BASE)},
 ]
@@ -176,6 +203,10 @@ verify_cases = [
      "options": dict(OPTS, maxLifetime=300), "error": "LIFETIME_TOO_LONG"},
     {"name": "another bot", "keys": "main", "token": plain, "options": dict(OPTS, botId="28:other"),
      "error": "WRONG_AUDIENCE"},
+    {"name": "botId as the bare GUID verifies a token for 28:<GUID>", "keys": "main", "token": plain,
+     "options": dict(OPTS, botId=GUID), "value": verified(plain)},
+    {"name": "a token whose aud is the bare GUID names no Teams bot (aud is 28:<GUID>)", "keys": "main",
+     "token": sign(c=claims(aud=GUID)), "options": dict(OPTS, botId=GUID), "error": "WRONG_AUDIENCE"},
     {"name": "aud array containing the bot", "keys": "main", "token": sign(c=claims(aud=["x", BOT])), "options": OPTS,
      "value": verified(sign(c=claims(aud=["x", BOT])))},
     {"name": "user-bound token, no user given", "keys": "main", "token": full, "options": OPTS, "error": "WRONG_USER"},

@@ -17,7 +17,11 @@
 // it), keep the old one until its last token has expired (ttl + leeway), then delete it; a
 // deleted (retired) kid is UNKNOWN_KEY. Per key, "kty" must be "oct", "kid" 1-64 printable
 // ASCII characters and unique, "k" strict base64url of 32-1024 bytes (shorter: KEY_TOO_SHORT);
-// "alg", when present, must be "HS256" and "use", when present, "sig". Other members are ignored.
+// "alg", when present, must be "HS256" and "use", when present, "sig". A JWK Set has no
+// timestamps of its own, so a key that stopped signing may say when: "stoppedSigningAt", the unix
+// second its successor took over (written by `handoffkit keys rotate`; read by `keys retire`,
+// which removes the key only once no token it signed can still verify); an integer from 0 to
+// 2^53-1, and never on the signing key. Other members are ignored.
 // Key bytes never appear in any result, message or log line; messages name keys by kid only.
 //
 // Verification order (each failure has its own code; the first failure is reported):
@@ -85,6 +89,7 @@ inline constexpr std::string_view default_issuer = "handoffkit";
 struct key {
     std::string kid;
     crypto::hmac_sha256_key mac;  ///< derived state only; the key bytes are not kept
+    std::optional<std::int64_t> stopped_signing_at;  ///< "stoppedSigningAt", when the set records it
 };
 
 class key_set {
@@ -101,6 +106,17 @@ private:
     std::vector<key> keys_;
     std::size_t active_ = 0;
 };
+
+// ---- the bot a token is for ---------------------------------------------------------------
+
+/// The audience (aud) that names a Teams bot: "28:<GUID>" for a GUID or an already prefixed GUID
+/// (never doubled), as deeplink::normalize_bot_id writes it and as the host sees the bot in an
+/// activity's recipient, so the GUID and 28:GUID name the same bot at every entry point. Other
+/// text is returned as it is (an audience that is not a Teams bot id keeps its meaning).
+/// The JSON API (so the CLI, the npm package and the sidecar) applies it to `botId` when issuing
+/// and verifying; the typed issue() and verify() below take `audience` as given.
+/// Example: bot_audience("f47ac10b-58cc-4372-a567-0e02b2c3d479") == "28:f47ac10b-58cc-4372-a567-0e02b2c3d479"
+std::string bot_audience(std::string_view bot_id);
 
 // ---- issuing ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 // (memory:) or with Redis `SET NX PX` through ioredis (redis://HOST:PORT), as the native stores do.
 // Answers like the native host: 200 empty body, 400/401/403/409/410, 503 when the store fails.
 // Inbound Bot Framework authentication is off (no auth configuration), as on the native side with
-// --insecure-no-auth; no follow-up messages are sent, as by the native host without --app-password.
+// --insecure-no-auth; no follow-up messages are sent, as by the native host without an app password.
 // Usage: node peer-host.mjs PORT KEYS_FILE BOT_ID ISSUER [memory:|redis://HOST:PORT]
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';

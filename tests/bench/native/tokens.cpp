@@ -142,5 +142,20 @@ const b::registration tokens{"tokens", [](const b::context& c) {
         auto redis = handoffkit::native::open_store("redis://127.0.0.1:" + std::to_string(server.port()));
         redeem_rate(c, "redeem.redis", t, **redis, 5000);
     }
+    if (c.wanted("redeem.redis.tls")) {
+        handoffkit::test::redis_server::config tls;
+        tls.tls = true;
+        tls.users = {"hk on >bench-password ~* &* +@all"};
+        handoffkit::test::redis_server server(tls);  // certificates from the tests' own test CA
+        if (!handoffkit::test::test_pki::get().made || !server.started()) {
+            std::fprintf(stderr, "redeem.redis.tls: redis-server could not be started with TLS\n");
+            return;
+        }
+        handoffkit::native::store_secrets secrets;
+        secrets.redis_password = "bench-password";
+        secrets.redis_ca_file = handoffkit::test::test_pki::get().ca;
+        auto redis = handoffkit::native::open_store("rediss://hk@127.0.0.1:" + std::to_string(server.tls_port()) + "/1", secrets);
+        redeem_rate(c, "redeem.redis.tls", t, **redis, 5000);
+    }
 }};
 }  // namespace

@@ -240,7 +240,7 @@ export async function rows(only) {
     out.unshift({ note: `host: wrk -t${wrkThreads} -c${connections}, ${rounds} round(s) of ${seconds} s per host, ` +
       `interleaved, medians; native --threads ${wanted.map((s) => `${s.threads} (${s.kind})`).join(', ')}, the peer one ` +
       'Node process; each request a distinct valid token; inbound auth OFF on both (--insecure-no-auth; ' +
-      'CloudAdapter without auth configuration); no follow-ups on both (no --app-password; the peer posts none); ' +
+      'CloudAdapter without auth configuration); no follow-ups on both (no app password; the peer posts none); ' +
       'wrk and the hosts share the cores' });
     return out;
   } finally {

@@ -68,5 +68,7 @@ export async function operations(hk, workload) {
     'redeem.memory': {},
     'redeem.sqlite': {},
     'redeem.redis': {},
+    // The same Redis over TLS with AUTH (an ACL user) and SELECT, as managed Redis needs.
+    'redeem.redis.tls': {},
   };
 }

@@ -33,6 +33,8 @@ public:
     };
 
     /// Opens (creating when missing) the database at `path`. Errors: STORE_UNAVAILABLE.
+    /// Example: auto guard = sqlite_replay_guard::open("tokens.db");
+    ///          auto redeemed = token::redeem(token, keys, options, **guard);   // REPLAYED the second time
     static result<std::unique_ptr<sqlite_replay_guard>> open(const std::string& path, options opts);
     static result<std::unique_ptr<sqlite_replay_guard>> open(const std::string& path) { return open(path, options{}); }
     ~sqlite_replay_guard() override;
