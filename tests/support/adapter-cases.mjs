@@ -54,13 +54,15 @@ export function adapterCases(name, { hk, makeBot }) {
     const calls = [];
     const errors = [];
     let bot;
-    const failFirst = extra.failFirst;
+    const { failFirst, gate } = extra;
     delete extra.failFirst;
+    delete extra.gate;
     bot = await makeBot({
       hk, botId, keys, store: extra.store ?? hk.memoryStore(), deliveryKey,
       onHandoff: async (context, handoff) => {
         calls.push(handoff);
         if (failFirst && calls.length === 1) throw new Error('the app failed once');
+        if (gate) await gate;
         await bot.say(context, `Here are the details of ${handoff.context?.product ?? 'nothing'}.`);
       },
       onError: (e, info) => errors.push(`${info.stage}: ${e?.message ?? e}`),
@@ -247,6 +249,36 @@ export function adapterCases(name, { hk, makeBot }) {
       assert.deepEqual(texts(connector.requests), ['Here are the details of Tofu.']);
       await assert.rejects(bot.handoff.receiveDelivery(JSON.parse(body), sign(body)), (e) => e.code === 'INVALID_ARGUMENT');
     } finally {
+      await close();
+    }
+  });
+
+  test(`${name}: a delivery is 503 with the store down and runs nothing, and 409 while the same one still runs`, async () => {
+    const store = switchableStore(hk);
+    let open;
+    const gate = new Promise((r) => { open = r; });
+    const { connector, calls, bot, close } = await setUp({ store, gate });
+    try {
+      const body = await delivered(connector);
+      store.down = true;
+      const down = await deliver(bot, body, sign(body));
+      assert.equal(down.status, 503);
+      assert.equal(JSON.parse(down.text).error.code, 'STORE_UNAVAILABLE');
+      assert.equal(calls.length, 0);
+      store.down = false;
+      const first = deliver(bot, body, sign(body));
+      await new Promise((r) => setTimeout(r, 50));
+      const meanwhile = await deliver(bot, body, sign(body));
+      assert.equal(meanwhile.status, 409);
+      assert.equal(JSON.parse(meanwhile.text).error.code, 'DELIVERY_IN_PROGRESS');
+      open();
+      assert.equal((await first).status, 200);
+      assert.equal((await deliver(bot, body, sign(body))).status, 200);
+      await waitQuietly(bot);
+      assert.equal(calls.length, 1);
+      assert.deepEqual(texts(connector.requests), ['Here are the details of Tofu.']);
+    } finally {
+      open();
       await close();
     }
   });

@@ -132,7 +132,7 @@ export function handoffRuntime(options, where) {
       report(e, { stage: 'handoff/action' });
       return { response: { status: 500, body: errorBody('INTERNAL', 'the handoff could not be processed') } };
     }
-    const response = r.status === 200 ? { status: 200 } : { status: r.status, body: JSON.parse(r.body) };
+    const response = r.status === 200 || !r.body ? { status: r.status } : { status: r.status, body: JSON.parse(r.body) };
     const followups = o.followups ? r.followups : [];
     const handoff = r.redeemed && !r.retry && o.onHandoff ? r.handoff : undefined;
     if (!followups.length && !handoff) return { response, result: r };
