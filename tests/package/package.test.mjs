@@ -28,7 +28,9 @@ test('the tarball ships the module, the wasm, the entries and the types — and 
     for (const f of readdirSync(d)) statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : files.push(join(d, f).slice(root.length + 1));
   };
   walk(root);
-  for (const f of ['dist/handoffkit.mjs', 'dist/handoffkit.wasm', 'web/lib/node.mjs', 'web/lib/node.cjs', 'web/lib/browser.mjs', 'web/lib/handoffkit.d.ts'])
+  const adapters = ['agents', 'botbuilder', 'teams'].flatMap((a) => ['mjs', 'cjs', 'd.ts'].map((x) => `web/lib/adapters/${a}.${x}`));
+  for (const f of ['dist/handoffkit.mjs', 'dist/handoffkit.wasm', 'web/lib/node.mjs', 'web/lib/node.cjs', 'web/lib/browser.mjs', 'web/lib/handoffkit.d.ts',
+    ...adapters, 'web/lib/adapters/runtime.mjs', 'web/lib/adapters/common.d.ts'])
     assert.ok(files.includes(f), `${f} missing from the tarball`);
   assert.deepEqual(files.filter((f) => !/^(dist|web\/lib)\/|^(package\.json|README\.md|LICENSE)$/.test(f)), []);
 });

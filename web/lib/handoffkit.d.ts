@@ -214,6 +214,263 @@ export interface ReplayGuard {
 }
 
 /**
+ * What the handoff pipeline answers, as `HandoffResult.code` (and the `error.code` of its body): the
+ * same codes the native host answers with (core/include/handoffkit/handoff.hpp).
+ */
+export type HandoffAnswerCode =
+  | 'OK'
+  | 'NOT_INVOKE'
+  | 'UNKNOWN_INVOKE'
+  | 'ACTIVITY_MALFORMED'
+  | 'ACTIVITY_TOO_LARGE'
+  | 'CONTINUATION_MISSING'
+  | 'CONTINUATION_TOO_LONG'
+  | 'WRONG_RECIPIENT'
+  | 'AUTH_SERVICE_URL_MISSING'
+  | 'AUTH_SERVICE_URL_MISMATCH'
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_BAD_SIGNATURE'
+  | 'TOKEN_WRONG_AUDIENCE'
+  | 'TOKEN_WRONG_USER'
+  | 'TOKEN_REPLAYED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_CONTEXT_NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'INTERNAL';
+
+/**
+ * Where the handoff handler keeps "this token was redeemed" (and a reference-mode context): three
+ * async operations, each of which must settle within the handler's `timeoutMs` or the redemption
+ * fails closed (STORE_UNAVAILABLE, 503) and consumes nothing. `memoryStore()` and `redisStore()`
+ * are the two handoffkit ships; any object with these three methods works.
+ */
+export interface HandoffStore {
+  /**
+   * Keeps `value` under `key` until `expiresAt` (unix milliseconds) unless a live value is already
+   * there. Resolves `null` when it was kept, else the live value found (unchanged).
+   */
+  claim(key: string, value: string, expiresAt: number): Promise<string | null>;
+  /** The live value under `key`, or `null`. */
+  get(key: string): Promise<string | null>;
+  /** Keeps `value` under `key` until `expiresAt` (unix milliseconds), overwriting. */
+  put(key: string, value: string, expiresAt: number): Promise<void>;
+}
+
+export interface MemoryStoreOptions {
+  /** Live entries kept at most; a write beyond it rejects (the redemption is then STORE_UNAVAILABLE). Default 1,000,000. */
+  maxEntries?: number;
+}
+
+/** The in-process store: one Node process or one page. Several instances of a bot need `redisStore`. */
+export interface MemoryStore extends HandoffStore {
+  /** Live entries (expired ones are dropped as they are met and in periodic sweeps). */
+  readonly size: number;
+}
+
+/**
+ * A Redis client the app already has: ioredis (has `call` and `status`) or node-redis v4+ (has
+ * `sendCommand` and `isReady`). Neither is a dependency of handoffkit. A command is sent only while
+ * the client is ready (else it fails at once, consuming nothing); give node-redis an `error` listener,
+ * or a dropped connection ends the process.
+ */
+export type RedisClient =
+  | { call(command: string, ...args: string[]): Promise<unknown>; readonly status: string }
+  | { sendCommand(args: string[]): Promise<unknown>; readonly isReady: boolean };
+
+export interface RedisStoreOptions {
+  /** Key prefix, default `handoffkit:` (the native host's, so a Node bot and `handoffkit serve` can share one Redis). */
+  prefix?: string;
+}
+
+/** The plugin side of a handoff: what `createHandoff` issues. */
+export interface CreateHandoffOptions {
+  /** The bot the token is for: a GUID or `28:<GUID>` (the token's `aud` is `28:<GUID>`). */
+  botId: string;
+  /** AAD object id of the only user allowed to redeem it. */
+  user?: string;
+  /** Small JSON context the bot continues from (at most 256 bytes compact). */
+  ctx?: Record<string, unknown>;
+  /** Keep `ctx` in the store, not in the token: the token carries only its id. Needs the `store` argument. */
+  reference?: boolean;
+  /** Lifetime in seconds, 1-86400, default 600. */
+  ttl?: number;
+  /** `iss`, default `handoffkit`. */
+  issuer?: string;
+  /** The card's title. */
+  title?: string;
+  /** The card's text. */
+  text?: string;
+  /** The card's button, default "Continue in Teams". */
+  buttonTitle?: string;
+  /** The card's version, default 1.5. */
+  version?: CardVersion;
+  /** Unix seconds; default now. */
+  now?: number;
+  /** 16-32 random bytes as hex (the jti); default from `crypto.getRandomValues`. */
+  random?: string;
+}
+
+/** A fresh handoff: the token, the deep link that carries it and the card whose button opens that link. */
+export interface CreatedHandoff {
+  /** The continuation token (JWS compact). */
+  token: string;
+  /** Its id: the key of its redemption and of its delivery to the app. */
+  jti: string;
+  /** The key that signed it. */
+  kid: string;
+  /** Issued at, unix seconds. */
+  iat: number;
+  /** Expires at, unix seconds. */
+  exp: number;
+  /** The handoff deep link (`https://teams.microsoft.com/l/chat/0/0?users=28:<bot>&continuation=<token>`). */
+  link: string;
+  /** The Adaptive Card with one Action.OpenUrl opening `link`. */
+  card: AdaptiveCard;
+}
+
+/**
+ * The follow-up texts per locale (the host's `--messages FILE` schema): `{"en": {…}, "de-DE": {…}}`,
+ * each text a string or a non-empty list of alternatives, where `{name}` names a top-level string or
+ * number of the token's context and the first alternative whose names the context all has is sent.
+ * A locale is chosen by the activity's `locale`: the exact tag, then its language, then `en`.
+ */
+export type HandoffMessages = Record<string, {
+  /** Sent first after a redemption. */
+  continuing?: string | string[];
+  /** Sent last after a redemption (after a typing indicator). */
+  result?: string | string[];
+  /** Sent after a replay (409): asks the user to start a new conversation. */
+  replayed?: string | string[];
+  /** Sent after an expired token (410): asks the user to start a new conversation. */
+  expired?: string | string[];
+}>;
+
+export interface HandoffHandlerOptions {
+  /** The bot's app id: a GUID or `28:<GUID>`; the activity's `recipient.id` and the token's audience. */
+  botId: string;
+  /** The JWK Set that verifies the tokens. */
+  keys: KeySet;
+  /** Where redemptions are kept (memoryStore, redisStore, or your own). */
+  store: HandoffStore;
+  /** Expected `iss`, default `handoffkit`. */
+  issuer?: string;
+  /** Clock skew allowed, seconds (0-300), default 0. */
+  leeway?: number;
+  /** Longest token lifetime accepted, seconds, default 86400. */
+  maxLifetime?: number;
+  /** The follow-up texts, default the built-in English ones. */
+  messages?: HandoffMessages;
+  /** How long each store operation may take before the redemption fails closed (503), ms, default 2000. */
+  timeoutMs?: number;
+}
+
+/** A Bot Framework ChannelAccount, as the pipeline read it. */
+export interface HandoffAccount {
+  id: string;
+  /** The user's AAD object id (users only). */
+  aadObjectId?: string;
+  name?: string;
+}
+
+/**
+ * A Bot Framework ConversationReference (botbuilder's shape: the bot is `bot`; the Agents SDK calls
+ * it `agent`, which handoffkit/agents converts): what a bot continues the conversation with.
+ */
+export interface HandoffConversationReference {
+  /** The activity that presented the token. */
+  activityId?: string;
+  user: HandoffAccount;
+  bot: HandoffAccount;
+  conversation: { id: string; conversationType?: string; tenantId?: string };
+  channelId?: string;
+  /** Where the Bot Connector of this conversation is. */
+  serviceUrl: string;
+  locale?: string;
+}
+
+/**
+ * The handoff the app continues from, once per redemption: the npm handler's `result.handoff`, the
+ * body of the native host's delivery webhook (signed: see `verifyHandoffDelivery`), and what the
+ * SDK adapters pass to `onHandoff`. Members as core's handoff_json writes them (empty strings where
+ * the activity had nothing).
+ */
+export interface Handoff {
+  type: 'handoff';
+  /** The token's id: the idempotency key of its delivery. */
+  jti: string;
+  /** When it was redeemed, unix seconds. */
+  redeemedAt: number;
+  /** The token's context (embedded, or loaded from the store in reference mode), or null. */
+  context: Record<string, unknown> | null;
+  /** The activity that redeemed it. */
+  activityId: string;
+  channelId: string;
+  locale: string;
+  bot: { id: string; name: string };
+  user: { id: string; aadObjectId: string; name: string };
+  conversation: { id: string; conversationType: string; tenantId: string; serviceUrl: string };
+}
+
+/** A Bot Framework activity the bot sends after answering (a message or a typing indicator). */
+export interface FollowupActivity {
+  type: 'message' | 'typing';
+  /** The message's text (messages only). */
+  text?: string;
+  locale?: string;
+  channelId?: string;
+  conversation: { id: string };
+  from: { id: string; name?: string };
+  recipient: { id: string };
+  /** The activity that presented the token. */
+  replyToId?: string;
+}
+
+/** What the pipeline decided for one activity. */
+export interface HandoffResult {
+  /** The HTTP status to answer with: 200 (with an EMPTY body), or a coded 4xx/5xx. */
+  status: number;
+  code: HandoffAnswerCode;
+  /** The answer's body: '' on 200, else `{"error":{"code","message"}}` (never the token). */
+  body: string;
+  /** A token was redeemed, by this activity or (retry) an earlier delivery of it. */
+  redeemed: boolean;
+  /** The same activity again (Teams re-sent it): answered as before, nothing to do twice. */
+  retry: boolean;
+  /** Not a handoff/action (a message, composeExtension/query, …): the app's to answer. */
+  forTheApp: boolean;
+  /** The token's id, when the token was read. */
+  jti?: string;
+  /** The token's context, when redeemed and it has one. */
+  context?: Record<string, unknown>;
+  /** Who presented it. */
+  user: HandoffAccount;
+  /** Where to continue the conversation (Bot Framework ConversationReference). */
+  conversation: HandoffConversationReference;
+  /** What to send the user after answering, in order (progress messages; after a replay or expiry, "start a new conversation"). */
+  followups: FollowupActivity[];
+  /** A fresh redemption (not a retry): the handoff the app continues from. */
+  handoff?: Handoff;
+}
+
+/** What the endpoint's inbound authentication established (the SDK's Bot Framework JWT check). */
+export interface HandoffInbound {
+  /** A verified Bot Connector token came with the request. */
+  authenticated?: boolean;
+  /** That token's `serviceurl` claim: the activity's serviceUrl must be the same (AUTH_SERVICE_URL_MISMATCH otherwise). */
+  serviceUrl?: string;
+}
+
+/** The bot side: one activity at a time through the core's pipeline. */
+export interface HandoffHandler {
+  /**
+   * Takes one activity (an object or its JSON text) to the pipeline's decision, performing the
+   * store steps it asks for. Never throws for what an activity says; every refusal is a result.
+   * @throws HandoffKitError INVALID_ARGUMENT (not an object or JSON text), INTERNAL
+   */
+  handle(activity: object | string, inbound?: HandoffInbound): Promise<HandoffResult>;
+}
+
+/**
  * Every entry point that reads JSON (an options object, a card, key set or environment as text)
  * also throws INVALID_JSON, INVALID_UTF8 (text that is not UTF-8, or a string with a lone
  * surrogate), DUPLICATE_KEY (an object naming a key twice in JSON text) and INPUT_TOO_LARGE;
@@ -257,6 +514,36 @@ export interface HandoffKit {
   inspectToken(token: string): InspectedToken;
   /** A new in-memory replay guard. */
   createReplayGuard(): ReplayGuard;
+  /**
+   * The plugin side of a handoff in one call: a fresh token, its deep link and the card carrying it
+   * (the same core function as the host's `POST /v1/handoffs`). In reference mode the context is kept
+   * in `store` before the token is handed out.
+   * @throws HandoffKitError INVALID_ARGUMENT (also: reference mode without a store), BOT_ID_INVALID, KEYS_INVALID,
+   *   CONTEXT_INVALID, CONTEXT_TOO_LARGE, URL_TOO_LONG, STORE_UNAVAILABLE, …
+   */
+  createHandoff(options: CreateHandoffOptions, keys: KeySet, store?: HandoffStore): Promise<CreatedHandoff>;
+  /**
+   * The bot side: a handler that takes a Bot Framework activity to the answer the native host
+   * would give (the same core pipeline), its follow-ups and the redeemed context. The
+   * configuration is checked now.
+   * @throws HandoffKitError INVALID_ARGUMENT (unknown option, bad botId, no store, …), KEYS_INVALID, MESSAGES_INVALID
+   */
+  handoffHandler(options: HandoffHandlerOptions): HandoffHandler;
+  /**
+   * True when `signature` (the `X-Handoffkit-Signature` header, `sha256=<hex>`) is the HMAC-SHA256
+   * of `body` (the RAW request body as received, not a re-serialization) with `key`, compared in
+   * constant time. A missing signature or an empty key never verifies.
+   * @throws HandoffKitError INVALID_ARGUMENT (body or key not a string)
+   */
+  verifyHandoffDelivery(body: string, signature: string | undefined, key: string): boolean;
+  /** A new in-process store for handoffHandler. */
+  memoryStore(options?: MemoryStoreOptions): MemoryStore;
+  /**
+   * A store over the app's own Redis client (ioredis or node-redis v4+): keys `handoffkit:jti:<jti>`
+   * and `handoffkit:ctx:<jti>`, as the native host's Redis store.
+   * @throws HandoffKitError INVALID_ARGUMENT (not such a client, prefix not a string)
+   */
+  redisStore(client: RedisClient, options?: RedisStoreOptions): HandoffStore;
   /**
    * Which Copilot features each representative can use, GA or preview, and when not, why and how to fix it.
    * Never throws for what an environment says; only for what it is.
