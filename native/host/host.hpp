@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "handoffkit/invoke.hpp"
 
@@ -31,7 +32,14 @@ namespace handoffkit::host {
 struct auth_result {
     bool ok = false;
     std::string code;         ///< AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED, … (logged; answered 401)
-    std::string service_url;  ///< the token's `serviceurl` claim, when present
+    std::string service_url;  ///< the token's `serviceurl` claim when it is a string; the host
+                              ///< refuses an authenticated request without one
+    /// The channels the token's signing key is endorsed for (the JWKS `endorsements`); the host
+    /// refuses an activity whose channelId is not among them.
+    std::vector<std::string> endorsements;
+    /// Not ok yet, but the verdict may change shortly (the signing key is being fetched): the
+    /// host asks again, without holding its thread, for a bounded time.
+    bool retry_later = false;
 };
 /// Receives the raw Authorization header value (possibly empty). Must not log it.
 using authenticator = std::function<auth_result(const std::string& authorization)>;
