@@ -6,9 +6,13 @@
 //   GET  /<file>        static files under web_root (when set); no traversal, no dotfiles
 //
 // Limits: body_limit (413), header_timeout (time to receive the headers once the first byte came),
-// idle_timeout (a keep-alive connection with no request), body_timeout. stop() is graceful: it
-// stops accepting, closes idle connections, lets in-flight requests finish (answered with
-// `Connection: close`), then run() returns once outbound sends are drained.
+// idle_timeout (a keep-alive connection with no request), body_timeout, max_connections (beyond
+// it a new connection is closed at once and counted). Request framing follows RFC 9112 §6.3: a
+// Transfer-Encoding other than exactly `chunked`, or one beside a Content-Length, is answered 400
+// and the connection closed. An accept that fails (EMFILE at the descriptor limit) is logged,
+// counted and retried after a back-off. stop() is graceful: it stops accepting, closes idle
+// connections, lets in-flight requests finish (answered with `Connection: close`), then run()
+// returns once outbound sends are drained.
 #pragma once
 
 #include <chrono>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "handoffkit/invoke.hpp"
+#include "handoffkit/service_url.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -71,6 +76,11 @@ using async_redeemer = std::function<void(const invoke::redeem_request&, redeem_
 /// Makes the redeemer of one io_context (the host runs one per thread); it is used only there.
 using async_redeemer_factory = std::function<async_redeemer(boost::asio::io_context&)>;
 
+/// The connection cap when none is configured: below the process's open-file limit
+/// (RLIMIT_NOFILE), leaving a quarter of it (at least 32) for stores, outbound connections and
+/// the host's own descriptors; at most 16384.
+std::size_t default_max_connections();
+
 struct host_config {
     std::string address = "127.0.0.1";
     std::uint16_t port = 3978;  ///< 0: an ephemeral port (see server::port())
@@ -79,11 +89,23 @@ struct host_config {
     std::chrono::milliseconds header_timeout{10'000};
     std::chrono::milliseconds body_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};
+    std::size_t max_connections = 0;  ///< 0: default_max_connections()
     int threads = 2;
     std::string app_id;  ///< the bot's app id: recipient.id must be 28:<app_id> when set
     authenticator authenticate;  ///< required unless insecure_no_auth
+    /// How long a request whose signing key is being fetched waits for it (without holding a
+    /// thread) before it is refused.
+    std::chrono::milliseconds auth_key_wait{2000};
     bool insecure_no_auth = false;
+    /// Where follow-ups may go (service_url.hpp): a handoff/action whose serviceUrl is not allowed
+    /// is refused before its token is redeemed. Give the outbound sender the same policy.
+    service_url::policy service_urls;
     invoke::redeemer redeem;  ///< required
+    /// `redeem` may block (SQLite waits for another process's write lock): it then runs on a small
+    /// pool of its own, never on the threads that serve connections. False for redeemers that
+    /// answer at once (the memory store).
+    bool redeem_blocks = true;
+    std::size_t redeem_workers = 4;
     /// Optional: when set, handoff/action is redeemed by the async redeemer of the connection's
     /// io_context (e.g. a pipelined Redis connection per thread) instead of `redeem`.
     async_redeemer_factory redeem_async;

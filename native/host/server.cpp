@@ -4,6 +4,8 @@
 // one io_context woke each other through its scheduler's lock for every completion: under load
 // that was a tenth of the host's CPU in futex calls and context switches.
 #include <openssl/crypto.h>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -75,7 +77,61 @@ std::string strip_trailing_slash(std::string s) {
     return s;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// RFC 9112 §6.3: a request with a Transfer-Encoding whose final coding is not chunked has no
+// reliable length, and one with both Transfer-Encoding and Content-Length may be framed one way
+// here and another way by a proxy in front (request smuggling). Beast frames the first by
+// Content-Length (or reads the body as the next request) and accepts the second when the
+// Transfer-Encoding comes first. We accept exactly one Transfer-Encoding field whose value is
+// `chunked`, and no Content-Length beside it; anything else is answered 400 and closed.
+std::optional<std::string> framing_problem(const http::request_header<>& h) {
+    std::size_t encodings = 0, lengths = 0;
+    std::string_view encoding;
+    for (const auto& field : h) {
+        if (field.name() == http::field::transfer_encoding) ++encodings, encoding = field.value();
+        if (field.name() == http::field::content_length) ++lengths;
+    }
+    if (encodings == 0) return std::nullopt;
+    if (lengths > 0) return "Transfer-Encoding and Content-Length together";
+    if (encodings > 1 || !iequals(trim_ows(encoding), "chunked")) return "a Transfer-Encoding other than chunked";
+    return std::nullopt;
+}
+
+// A request Beast could not parse (bad framing, bad field, bad chunk, …) is answered 400; a peer
+// that went away or a read that failed for another reason is not.
+bool is_malformed_request(const beast::error_code& ec) {
+    static const auto& http_errors = make_error_code(http::error::bad_method).category();
+    return ec.category() == http_errors && ec != http::error::end_of_stream && ec != http::error::partial_message &&
+           ec != http::error::need_more && ec != http::error::need_buffer;
+}
+
+// Accept back-off after a failure (EMFILE until a descriptor frees up): short at first, so a
+// brief exhaustion costs little, at most a second, so a long one costs no CPU.
+constexpr std::chrono::milliseconds first_accept_backoff{10};
+constexpr std::chrono::milliseconds max_accept_backoff{1000};
+// A request whose signing key is being fetched asks again this often, within auth_key_wait.
+constexpr std::chrono::milliseconds auth_retry_interval{50};
+
 }  // namespace
+
+std::size_t default_max_connections() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 16384;
+    const auto files = static_cast<std::size_t>(limit.rlim_cur);
+    const std::size_t reserve = std::max<std::size_t>(32, files / 4);
+    return files > reserve ? std::min<std::size_t>(files - reserve, 16384) : 1;
+}
 
 void log_to_stderr(const std::string& line) {
     static std::mutex m;
@@ -107,6 +163,8 @@ struct server::impl {
         else log_to_stderr(line);
     }
     void accept();
+    void accept_failed(const beast::error_code& ec);
+    void refuse_connection(tcp::socket socket);
     void begin_stop();
 
     host_config config;
@@ -114,6 +172,10 @@ struct server::impl {
     std::size_t next_context = 0;                             // round robin, used on the acceptor's thread
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     tcp::acceptor acceptor;
+    net::steady_timer accept_timer{acceptor.get_executor()};  // the acceptor's thread only, as are:
+    std::chrono::milliseconds accept_backoff = first_accept_backoff;
+    bool at_capacity = false;  // logged once each time the cap is reached
+    std::unique_ptr<net::thread_pool> blocking;  // runs config.redeem when it may block
     std::vector<async_redeemer> redeemers;  // one per context when config.redeem_async is set
     std::uint16_t port = 0;
     metrics stats;
@@ -150,7 +212,9 @@ outbound_job followup_job(const answer& a) {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(tcp::socket socket, server::impl& host, std::size_t context) : stream_(std::move(socket)), host_(host), context_(context) {
+    session(tcp::socket socket, server::impl& host, std::size_t context)
+        : stream_(std::move(socket)), host_(host), context_(context), auth_timer_(stream_.get_executor()) {
+        host_.stats.connection_opened();
         boost::system::error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
         if (!ec) remote_ = ep.address().to_string();
@@ -165,6 +229,7 @@ public:
     }
 
     ~session() {
+        host_.stats.connection_closed();
         std::lock_guard<std::mutex> lock(host_.sessions_mutex);
         host_.sessions.erase(this);
     }
@@ -210,7 +275,10 @@ private:
         // Beast checks Content-Length against the body limit as soon as the header is parsed.
         if (ec == http::error::body_limit)
             return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
+        if (is_malformed_request(ec)) return refuse(400, "BAD_REQUEST", "the request is not valid HTTP/1.1: " + ec.message());
         if (ec) return abandon(400, "BAD_REQUEST");
+        if (auto problem = framing_problem(parser_->get().base()))
+            return refuse(400, "BAD_FRAMING", "the request's length is ambiguous: " + *problem);
         stream_.expires_after(host_.config.body_timeout);
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
@@ -220,6 +288,7 @@ private:
         if (ec == http::error::body_limit)
             return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
         if (ec == beast::error::timeout) return abandon(408, "BODY_TIMEOUT");
+        if (is_malformed_request(ec)) return refuse(400, "BAD_REQUEST", "the request body is not valid HTTP/1.1: " + ec.message());
         if (ec) return abandon(400, "BAD_REQUEST");
         // stop() closes an idle connection; a request whose bytes had already been read (its
         // completion queued behind the close) still arrives here, its answer undeliverable. It
@@ -233,6 +302,10 @@ private:
 
     answer route(const http::request<http::string_body>& req);
     answer messages(const http::request<http::string_body>& req);
+    void retry_authentication(clock_type::time_point give_up);
+    answer authenticated(const http::request<http::string_body>& req, const auth_result& auth);
+    void redeem(const invoke::handoff_invoke& handoff, answer a, invoke::activity source);
+    void redeem_off_thread(const invoke::redeem_request& request, answer a, invoke::activity source);
     void redeemed(answer a, invoke::activity source, const invoke::redeem_outcome& outcome);
 
     // An error answered on a connection that is then closed (the rest of the request is unread).
@@ -351,7 +424,16 @@ private:
     std::size_t drained_budget_ = 0;
     std::array<char, 4096> drain_buffer_{};
     clock_type::time_point started_ = clock_type::now();
+    net::steady_timer auth_timer_;  // a request whose signing key is being fetched waits on it
 };
+
+static invoke::redeem_outcome run_redeemer(const invoke::redeemer& redeem, const invoke::redeem_request& request) {
+    try {
+        return redeem(request);
+    } catch (...) {
+        return {invoke::redeem_status::failed, "", "the redeemer threw"};
+    }
+}
 
 // Compares a presented secret with the expected one in time independent of where they differ.
 static bool same_secret(std::string_view presented, const std::string& expected) {
@@ -418,48 +500,100 @@ answer session::route(const http::request<http::string_body>& req) {
     return a;
 }
 
+static invoke::decision refusal(int status, const std::string& code, const std::string& message) {
+    return {status, code, error_json(code, message), {}};
+}
+
 answer session::messages(const http::request<http::string_body>& req) {
+    if (host_.config.insecure_no_auth) return authenticated(req, auth_result{});
+    auth_result auth = host_.config.authenticate(std::string(req[http::field::authorization]));
+    if (!auth.ok && auth.retry_later) {
+        retry_authentication(clock_type::now() + host_.config.auth_key_wait);
+        answer waiting;
+        waiting.written_by_route = true;
+        return waiting;
+    }
+    return authenticated(req, auth);
+}
+
+// The signing key is being fetched: ask again shortly, on a timer, so this thread keeps serving
+// its other connections; after auth_key_wait the last verdict stands.
+void session::retry_authentication(clock_type::time_point give_up) {
+    auth_timer_.expires_after(auth_retry_interval);
+    auth_timer_.async_wait([self = shared_from_this(), give_up](beast::error_code) {
+        auto auth = self->host_.config.authenticate(std::string(self->request_[http::field::authorization]));
+        if (!auth.ok && auth.retry_later && clock_type::now() < give_up) return self->retry_authentication(give_up);
+        auth.retry_later = false;
+        answer a = self->authenticated(self->request_, auth);
+        if (!a.written_by_route) self->write(std::move(a), self->request_.keep_alive());
+    });
+}
+
+// What follows the Authorization check (`auth` is ok, or the refusal to answer): the token's
+// claims against the activity, the activity itself, then the redemption.
+answer session::authenticated(const http::request<http::string_body>& req, const auth_result& auth) {
     answer a;
     a.route = "/api/messages";
     auto respond = [&](const invoke::decision& d) { set_decision(a, d); };
-    auth_result auth{true, "", ""};
-    if (!host_.config.insecure_no_auth) {
-        auth = host_.config.authenticate(std::string(req[http::field::authorization]));
-        if (!auth.ok) {
-            respond({401, auth.code, error_json(auth.code, "the request is not authenticated"), {}});
-            a.res.set(http::field::www_authenticate, "Bearer");
-            return a;
-        }
+    const bool checked = !host_.config.insecure_no_auth;
+    if (checked && !auth.ok) {
+        respond(refusal(401, auth.code, "the request is not authenticated"));
+        a.res.set(http::field::www_authenticate, "Bearer");
+        return a;
     }
     auto parsed = invoke::parse_activity(req.body());
     if (!parsed) return respond(invoke::decide_on_error(parsed.err())), a;
-    // The Bot Connector's token names the serviceUrl it may be answered on; anything else would
-    // let a caller point our authenticated replies at a host of its choosing.
-    if (!auth.service_url.empty() &&
-        strip_trailing_slash(auth.service_url) != strip_trailing_slash(parsed->service_url)) {
-        respond({401, "AUTH_SERVICE_URL_MISMATCH",
-                 error_json("AUTH_SERVICE_URL_MISMATCH", "serviceUrl does not match the token"), {}});
-        return a;
-    }
+    // The Bot Connector's token names the serviceUrl it may be answered on; without that claim, or
+    // with another one, a caller could point our authenticated replies at a host of its choosing.
+    if (checked && auth.service_url.empty())
+        return respond(refusal(401, "AUTH_SERVICE_URL_MISSING", "the token names no serviceurl")), a;
+    if (checked && strip_trailing_slash(auth.service_url) != strip_trailing_slash(parsed->service_url))
+        return respond(refusal(401, "AUTH_SERVICE_URL_MISMATCH", "serviceUrl does not match the token")), a;
+    // The signing key must be endorsed for the activity's channel (Bot Connector authentication:
+    // "If the endorsement is not present, your bot should reject the request ... 403").
+    if (checked && std::find(auth.endorsements.begin(), auth.endorsements.end(), parsed->channel_id) == auth.endorsements.end())
+        return respond(refusal(403, "AUTH_CHANNEL_NOT_ENDORSED", "the token's key is not endorsed for this channel")), a;
     auto handoff = invoke::read_handoff(*parsed, {host_.config.app_id});
     if (!handoff) return respond(invoke::decide_on_error(handoff.err())), a;
+    // Follow-ups go to the serviceUrl: one that may not receive them is refused before anything
+    // is redeemed, so the token stays usable from a legitimate conversation.
+    if (auto target = service_url::check(parsed->service_url, host_.config.service_urls); !target) {
+        const int status = target.err().code == "SERVICE_URL_INVALID" ? 400 : 403;
+        return respond(refusal(status, target.err().code, target.err().message)), a;
+    }
+    redeem(*handoff, std::move(a), std::move(*parsed));
     answer written;
     written.written_by_route = true;
+    return written;
+}
+
+// Redeems on the connection's pipelined redeemer, on the I/O thread for a redeemer that answers
+// at once, or on the blocking pool; the answer is written on this connection's thread.
+void session::redeem(const invoke::handoff_invoke& handoff, answer a, invoke::activity source) {
     if (!host_.redeemers.empty()) {
-        host_.redeemers[context_](handoff->request, [self = shared_from_this(), a = std::move(a),
-                                                     source = std::move(*parsed)](invoke::redeem_outcome outcome) mutable {
+        host_.redeemers[context_](handoff.request, [self = shared_from_this(), a = std::move(a),
+                                                    source = std::move(source)](invoke::redeem_outcome outcome) mutable {
             self->redeemed(std::move(a), std::move(source), outcome);
         });
-        return written;
+        return;
     }
-    invoke::redeem_outcome outcome;
-    try {
-        outcome = host_.config.redeem(handoff->request);
-    } catch (...) {
-        outcome = {invoke::redeem_status::failed, "", "the redeemer threw"};
-    }
-    redeemed(std::move(a), std::move(*parsed), outcome);
-    return written;
+    if (host_.blocking) return redeem_off_thread(handoff.request, std::move(a), std::move(source));
+    redeemed(std::move(a), std::move(source), run_redeemer(host_.config.redeem, handoff.request));
+}
+
+// A blocking redemption (SQLite waiting for another process's write lock) would stall every
+// connection of this thread: it runs on the pool, and its result comes back to this connection's
+// io_context, which it keeps running meanwhile (a stopping host still answers it).
+void session::redeem_off_thread(const invoke::redeem_request& request, answer a, invoke::activity source) {
+    net::post(*host_.blocking, [self = shared_from_this(), request, a = std::move(a), source = std::move(source),
+                                keep = net::make_work_guard(*host_.contexts[context_])]() mutable {
+        auto outcome = run_redeemer(self->host_.config.redeem, request);
+        auto executor = keep.get_executor();
+        net::post(executor, [self = std::move(self), a = std::move(a), source = std::move(source),
+                             outcome = std::move(outcome), keep = std::move(keep)]() mutable {
+            self->redeemed(std::move(a), std::move(source), outcome);
+        });
+    });
 }
 
 // The answer to a handoff/action once its token is redeemed (or refused), then its follow-ups.
@@ -476,16 +610,47 @@ void session::redeemed(answer a, invoke::activity source, const invoke::redeem_o
 void server::impl::accept() {
     const std::size_t index = next_context++ % contexts.size();
     acceptor.async_accept(*contexts[index], [this, index](beast::error_code ec, tcp::socket socket) {
-        if (ec || stopping) return;  // the acceptor was closed by stop()
-        std::make_shared<session>(std::move(socket), *this, index)->start();
+        if (stopping) return;  // the acceptor was closed by stop()
+        if (ec) return accept_failed(ec);
+        accept_backoff = first_accept_backoff;
+        if (static_cast<std::size_t>(stats.open_connections()) >= config.max_connections) refuse_connection(std::move(socket));
+        else {
+            at_capacity = false;
+            std::make_shared<session>(std::move(socket), *this, index)->start();
+        }
         accept();
     });
+}
+
+// One failed accept must not end accepting for the life of the process (it once did: EMFILE at
+// the descriptor limit, and /healthz never answered again). Log, count, wait, try again.
+void server::impl::accept_failed(const beast::error_code& ec) {
+    stats.accept_failed();
+    log(json{{"time", utc_now_iso()}, {"event", "accept_failed"}, {"error", ec.message()},
+             {"retryMs", accept_backoff.count()}});
+    accept_timer.expires_after(accept_backoff);
+    accept_backoff = std::min(accept_backoff * 2, max_accept_backoff);
+    accept_timer.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && !stopping) accept();
+    });
+}
+
+// Beyond max_connections a new connection is closed at once: each open one holds a descriptor,
+// and the host must keep some for its store, its outbound calls and the next accept.
+void server::impl::refuse_connection(tcp::socket socket) {
+    stats.connection_refused();
+    beast::error_code ec;
+    socket.close(ec);
+    if (at_capacity) return;
+    at_capacity = true;  // logged once per episode, not once per connection of a flood
+    log(json{{"time", utc_now_iso()}, {"event", "connection_limit"}, {"maxConnections", config.max_connections}});
 }
 
 void server::impl::begin_stop() {
     if (stopping.exchange(true)) return;
     beast::error_code ec;
     acceptor.close(ec);
+    accept_timer.cancel();
     std::vector<std::shared_ptr<session>> open;
     {
         std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -505,7 +670,10 @@ result<std::unique_ptr<server>> server::create(host_config config) {
     if (!config.insecure_no_auth && !config.authenticate)
         return fail("CONFIG_INVALID", "the host needs an authenticator (or insecure_no_auth for local development)");
     if (config.threads < 1) config.threads = 1;
+    if (config.max_connections == 0) config.max_connections = default_max_connections();
     auto p = std::make_unique<impl>(std::move(config));
+    if (p->config.redeem && p->config.redeem_blocks && !p->config.redeem_async)
+        p->blocking = std::make_unique<net::thread_pool>(std::max<std::size_t>(1, p->config.redeem_workers));
     beast::error_code ec;
     const auto address = net::ip::make_address(p->config.address, ec);
     if (ec) return fail("LISTEN_FAILED", "not an IP address: " + p->config.address);
