@@ -110,6 +110,15 @@ void print_table(std::ostream& out, const json& report) {
 
 }  // namespace
 
+const command_spec& eligibility_spec() {
+    static const command_spec spec{"eligibility", {}, {
+        {"format", flag_kind::value},
+        {"ruleset", flag_kind::value},
+        {"pretty", flag_kind::boolean},
+    }};
+    return spec;
+}
+
 int cmd_eligibility(const args& a) {
     if (a.positional.size() != 1) return usage_error("eligibility takes exactly one FILE (or - for stdin)");
     const std::string format = a.get("format").value_or("json");

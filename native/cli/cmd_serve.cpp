@@ -106,6 +106,7 @@ struct token_setup {
     host::async_redeemer_factory redeem_async;  // Redis: pipelined, one connection per host thread
     std::string keys;  // JWK Set text; empty with --dev-accept-tokens
     std::shared_ptr<token::replay_guard> store;
+    bool blocks = false;  // SQLite may wait for another process's lock: redeemed off the I/O threads
 };
 
 // Continuation tokens are verified with --keys and redeemed once in --store; the development
@@ -119,7 +120,7 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
         auto tokens = host::read_token_list(*dev_tokens);
         if (!tokens) return tokens.err();
         host::log_to_stderr(R"({"event":"warning","message":"DEVELOPMENT ONLY: --dev-accept-tokens accepts listed tokens without signature, expiry, audience or user checks"})");
-        return token_setup{host::dev_token_list_redeemer(std::move(*tokens)), nullptr, "", nullptr};
+        return token_setup{host::dev_token_list_redeemer(std::move(*tokens)), nullptr, "", nullptr, false};
     }
     auto keys_path = a.get("keys");
     if (!keys_path)
@@ -139,7 +140,8 @@ result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     if (auto issuer = a.get("token-issuer")) c.issuer = *issuer;
     host::log_to_stderr(nlohmann::json{{"event", "store"}, {"store", spec.substr(0, spec.find(':'))}}.dump());
     auto pipelined = host::pipelined_token_redeemers(c);
-    return token_setup{host::token_redeemer(std::move(c)), std::move(pipelined), *keys_text, store};
+    const bool blocks = spec.rfind("memory:", 0) != 0;
+    return token_setup{host::token_redeemer(std::move(c)), std::move(pipelined), *keys_text, store, blocks};
 }
 
 std::string to_hex(const std::string& bytes) {
@@ -171,10 +173,86 @@ result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_
     return true;
 }
 
+// The bot's app credentials: a client secret by flag, environment or file. Any of them means
+// follow-ups carry the bot's bearer token.
+bool app_credentials_given(const args& a) {
+    const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD");
+    return a.has("app-password") || a.has("app-password-file") || (env && *env);
+}
+
+std::string app_password(const args& a) {
+    std::string password = a.get("app-password").value_or("");
+    if (password.empty())
+        if (const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD")) password = env;
+    return password;
+}
+
+// The serviceUrl rule of the host and of its sender (service_url.hpp): --allow-service-url-host
+// replaces the default list; credentials decide between "allowed hosts, with a bearer token" and
+// "loopback only, without one".
+service_url::policy service_url_policy(const args& a, bool credentials) {
+    service_url::policy p;
+    if (auto hosts = a.all("allow-service-url-host"); !hosts.empty()) p.allowed_hosts = hosts;
+    p.credentials = credentials;
+    return p;
+}
+
+// Follow-ups with the bot's bearer token, or, without credentials, only to loopback serviceUrls
+// (local emulators) and without a token; either way the host says where they go.
+result<std::unique_ptr<host::outbound_sender>> make_sender(const args& a, const host::host_config& config,
+                                                           host::server*& counting) {
+    host::outbound_config out;
+    out.app_id = config.app_id;
+    out.app_password = app_password(a);
+    out.service_urls = config.service_urls;
+    if (auto url = a.get("oauth-token-url")) out.token_url = *url;
+    out.count = [&counting](const std::string& outcome) {
+        if (counting) counting->count_outbound(outcome);
+    };
+    if (out.app_password.empty())
+        host::log_to_stderr(R"({"event":"warning","message":"no app credentials (HANDOFFKIT_APP_PASSWORD): follow-ups go only to loopback serviceUrls (local emulators such as the Agents Playground), without a bearer token"})");
+    else
+        host::log_to_stderr(nlohmann::json{{"event", "outbound"}, {"allowedServiceUrlHosts", config.service_urls.allowed_hosts}}.dump());
+    return host::outbound_sender::create(std::move(out));
+}
+
 }  // namespace
+
+const command_spec& serve_spec() {
+    static const command_spec spec{"serve", {}, {
+        {"listen", flag_kind::value},
+        {"web-root", flag_kind::value},
+        {"keys", flag_kind::value},
+        {"store", flag_kind::value},
+        {"app-id", flag_kind::value},
+        {"token-issuer", flag_kind::value},
+        {"dev-accept-tokens", flag_kind::value},
+        {"openid-config", flag_kind::value},
+        {"issuer", flag_kind::value},
+        {"insecure-no-auth", flag_kind::boolean},
+        {"oauth-token-url", flag_kind::value},
+        {"app-password", flag_kind::value},
+        {"allow-service-url-host", flag_kind::repeatable},
+        {"api-key-file", flag_kind::value},
+        {"body-limit", flag_kind::value},
+        {"header-timeout-ms", flag_kind::value},
+        {"idle-timeout-ms", flag_kind::value},
+        {"body-timeout-ms", flag_kind::value},
+        {"threads", flag_kind::value},
+        {"max-connections", flag_kind::value},
+    }};
+    return spec;
+}
 
 int cmd_serve(const args& a) {
     block_stop_signals();
+    // Without inbound authentication anyone reaching the port chooses the serviceUrl; with app
+    // credentials the host would post its bearer token there.
+    if (a.has("insecure-no-auth") && app_credentials_given(a))
+        return coded_error("INSECURE_WITH_CREDENTIALS",
+                           "--insecure-no-auth cannot be combined with app credentials (--app-password, "
+                           "--app-password-file or HANDOFFKIT_APP_PASSWORD): unauthenticated callers would "
+                           "choose where the bot's bearer token is sent");
     host::host_config config;
     if (auto listen = a.get("listen"); listen && !parse_listen(*listen, config))
         return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:3978");
@@ -185,6 +263,11 @@ int cmd_serve(const args& a) {
     std::size_t threads = 2;
     if (!read_size(a, "threads", threads) || threads > 64) return usage_error("--threads takes 1..64");
     config.threads = static_cast<int>(threads);
+    if (!read_size(a, "max-connections", config.max_connections))
+        return usage_error("--max-connections takes a positive count");
+    if (config.max_connections > host::default_max_connections())
+        host::log_to_stderr(nlohmann::json{{"event", "warning"}, {"message", "--max-connections is above the default for this process's open-file limit: accepts may fail (they are retried)"},
+                                           {"default", host::default_max_connections()}}.dump());
     config.app_id = a.get("app-id").value_or("");
     // The bot id as the token and link commands write it (28:<GUID>) names the same app.
     if (config.app_id.rfind("28:", 0) == 0) config.app_id.erase(0, 3);
@@ -199,6 +282,7 @@ int cmd_serve(const args& a) {
     if (!tokens) return coded_error(tokens.err().code, tokens.err().message);
     config.redeem = tokens->redeem;
     config.redeem_async = tokens->redeem_async;
+    config.redeem_blocks = tokens->blocks;
     auto sidecar = setup_sidecar(a, *tokens, config);
     if (!sidecar) return coded_error(sidecar.err().code, sidecar.err().message);
 
@@ -222,27 +306,11 @@ int cmd_serve(const args& a) {
         config.authenticate = host::make_authenticator(*authenticator);
     }
 
-    // Follow-ups need the bot's credentials; without them the host still answers, and says so.
-    std::unique_ptr<host::outbound_sender> sender;
+    config.service_urls = service_url_policy(a, app_credentials_given(a));
     host::server* counting = nullptr;  // set once the server exists; the sender only counts later
-    std::string password = a.get("app-password").value_or("");
-    if (password.empty())
-        if (const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD")) password = env;
-    if (!password.empty()) {
-        host::outbound_config out;
-        out.app_id = config.app_id;
-        out.app_password = password;
-        if (auto url = a.get("oauth-token-url")) out.token_url = *url;
-        out.count = [&counting](const std::string& outcome) {
-            if (counting) counting->count_outbound(outcome);
-        };
-        auto created = host::outbound_sender::create(std::move(out));
-        if (!created) return coded_error(created.err().code, created.err().message);
-        sender = std::move(created).value();
-        config.send = sender->sink();
-    } else {
-        host::log_to_stderr(R"({"event":"warning","message":"no --app-password (or HANDOFFKIT_APP_PASSWORD): follow-up messages to users are not sent"})");
-    }
+    auto sender = make_sender(a, config, counting);
+    if (!sender) return coded_error(sender.err().code, sender.err().message);
+    config.send = (*sender)->sink();
 
     auto created = host::server::create(std::move(config));
     if (!created) return coded_error(created.err().code, created.err().message);
@@ -251,7 +319,7 @@ int cmd_serve(const args& a) {
     std::thread signals = stop_on_signals(server);
     host::log_to_stderr(nlohmann::json{{"event", "listening"}, {"port", server.port()}}.dump());
     server.run();
-    if (sender) sender->drain_and_stop(std::chrono::seconds(10));
+    (*sender)->drain_and_stop(std::chrono::seconds(10));
     host::log_to_stderr(R"({"event":"stopped"})");
     signals.detach();  // still in sigwait when stopped by other means; the process exits now
     return exit_ok;
