@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -102,6 +103,31 @@ struct outbound_sender::impl {
         if (config.log) config.log(text);
         else log_to_stderr(text);
     }
+    // Drops and failures can come by the thousand (a flood of activities, a connector that is
+    // down): every one is counted, but at most max_problem_lines a second are written, and the
+    // next line written says how many were left out, so the log cannot be made to drown the host.
+    static constexpr int max_problem_lines = 20;
+    std::mutex log_mutex;
+    clock_type::time_point log_window{};
+    int lines_in_window = 0;
+    std::size_t suppressed = 0;
+    void log_problem(json line) {
+        {
+            std::lock_guard<std::mutex> lock(log_mutex);
+            const auto now = clock_type::now();
+            if (now - log_window >= std::chrono::seconds(1)) {
+                log_window = now;
+                lines_in_window = 0;
+            }
+            if (lines_in_window >= max_problem_lines) {
+                ++suppressed;
+                return;
+            }
+            ++lines_in_window;
+            if (suppressed) line["suppressedLines"] = std::exchange(suppressed, 0);
+        }
+        log(std::move(line));
+    }
     void count(const std::string& outcome, std::size_t n) {
         if (config.count)
             for (std::size_t i = 0; i < n; ++i) config.count(outcome);
@@ -122,18 +148,18 @@ struct outbound_sender::impl {
             why = stopping ? "the sender is stopping" : "the queue is full (" + std::to_string(config.max_queue) + " jobs)";
         }
         count("dropped", n);
-        log({{"code", "OUTBOUND_DROPPED"}, {"activities", n}, {"detail", why}});
+        log_problem({{"code", "OUTBOUND_DROPPED"}, {"activities", n}, {"detail", why}});
     }
 
     void dispatch(outbound_job job) {
         auto target = service_url::check(job.service_url, config.service_urls);
         if (!target) {
-            log({{"code", "OUTBOUND_FAILED"}, {"detail", target.err().code + ": " + target.err().message},
+            log_problem({{"code", "OUTBOUND_FAILED"}, {"detail", target.err().code + ": " + target.err().message},
                  {"activities", job.activities.size()}});
             return job_done(job.activities.size(), "failed");
         }
         if (!target->send) {
-            log({{"code", "OUTBOUND_DROPPED"}, {"host", target->host}, {"activities", job.activities.size()},
+            log_problem({{"code", "OUTBOUND_DROPPED"}, {"host", target->host}, {"activities", job.activities.size()},
                  {"detail", "not sent: without app credentials follow-ups go only to loopback"}});
             return job_done(job.activities.size(), "dropped");
         }
@@ -210,7 +236,7 @@ struct outbound_sender::impl {
                   {"host", l.connection->origin().host}};
         if (status) line["status"] = status;
         if (!detail.empty()) line["detail"] = detail;
-        log(std::move(line));
+        log_problem(std::move(line));
         finish_job(l);
     }
 
@@ -253,11 +279,11 @@ struct outbound_sender::impl {
     void token_received(const result<http_reply>& r) {
         token.clear();
         if (!r || r->status != 200) {
-            log({{"code", "OAUTH_FAILED"}, {"detail", r ? "HTTP " + std::to_string(r->status) : r.err().message}});
+            log_problem({{"code", "OAUTH_FAILED"}, {"detail", r ? "HTTP " + std::to_string(r->status) : r.err().message}});
         } else {
             const json j = json::parse(r->body, nullptr, false);
             if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) {
-                log({{"code", "OAUTH_FAILED"}, {"detail", "no access_token in the reply"}});
+                log_problem({{"code", "OAUTH_FAILED"}, {"detail", "no access_token in the reply"}});
             } else {
                 const std::int64_t lifetime = j.contains("expires_in") && j["expires_in"].is_number_integer()
                                                   ? j["expires_in"].get<std::int64_t>() : 0;

@@ -14,8 +14,9 @@
 // - Nothing lost silently: at most max_queue jobs are queued or in flight; every activity ends as
 //   "sent", "failed" (refused serviceUrl, connector error, OAuth failure: the rest of its job is
 //   given up too, it would arrive out of context) or "dropped" (queue full, or still unsent at
-//   shutdown), each counted through `count` and logged. Logs never carry the bearer token, the
-//   app password or a message text.
+//   shutdown), each counted through `count` and logged (at most 20 such lines a second; the next
+//   line says how many were left out). Logs never carry the bearer token, the app password or a
+//   message text.
 #pragma once
 
 #include <chrono>
