@@ -13,6 +13,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -182,6 +183,7 @@ struct server::impl {
     std::atomic<bool> stopping{false};
     std::mutex sessions_mutex;
     std::map<session*, std::weak_ptr<session>> sessions;
+    std::set<std::string> drop_reasons_logged;  // under sessions_mutex
 };
 
 // What a route answers: the response plus what the log line and metrics need, and the follow-ups
@@ -192,6 +194,9 @@ struct answer {
     std::string code;
     std::vector<invoke::followup> followups;
     invoke::activity source;
+    // The serviceUrl may receive them (service_url::check's `send`); false: they are counted as
+    // dropped without being rendered (no credentials and a serviceUrl that is not loopback).
+    bool followups_go = true;
     // The route writes this answer itself (a handoff/action: once its token is redeemed, maybe
     // later, by an asynchronous redeemer); the caller must not write it.
     bool written_by_route = false;
@@ -349,13 +354,23 @@ private:
         finish_log(a.route, a.res.result_int(), a.code, method, a.route == "other" ? "" : target);
         // Follow-ups leave only after the answer is on the wire: sending never delays it.
         if (!ec && !a.followups.empty()) {
-            if (host_.config.send) host_.config.send(followup_job(a));
-            else host_.stats.outbound("dropped", a.followups.size());
+            if (host_.config.send && a.followups_go) host_.config.send(followup_job(a));
+            else drop_followups(a.followups.size(), a.followups_go ? "the host has no sender" : "without app credentials follow-ups go only to loopback");
         }
         const bool keep = !ec && a.res.keep_alive();
         answer_.reset();
         if (!keep) return drain_ ? drain_then_close() : close();
         wait_for_request();
+    }
+
+    // Counted every time, logged the first time for each reason (the host said at start where
+    // follow-ups go; a line per request would double the log of a local run).
+    void drop_followups(std::size_t n, const char* why) {
+        host_.stats.outbound("dropped", n);
+        std::lock_guard<std::mutex> lock(host_.sessions_mutex);
+        if (host_.drop_reasons_logged.insert(why).second)
+            host_.log(json{{"time", utc_now_iso()}, {"event", "outbound"}, {"code", "OUTBOUND_DROPPED"}, {"detail", why},
+                           {"activities", n}, {"note", "counted in /metrics from now on, not logged again"}});
     }
 
     void finish_log(const std::string& route, int status, const std::string& code, const std::string& method,
@@ -557,10 +572,12 @@ answer session::authenticated(const http::request<http::string_body>& req, const
     if (!handoff) return respond(invoke::decide_on_error(handoff.err())), a;
     // Follow-ups go to the serviceUrl: one that may not receive them is refused before anything
     // is redeemed, so the token stays usable from a legitimate conversation.
-    if (auto target = service_url::check(parsed->service_url, host_.config.service_urls); !target) {
+    auto target = service_url::check(parsed->service_url, host_.config.service_urls);
+    if (!target) {
         const int status = target.err().code == "SERVICE_URL_INVALID" ? 400 : 403;
         return respond(refusal(status, target.err().code, target.err().message)), a;
     }
+    a.followups_go = target->send;
     redeem(*handoff, std::move(a), std::move(*parsed));
     answer written;
     written.written_by_route = true;
