@@ -2,7 +2,9 @@
 // that kind. Every check appends problems; nothing stops early except input that cannot be
 // parsed at all, so a report lists every problem at once.
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include <boost/url/decode_view.hpp>
@@ -145,6 +147,20 @@ void check_location(const urls::url_view& u, const validate_options& options, ch
     if (u.has_fragment()) c.warning("FRAGMENT_PRESENT", "the fragment is ignored by Teams");
 }
 
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+// The parameter name of any kind that `key` spells in another case (not exactly), if any.
+std::optional<std::string_view> known_in_another_case(std::string_view key) {
+    for (std::string_view kind : {"handoff", "chat", "call", "meeting", "app", "entity"})
+        for (std::string_view name : spec_of(kind).params)
+            if (name != key && same_ignoring_case(name, key)) return name;
+    return std::nullopt;
+}
+
 // Checks each query parameter for encoding-level problems, then moves them into the report.
 void check_params(std::vector<query_param>&& query, std::string_view kind, link_report& report, checker& c) {
     const auto& known = spec_of(kind).params;
@@ -152,8 +168,15 @@ void check_params(std::vector<query_param>&& query, std::string_view kind, link_
     for (const auto& [key, value, encoded] : query) {
         if (++seen[key] == 2)  // report the second occurrence, once
             c.error("PARAM_DUPLICATED", "parameter '" + key + "' appears more than once");
-        if (kind != "unknown" && std::find(known.begin(), known.end(), key) == known.end())
-            c.warning("PARAM_UNKNOWN", "parameter '" + key + "' is not used by " + std::string(kind) + " links");
+        if (kind != "unknown" && std::find(known.begin(), known.end(), key) == known.end()) {
+            // `Users=` beside `users=`, or `Continuation=` in a chat link: a reader that compares
+            // names without case could take either, so another spelling of a known name is an
+            // error, not an extra parameter.
+            if (const auto name = known_in_another_case(key))
+                c.error("PARAM_NAME_CASE", "parameter '" + key + "' is '" + std::string(*name) + "' in another case");
+            else
+                c.warning("PARAM_UNKNOWN", "parameter '" + key + "' is not used by " + std::string(kind) + " links");
+        }
         if (encoded.find('+') != std::string::npos)
             c.warning("PLUS_AS_SPACE", "'" + key + "' contains '+', which some decoders read as a space: encode a space as %20 and a plus as %2B");
         for (auto& e : detail::value_problems(key, value)) c.error(std::move(e.code), std::move(e.message));

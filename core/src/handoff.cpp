@@ -1,6 +1,7 @@
 // The handoff pipeline and the plugin side's create() (handoff.hpp).
 #include "handoffkit/handoff.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "handoffkit/crypto.hpp"
@@ -33,6 +34,7 @@ int status_of_activity_error(std::string_view code) {
     if (code == "UNKNOWN_INVOKE") return 501;
     if (code == "ACTIVITY_TOO_LARGE") return 413;
     if (code == "AUTH_SERVICE_URL_MISSING" || code == "AUTH_SERVICE_URL_MISMATCH") return 401;
+    if (code == "AUTH_CHANNEL_NOT_ENDORSED" || code == "SERVICE_URL_NOT_ALLOWED") return 403;
     return 400;  // ACTIVITY_MALFORMED, CONTINUATION_*, WRONG_RECIPIENT
 }
 
@@ -330,9 +332,21 @@ void exchange::begin(std::string_view activity_json, const inbound& auth) {
         return refuse(fail("AUTH_SERVICE_URL_MISSING", "the request's token names no serviceurl"));
     if (auth.authenticated && without_trailing_slash(*auth.service_url) != without_trailing_slash(a.service_url))
         return refuse(fail("AUTH_SERVICE_URL_MISMATCH", "serviceUrl does not match the token"));
+    // Bot Connector authentication: "If the endorsement is not present, your bot should reject
+    // the request" (403).
+    if (auth.authenticated && auth.endorsements &&
+        std::find(auth.endorsements->begin(), auth.endorsements->end(), a.channel_id) == auth.endorsements->end())
+        return refuse(fail("AUTH_CHANNEL_NOT_ENDORSED", "the token's key is not endorsed for this channel"));
     const std::string bot = bare_bot_id(config_.bot_id);
     auto handoff = invoke::read_handoff(a, {bot});
     if (!handoff) return refuse(handoff.err());
+    // Follow-ups go to the serviceUrl: one they may not go to is refused before anything is
+    // redeemed, so the token stays usable from a legitimate conversation.
+    if (config_.service_urls) {
+        auto target = service_url::check(a.service_url, *config_.service_urls);
+        if (!target) return refuse(target.err());
+        outcome_.followups_go = target->send;
+    }
     if (auto e = check_config(config_)) return refuse_token(*e);
     token::verify_options options;
     options.audience = std::string(invoke::bot_prefix) + bot;

@@ -45,6 +45,22 @@ int validate_card(const args& a) {
 
 }  // namespace
 
+const command_spec& card_spec() {
+    static const command_spec spec{"card", {"validate"}, {
+        {"bot-id", flag_kind::value, {""}},
+        {"continuation", flag_kind::value, {""}},
+        {"json", flag_kind::value, {""}},
+        {"title", flag_kind::value, {""}},
+        {"text", flag_kind::value, {""}},
+        {"button-title", flag_kind::value, {""}},
+        {"card-version", flag_kind::value},
+        {"target", flag_kind::value},
+        {"allow-scheme", flag_kind::repeatable, {"validate"}},
+        {"pretty", flag_kind::boolean},
+    }};
+    return spec;
+}
+
 int cmd_card(const args& a) {
     if (!a.positional.empty() && a.positional[0] == "validate") return validate_card(a);
     if (!a.positional.empty()) return usage_error("unknown card subcommand '" + a.positional[0] + "'");

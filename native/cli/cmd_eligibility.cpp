@@ -24,7 +24,6 @@ namespace el = handoffkit::eligibility;
 constexpr int exit_unavailable = 3;
 constexpr int exit_incomplete = 4;
 
-const std::vector<std::string> eligibility_flags{"format", "ruleset", "representatives", "pretty"};
 
 /// Reads a whole file, or stdin for "-".
 bool read_input(const std::string& path, std::string& out) {
@@ -212,21 +211,19 @@ void print_plan(std::ostream& out, const json& plan) {
     }
 }
 
-/// Whether every --flag given is one eligibility takes.
-bool flags_known(const args& a, std::string& unknown) {
-    for (const auto& [name, value] : a.options)
-        if (std::find(eligibility_flags.begin(), eligibility_flags.end(), name) == eligibility_flags.end()) {
-            unknown = name;
-            return false;
-        }
-    return true;
-}
-
 }  // namespace
 
+const command_spec& eligibility_spec() {
+    static const command_spec spec{"eligibility", {}, {
+        {"format", flag_kind::value},
+        {"ruleset", flag_kind::value},
+        {"representatives", flag_kind::value},
+        {"pretty", flag_kind::boolean},
+    }};
+    return spec;
+}
+
 int cmd_eligibility(const args& a) {
-    std::string unknown;
-    if (!flags_known(a, unknown)) return usage_error("eligibility does not take --" + unknown);
     if (a.positional.size() != 1) return usage_error("eligibility takes exactly one FILE (or - for stdin)");
     const std::string format = a.get("format").value_or("json");
     if (format != "json" && format != "table" && format != "plan" && format != "plan-json")

@@ -240,6 +240,16 @@ int keys_retire(const args& a, const std::string& path, const common& c) {
 
 }  // namespace
 
+const command_spec& keys_spec() {
+    static const command_spec spec{"keys", {"new", "rotate", "retire"}, {
+        {"kid", flag_kind::value, {"new", "rotate", "retire"}},
+        {"out", flag_kind::value, {"new"}},
+        {"now", flag_kind::value, {"new", "rotate", "retire"}},
+        {"force", flag_kind::boolean, {"retire"}},
+    }};
+    return spec;
+}
+
 int cmd_keys(const args& a) {
     const std::string sub = a.positional.empty() ? "" : a.positional[0];
     if (sub != "new" && sub != "rotate" && sub != "retire") return usage_error("keys takes new, rotate or retire");

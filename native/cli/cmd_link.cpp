@@ -22,6 +22,18 @@ int validate_link(const args& a) {
 
 }  // namespace
 
+const command_spec& link_spec() {
+    static const command_spec spec{"link", {"validate"}, {
+        {"bot-id", flag_kind::value, {""}},
+        {"continuation", flag_kind::value, {""}},
+        {"json", flag_kind::value, {""}},
+        {"allow-host", flag_kind::repeatable, {"validate"}},
+        {"expect", flag_kind::value, {"validate"}},
+        {"pretty", flag_kind::boolean, {"validate"}},
+    }};
+    return spec;
+}
+
 int cmd_link(const args& a) {
     if (!a.positional.empty() && a.positional[0] == "validate") return validate_link(a);
     if (!a.positional.empty()) return usage_error("unknown link subcommand '" + a.positional[0] + "'");

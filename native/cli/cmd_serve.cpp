@@ -12,14 +12,14 @@
 
 #include "bot_auth.hpp"
 #include "commands.hpp"
+#include "handoffkit/native/redis_replay_guard.hpp"
 #include "handoffkit/native/stores.hpp"
 #include "handoffkit/native/system.hpp"
 #include "host.hpp"
-#include "sidecar.hpp"
-#include "store_drivers.hpp"
-#include "handoffkit/native/redis_replay_guard.hpp"
 #include "outbound.hpp"
 #include "output.hpp"
+#include "sidecar.hpp"
+#include "store_drivers.hpp"
 #include "store_flags.hpp"
 
 namespace handoffkit::cli {
@@ -124,7 +124,7 @@ host::store_driver_factory driver_for(const std::shared_ptr<token::replay_guard>
 result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     auto keys_path = a.get("keys");
     if (!keys_path)
-        return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit token`)");
+        return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit keys new`)");
     if (app_id.empty())
         return fail("APP_ID_NOT_CONFIGURED", "continuation tokens are for one bot: give its app id with --app-id GUID");
     auto keys = native::load_key_set(*keys_path);
@@ -153,8 +153,14 @@ result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_
     return true;
 }
 
-// The bot's app password, never from argv (ps shows argv to every user of the machine): the first
-// line of --app-password-file, else HANDOFFKIT_APP_PASSWORD, else none.
+// The bot's app credentials, never from argv (ps shows argv to every user of the machine): the
+// first line of --app-password-file, else HANDOFFKIT_APP_PASSWORD, else none. Either means
+// follow-ups carry the bot's bearer token.
+bool app_credentials_given(const args& a) {
+    const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD");
+    return a.has("app-password-file") || (env && *env);
+}
+
 result<std::string> read_app_password(const args& a) {
     if (auto file = a.get("app-password-file"))
         return native::read_secret_file(*file, "APP_PASSWORD_UNREADABLE", "app password");
@@ -162,13 +168,82 @@ result<std::string> read_app_password(const args& a) {
     return std::string(env ? env : "");
 }
 
+// The serviceUrl rule of the host and of its sender (service_url.hpp): --allow-service-url-host
+// replaces the default list; credentials decide between "allowed hosts, with a bearer token" and
+// "loopback only, without one".
+service_url::policy service_url_policy(const args& a, bool credentials) {
+    service_url::policy p;
+    if (auto hosts = a.all("allow-service-url-host"); !hosts.empty()) p.allowed_hosts = hosts;
+    p.credentials = credentials;
+    return p;
+}
+
+// Follow-ups with the bot's bearer token, or, without credentials, only to loopback serviceUrls
+// (local emulators) and without a token; either way the host says where they go.
+result<std::unique_ptr<host::outbound_sender>> make_sender(const args& a, const host::host_config& config,
+                                                           host::server*& counting) {
+    auto password = read_app_password(a);
+    if (!password) return password.err();
+    host::outbound_config out;
+    out.app_id = config.handoff.bot_id;
+    out.app_password = std::move(password).value();
+    out.service_urls = *config.handoff.service_urls;
+    if (auto url = a.get("oauth-token-url")) out.token_url = *url;
+    out.count = [&counting](const std::string& outcome) {
+        if (counting) counting->count_outbound(outcome);
+    };
+    if (out.app_password.empty())
+        host::log_to_stderr(R"({"event":"warning","message":"no app credentials (--app-password-file or HANDOFFKIT_APP_PASSWORD): follow-ups go only to loopback serviceUrls (local emulators such as the Agents Playground), without a bearer token"})");
+    else
+        host::log_to_stderr(nlohmann::json{{"event", "outbound"}, {"allowedServiceUrlHosts", out.service_urls.allowed_hosts}}.dump());
+    return host::outbound_sender::create(std::move(out));
+}
+
 }  // namespace
 
+const command_spec& serve_spec() {
+    static const command_spec spec{"serve", {}, {
+        {"listen", flag_kind::value},
+        {"web-root", flag_kind::value},
+        {"keys", flag_kind::value},
+        {"store", flag_kind::value},
+        {"app-id", flag_kind::value},
+        {"token-issuer", flag_kind::value},
+        {"messages", flag_kind::value},
+        {"openid-config", flag_kind::value},
+        {"issuer", flag_kind::value},
+        {"insecure-no-auth", flag_kind::boolean},
+        {"oauth-token-url", flag_kind::value},
+        {"app-password", flag_kind::value},  // refused with a message: secrets never on argv
+        {"app-password-file", flag_kind::value},
+        {"redis-password-file", flag_kind::value},
+        {"redis-ca-file", flag_kind::value},
+        {"redis-cert-file", flag_kind::value},
+        {"redis-key-file", flag_kind::value},
+        {"allow-service-url-host", flag_kind::repeatable},
+        {"api-key-file", flag_kind::value},
+        {"body-limit", flag_kind::value},
+        {"header-timeout-ms", flag_kind::value},
+        {"idle-timeout-ms", flag_kind::value},
+        {"body-timeout-ms", flag_kind::value},
+        {"threads", flag_kind::value},
+        {"max-connections", flag_kind::value},
+    }};
+    return spec;
+}
+
 int cmd_serve(const args& a) {
+    block_stop_signals();
     if (a.has("app-password"))
         return usage_error("--app-password is gone: a secret on the command line is visible to every user (ps); "
                            "use --app-password-file FILE or the environment variable HANDOFFKIT_APP_PASSWORD");
-    block_stop_signals();
+    // Without inbound authentication anyone reaching the port chooses the serviceUrl; with app
+    // credentials the host would post its bearer token there.
+    if (a.has("insecure-no-auth") && app_credentials_given(a))
+        return coded_error("INSECURE_WITH_CREDENTIALS",
+                           "--insecure-no-auth cannot be combined with app credentials (--app-password-file "
+                           "or HANDOFFKIT_APP_PASSWORD): unauthenticated callers would "
+                           "choose where the bot's bearer token is sent");
     host::host_config config;
     if (auto listen = a.get("listen"); listen && !parse_listen(*listen, config))
         return usage_error("--listen takes HOST:PORT, e.g. 127.0.0.1:3978");
@@ -179,6 +254,11 @@ int cmd_serve(const args& a) {
     std::size_t threads = 2;
     if (!read_size(a, "threads", threads) || threads > 64) return usage_error("--threads takes 1..64");
     config.threads = static_cast<int>(threads);
+    if (!read_size(a, "max-connections", config.max_connections))
+        return usage_error("--max-connections takes a positive count");
+    if (config.max_connections > host::default_max_connections())
+        host::log_to_stderr(nlohmann::json{{"event", "warning"}, {"message", "--max-connections is above the default for this process's open-file limit: accepts may fail (they are retried)"},
+                                           {"default", host::default_max_connections()}}.dump());
     // The bot id as the token and link commands write it (28:<GUID>) names the same app.
     std::string app_id = a.get("app-id").value_or("");
     if (app_id.rfind("28:", 0) == 0) app_id.erase(0, 3);
@@ -223,27 +303,11 @@ int cmd_serve(const args& a) {
         config.authenticate = host::make_authenticator(*authenticator);
     }
 
-    // Follow-ups need the bot's credentials; without them the host still answers, and says so.
-    std::unique_ptr<host::outbound_sender> sender;
+    config.handoff.service_urls = service_url_policy(a, app_credentials_given(a));
     host::server* counting = nullptr;  // set once the server exists; the sender only counts later
-    auto app_password = read_app_password(a);
-    if (!app_password) return coded_error(app_password.err().code, app_password.err().message);
-    const std::string& password = *app_password;
-    if (!password.empty()) {
-        host::outbound_config out;
-        out.app_id = app_id;
-        out.app_password = password;
-        if (auto url = a.get("oauth-token-url")) out.token_url = *url;
-        out.count = [&counting](const std::string& outcome) {
-            if (counting) counting->count_outbound(outcome);
-        };
-        auto created = host::outbound_sender::create(std::move(out));
-        if (!created) return coded_error(created.err().code, created.err().message);
-        sender = std::move(created).value();
-        config.send = sender->sink();
-    } else {
-        host::log_to_stderr(R"({"event":"warning","message":"no --app-password-file (or HANDOFFKIT_APP_PASSWORD): follow-up messages to users are not sent"})");
-    }
+    auto sender = make_sender(a, config, counting);
+    if (!sender) return coded_error(sender.err().code, sender.err().message);
+    config.send = (*sender)->sink();
 
     auto created = host::server::create(std::move(config));
     if (!created) return coded_error(created.err().code, created.err().message);
@@ -252,7 +316,7 @@ int cmd_serve(const args& a) {
     std::thread signals = stop_on_signals(server);
     host::log_to_stderr(nlohmann::json{{"event", "listening"}, {"port", server.port()}}.dump());
     server.run();
-    if (sender) sender->drain_and_stop(std::chrono::seconds(10));
+    (*sender)->drain_and_stop(std::chrono::seconds(10));
     host::log_to_stderr(R"({"event":"stopped"})");
     signals.detach();  // still in sigwait when stopped by other means; the process exits now
     return exit_ok;

@@ -89,6 +89,30 @@ int verify(const args& a, const std::string& keys) {
 
 }  // namespace
 
+const command_spec& token_spec() {
+    static const command_spec spec{"token", {"issue", "verify", "inspect"}, {
+        {"keys", flag_kind::value, {"issue", "verify"}},
+        {"bot-id", flag_kind::value, {"issue", "verify"}},
+        {"user", flag_kind::value, {"issue", "verify"}},
+        {"issuer", flag_kind::value, {"issue", "verify"}},
+        {"now", flag_kind::value, {"issue", "verify"}},
+        {"store", flag_kind::value, {"issue", "verify"}},
+        {"redis-password-file", flag_kind::value, {"issue", "verify"}},
+        {"redis-ca-file", flag_kind::value, {"issue", "verify"}},
+        {"redis-cert-file", flag_kind::value, {"issue", "verify"}},
+        {"redis-key-file", flag_kind::value, {"issue", "verify"}},
+        {"ttl", flag_kind::value, {"issue"}},
+        {"ctx", flag_kind::value, {"issue"}},
+        {"random", flag_kind::value, {"issue"}},
+        {"reference", flag_kind::boolean, {"issue"}},
+        {"leeway", flag_kind::value, {"verify"}},
+        {"max-lifetime", flag_kind::value, {"verify"}},
+        {"redeem", flag_kind::boolean, {"verify"}},
+        {"pretty", flag_kind::boolean, {"verify", "inspect"}},
+    }};
+    return spec;
+}
+
 int cmd_token(const args& a) {
     const std::string sub = a.positional.empty() ? "" : a.positional[0];
     if (sub == "inspect") {

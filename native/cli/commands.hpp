@@ -1,9 +1,18 @@
-// One function per top-level CLI command; main.cpp only dispatches.
+// One function per top-level CLI command, and beside it the table of its flags (args.hpp);
+// main.cpp only dispatches, after the table has accepted the command line.
 #pragma once
 
 #include "args.hpp"
 
 namespace handoffkit::cli {
+
+/// The flag tables, each defined next to its command (cmd_<name>.cpp).
+const command_spec& link_spec();
+const command_spec& token_spec();
+const command_spec& card_spec();
+const command_spec& eligibility_spec();
+const command_spec& serve_spec();
+const command_spec& keys_spec();
 
 /// handoffkit link --bot-id ID --continuation TOKEN
 /// handoffkit link --json '{"kind":"chat","users":[…]}'

@@ -1,7 +1,6 @@
 // handoffkit: the command-line face of the core. Every command prints what the core's JSON API
 // returns, so its output matches the npm package byte for byte.
 #include <cstring>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -59,7 +58,7 @@ usage:
                    [--redis-password-file FILE (or env HANDOFFKIT_REDIS_PASSWORD)] [--redis-ca-file PEM]
                    [--redis-cert-file PEM --redis-key-file PEM]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
-                   [--api-key-file FILE]
+                   [--max-connections N] [--allow-service-url-host HOST]… [--api-key-file FILE]
                                                         the bot host: POST /api/messages answers handoff/action
                                                         for the bot 28:<app id> (--app-id takes the GUID or
                                                         28:GUID; token verified with --keys, redeemed once in STORE,
@@ -71,23 +70,35 @@ usage:
                                                         --api-key-file turns on POST /v1/handoffs (token +
                                                         link + card) and /v1/eligibility for callers that
                                                         send Authorization: Bearer <key>.
+                                                        Follow-ups go only to serviceUrl hosts on the
+                                                        allow-list (default smba.trafficmanager.net and
+                                                        *.botframework.com; --allow-service-url-host
+                                                        replaces it); without app credentials only to
+                                                        loopback, with no bearer token. --insecure-no-auth
+                                                        with app credentials is refused.
   --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;
-usage errors exit with status 2.
+usage errors exit with status 2: among them an unknown flag (named with the closest known one),
+a flag given twice (only --allow-host, --allow-scheme and --allow-service-url-host repeat), or a
+flag of another subcommand.
 )";
 
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace handoffkit::cli;
-    const std::map<std::string, std::function<int(const args&)>> commands{
-        {"card", cmd_card},
-        {"eligibility", cmd_eligibility},
-        {"keys", cmd_keys},
-        {"link", cmd_link},
-        {"token", cmd_token},
-        {"serve", cmd_serve},
+    struct command {
+        const command_spec& (*spec)();
+        int (*run)(const args&);
+    };
+    const std::map<std::string, command> commands{
+        {"card", {card_spec, cmd_card}},
+        {"eligibility", {eligibility_spec, cmd_eligibility}},
+        {"keys", {keys_spec, cmd_keys}},
+        {"link", {link_spec, cmd_link}},
+        {"token", {token_spec, cmd_token}},
+        {"serve", {serve_spec, cmd_serve}},
     };
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "help") == 0) {
         std::cout << help_text;
@@ -95,5 +106,7 @@ int main(int argc, char** argv) {
     }
     auto it = commands.find(argv[1]);
     if (it == commands.end()) return usage_error(std::string("unknown command '") + argv[1] + "'");
-    return it->second(parse_args(argc, argv, 2, {"pretty", "redeem", "reference", "insecure-no-auth", "force"}));
+    auto parsed = parse_args(argc, argv, 2, it->second.spec());
+    if (!parsed) return usage_error(parsed.err().message);
+    return it->second.run(*parsed);
 }

@@ -1,9 +1,13 @@
 #include "bot_auth.hpp"
 
+#include <cmath>
+#include <condition_variable>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <openssl/core_names.h>
@@ -74,6 +78,37 @@ bool rs256_valid(EVP_PKEY* key, std::string_view signed_part, const std::string&
     return ok;
 }
 
+// The smallest RSA modulus accepted for an inbound token's key: NIST SP 800-57 gives 1024-bit
+// RSA no security for new signatures; the Bot Framework's keys are 2048 bits.
+constexpr int min_rsa_bits = 2048;
+
+// A NumericDate (RFC 7519 §2: seconds, possibly fractional) as whole seconds without undefined
+// behaviour: a float is rounded toward the stricter side (`up` for nbf, down for exp) and held to
+// the int64 range before it is converted; nullopt when the claim is not a number.
+std::optional<std::int64_t> numeric_date(const json& v, bool up) {
+    constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
+    constexpr auto highest = std::numeric_limits<std::int64_t>::max();
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        return u > static_cast<std::uint64_t>(highest) ? highest : static_cast<std::int64_t>(u);
+    }
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (!v.is_number_float()) return std::nullopt;
+    const double d = up ? std::ceil(v.get<double>()) : std::floor(v.get<double>());
+    if (std::isnan(d)) return std::nullopt;
+    // 2^63 is exactly representable; every double below it converts without overflow.
+    if (d >= 9223372036854775808.0) return highest;
+    if (d <= -9223372036854775808.0) return lowest;
+    return static_cast<std::int64_t>(d);
+}
+
+// a + b held to the int64 range (the expiry checks add a leeway to untrusted numbers).
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+    std::int64_t out;
+    if (!__builtin_add_overflow(a, b, &out)) return out;
+    return b > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+}
+
 bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
 
 // A document from a URL or a file: the OpenID metadata, then its JWKS.
@@ -96,49 +131,103 @@ result<json> load_json(const std::string& where, const char* code) {
     return j;
 }
 
+// A signing key of the JWKS with what the checks need besides the key itself.
+struct jwks_key {
+    pkey_ptr key;
+    int bits = 0;
+    std::vector<std::string> endorsements;  ///< channel ids ("msteams"); the Bot Framework's own member
+};
+
+using key_map = std::map<std::string, std::shared_ptr<const jwks_key>>;
+
+std::vector<std::string> endorsements_of(const json& k) {
+    std::vector<std::string> out;
+    const auto e = k.find("endorsements");
+    if (e == k.end() || !e->is_array()) return out;
+    for (const auto& channel : *e)
+        if (channel.is_string()) out.push_back(channel.get<std::string>());
+    return out;
+}
+
+result<key_map> load_keys(const std::string& jwks_uri) {
+    auto jwks = load_json(jwks_uri, "JWKS_UNAVAILABLE");
+    if (!jwks) return jwks.err();
+    auto list = jwks->find("keys");
+    if (list == jwks->end() || !list->is_array()) return fail("JWKS_UNAVAILABLE", "the JWKS has no keys array");
+    key_map fresh;
+    for (const auto& k : *list) {
+        if (!k.is_object() || k.value("kty", "") != "RSA" || !k.contains("kid") || !k["kid"].is_string()) continue;
+        if (!k.contains("n") || !k["n"].is_string() || !k.contains("e") || !k["e"].is_string()) continue;
+        auto key = rsa_key(k["n"], k["e"]);
+        if (!key) continue;
+        const int bits = EVP_PKEY_get_bits(key.get());
+        fresh[k["kid"]] = std::make_shared<const jwks_key>(jwks_key{std::move(key), bits, endorsements_of(k)});
+    }
+    return fresh;
+}
+
 }  // namespace
 
+// The key set is refreshed on a thread of its own, so that no request waits for the JWKS
+// server: a refetch once blocked the I/O thread that asked (and every connection on it) for up
+// to its 10 s timeout. A request whose kid is unknown while a refresh runs is told to retry.
 struct bot_authenticator::impl {
     bot_auth_config config;
     std::string jwks_uri;
     std::mutex mutex;
-    std::map<std::string, pkey_ptr> keys;
-    std::chrono::steady_clock::time_point fetched_at;
+    std::condition_variable refreshed;
+    key_map keys;
+    std::chrono::steady_clock::time_point fetched_at;        // of the keys in use
+    std::chrono::steady_clock::time_point refresh_started{};  // of the last refresh, for the rate limit
+    bool refreshing = false;
+    bool closing = false;
+    std::thread refresher;
 
-    std::optional<error> refresh_keys() {
-        auto jwks = load_json(jwks_uri, "JWKS_UNAVAILABLE");
-        if (!jwks) return jwks.err();
-        auto list = jwks->find("keys");
-        if (list == jwks->end() || !list->is_array()) return fail("JWKS_UNAVAILABLE", "the JWKS has no keys array");
-        std::map<std::string, pkey_ptr> fresh;
-        for (const auto& k : *list) {
-            if (!k.is_object() || k.value("kty", "") != "RSA" || !k.contains("kid") || !k["kid"].is_string()) continue;
-            if (!k.contains("n") || !k["n"].is_string() || !k.contains("e") || !k["e"].is_string()) continue;
-            if (auto key = rsa_key(k["n"], k["e"])) fresh[k["kid"]] = key;
-        }
-        std::lock_guard<std::mutex> lock(mutex);
-        keys = std::move(fresh);
-        fetched_at = std::chrono::steady_clock::now();
-        return std::nullopt;
+    ~impl() {
+        std::unique_lock<std::mutex> lock(mutex);
+        closing = true;
+        lock.unlock();
+        if (refresher.joinable()) refresher.join();  // bounded by the fetch timeout
     }
 
-    // The key for `kid`, refetching the set when it is stale or (rate-limited) when the kid is new:
-    // the Bot Framework rotates its keys.
-    pkey_ptr key_for(const std::string& kid) {
-        const auto now = std::chrono::steady_clock::now();
-        {
+    // Starts a background refresh unless one runs. Called with `mutex` held.
+    void start_refresh(std::chrono::steady_clock::time_point now) {
+        if (refreshing || closing) return;
+        refreshing = true;
+        refresh_started = now;
+        if (refresher.joinable()) refresher.join();  // the previous one has finished: `refreshing` was false
+        refresher = std::thread([this] {
+            auto fresh = load_keys(jwks_uri);  // on failure the old keys stay
             std::lock_guard<std::mutex> lock(mutex);
-            auto it = keys.find(kid);
-            const bool stale = now - fetched_at > config.keys_ttl;
-            const bool may_refetch = now - fetched_at > config.unknown_kid_refetch;
-            if (it != keys.end() && !stale) return it->second;
-            if (!stale && !may_refetch) return nullptr;
-            fetched_at = now;  // this thread refreshes; the others meanwhile use what is there
-        }
-        refresh_keys();  // on failure the old keys stay
+            if (fresh) {
+                keys = std::move(*fresh);
+                fetched_at = std::chrono::steady_clock::now();
+            }
+            refreshing = false;
+            refreshed.notify_all();
+        });
+    }
+
+    struct lookup {
+        std::shared_ptr<const jwks_key> key;  ///< null: unknown kid
+        bool refreshing = false;              ///< a refresh runs: the kid may still turn up
+    };
+
+    // The key for `kid` as known now. A stale set, or (rate-limited) an unknown kid, starts a
+    // background refresh: the Bot Framework rotates its keys.
+    lookup key_for(const std::string& kid) {
+        const auto now = std::chrono::steady_clock::now();
         std::lock_guard<std::mutex> lock(mutex);
         auto it = keys.find(kid);
-        return it == keys.end() ? nullptr : it->second;
+        const bool stale = now - fetched_at > config.keys_ttl;
+        const bool may_refetch = now - refresh_started > config.unknown_kid_refetch;
+        if (stale || (it == keys.end() && may_refetch)) start_refresh(now);
+        return {it == keys.end() ? nullptr : it->second, refreshing};
+    }
+
+    bool wait_idle(std::chrono::milliseconds max_wait) {
+        std::unique_lock<std::mutex> lock(mutex);
+        return refreshed.wait_for(lock, max_wait, [&] { return !refreshing; });
     }
 };
 
@@ -156,12 +245,20 @@ result<std::shared_ptr<bot_authenticator>> bot_authenticator::create(bot_auth_co
     if (uri == meta->end() || !uri->is_string())
         return fail("OPENID_CONFIG_UNAVAILABLE", "the OpenID configuration has no jwks_uri");
     p->jwks_uri = uri->get<std::string>();
-    if (auto e = p->refresh_keys()) return *e;
+    auto keys = load_keys(p->jwks_uri);
+    if (!keys) return keys.err();
+    p->keys = std::move(*keys);
+    p->fetched_at = std::chrono::steady_clock::now();
+    p->refresh_started = p->fetched_at;
     return std::shared_ptr<bot_authenticator>(new bot_authenticator(std::move(p)));
 }
 
 auth_result bot_authenticator::verify(const std::string& authorization, std::int64_t now) {
-    auto reject = [](const char* code) { return auth_result{false, code, ""}; };
+    auto reject = [](const char* code) {
+        auth_result r;
+        r.code = code;
+        return r;
+    };
     constexpr std::string_view scheme = "Bearer ";
     if (authorization.size() <= scheme.size() || authorization.compare(0, scheme.size(), scheme) != 0)
         return reject("AUTH_MISSING");
@@ -184,9 +281,15 @@ auth_result bot_authenticator::verify(const std::string& authorization, std::int
     // Only RS256: "none" and HS256-with-the-public-key confusions are refused by construction.
     if (!header.contains("alg") || header["alg"] != "RS256") return reject("AUTH_ALGORITHM");
     if (!header.contains("kid") || !header["kid"].is_string()) return reject("AUTH_UNKNOWN_KEY");
-    const pkey_ptr key = impl_->key_for(header["kid"]);
-    if (!key) return reject("AUTH_UNKNOWN_KEY");
-    if (!rs256_valid(key.get(), token.substr(0, dot2), *signature)) return reject("AUTH_BAD_SIGNATURE");
+    const auto found = impl_->key_for(header["kid"]);
+    if (!found.key) {
+        auto r = reject("AUTH_UNKNOWN_KEY");
+        r.retry_later = found.refreshing;
+        return r;
+    }
+    const jwks_key& key = *found.key;
+    if (key.bits < min_rsa_bits) return reject("AUTH_KEY_TOO_SMALL");
+    if (!rs256_valid(key.key.get(), token.substr(0, dot2), *signature)) return reject("AUTH_BAD_SIGNATURE");
 
     const auto& c = impl_->config;
     if (!claims.contains("iss") || claims["iss"] != c.issuer) return reject("AUTH_WRONG_ISSUER");
@@ -195,16 +298,24 @@ auth_result bot_authenticator::verify(const std::string& authorization, std::int
                         ((aud->is_string() && *aud == c.audience) ||
                          (aud->is_array() && std::find(aud->begin(), aud->end(), json(c.audience)) != aud->end()));
     if (!aud_ok) return reject("AUTH_WRONG_AUDIENCE");
+    // Compared with saturating sums: exp and nbf are the sender's numbers (2^63-1, 1e300, -1, 0.5).
     const auto exp = claims.find("exp");
-    if (exp == claims.end() || !exp->is_number() || now > exp->get<std::int64_t>() + c.leeway_seconds)
-        return reject("AUTH_EXPIRED");
-    const auto nbf = claims.find("nbf");
-    if (nbf != claims.end() && (!nbf->is_number() || now + c.leeway_seconds < nbf->get<std::int64_t>()))
-        return reject("AUTH_NOT_YET_VALID");
-    auth_result ok{true, "", ""};
+    const auto exp_at = exp == claims.end() ? std::nullopt : numeric_date(*exp, false);
+    if (!exp_at || now > saturating_add(*exp_at, c.leeway_seconds)) return reject("AUTH_EXPIRED");
+    if (const auto nbf = claims.find("nbf"); nbf != claims.end()) {
+        const auto nbf_at = numeric_date(*nbf, true);
+        if (!nbf_at || saturating_add(now, c.leeway_seconds) < *nbf_at) return reject("AUTH_NOT_YET_VALID");
+    }
+    auth_result ok;
+    ok.ok = true;
+    ok.endorsements = key.endorsements;
+    // Only a string names the serviceUrl; anything else (absent, null, a number, an array, another
+    // spelling) leaves it empty, which the host refuses.
     if (auto su = claims.find("serviceurl"); su != claims.end() && su->is_string()) ok.service_url = *su;
     return ok;
 }
+
+bool bot_authenticator::wait_for_refresh(std::chrono::milliseconds max_wait) { return impl_->wait_idle(max_wait); }
 
 authenticator make_authenticator(std::shared_ptr<bot_authenticator> a) {
     return [a = std::move(a)](const std::string& authorization) {

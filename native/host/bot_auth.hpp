@@ -1,9 +1,13 @@
 // Inbound authentication of Bot Framework requests: the `Authorization: Bearer <JWT>` the Bot
 // Connector sends, checked with OpenSSL (RS256) against the keys of a configured OpenID
-// metadata document (its `jwks_uri`), as the Bot Framework authentication spec describes:
-// issuer, audience (= the bot's app id), exp/nbf with leeway, and the `serviceurl` claim handed
-// back so the host can compare it with the activity's serviceUrl.
-// Not checked (documented gap): the JWKS `endorsements` (channel ids) of the signing key.
+// metadata document (its `jwks_uri`), as "Authentication with the Bot Connector API" describes
+// (https://learn.microsoft.com/en-us/azure/bot-service/rest-api/bot-framework-rest-connector-authentication):
+// issuer, audience (= the bot's app id), exp/nbf with leeway (saturating arithmetic: the numbers
+// are the sender's), an RSA key of at least 2048 bits; handed back to the host, which has the
+// activity: the `serviceurl` claim (it must equal the activity's serviceUrl) and the signing key's
+// `endorsements` (they must include the activity's channelId).
+// The key set is refetched in the background (when stale, or rate-limited on an unknown kid), so
+// no request thread waits for the JWKS server.
 #pragma once
 
 #include <chrono>
@@ -33,9 +37,13 @@ public:
     static result<std::shared_ptr<bot_authenticator>> create(bot_auth_config config);
     ~bot_authenticator();
 
-    /// Codes: AUTH_MISSING, AUTH_MALFORMED, AUTH_ALGORITHM, AUTH_UNKNOWN_KEY, AUTH_BAD_SIGNATURE,
-    /// AUTH_WRONG_ISSUER, AUTH_WRONG_AUDIENCE, AUTH_EXPIRED, AUTH_NOT_YET_VALID.
+    /// Codes: AUTH_MISSING, AUTH_MALFORMED, AUTH_ALGORITHM, AUTH_UNKNOWN_KEY (with retry_later
+    /// while a refresh of the key set runs), AUTH_KEY_TOO_SMALL, AUTH_BAD_SIGNATURE,
+    /// AUTH_WRONG_ISSUER, AUTH_WRONG_AUDIENCE, AUTH_EXPIRED, AUTH_NOT_YET_VALID. Never blocks on I/O.
     auth_result verify(const std::string& authorization, std::int64_t now);
+    /// Waits (at most `max_wait`) until no refresh of the key set runs; false on timeout. For tests
+    /// and callers that may block.
+    bool wait_for_refresh(std::chrono::milliseconds max_wait);
 
     struct impl;
 

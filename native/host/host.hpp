@@ -7,9 +7,13 @@
 //   GET  /<file>        static files under web_root (when set); no traversal, no dotfiles
 //
 // Limits: body_limit (413), header_timeout (time to receive the headers once the first byte came),
-// idle_timeout (a keep-alive connection with no request), body_timeout. stop() is graceful: it
-// stops accepting, closes idle connections, lets in-flight requests finish (answered with
-// `Connection: close`), then run() returns once outbound sends are drained.
+// idle_timeout (a keep-alive connection with no request), body_timeout, max_connections (beyond
+// it a new connection is closed at once and counted). Request framing follows RFC 9112 §6.3: a
+// Transfer-Encoding other than exactly `chunked`, or one beside a Content-Length, is answered 400
+// and the connection closed. An accept that fails (EMFILE at the descriptor limit) is logged,
+// counted and retried after a back-off. stop() is graceful: it stops accepting, closes idle
+// connections, lets in-flight requests finish (answered with `Connection: close`), then run()
+// returns once outbound sends are drained.
 #pragma once
 
 #include <chrono>
@@ -19,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "handoffkit/handoff.hpp"
 
@@ -32,7 +37,14 @@ namespace handoffkit::host {
 struct auth_result {
     bool ok = false;
     std::string code;         ///< AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED, … (logged; answered 401)
-    std::string service_url;  ///< the token's `serviceurl` claim, when present
+    std::string service_url;  ///< the token's `serviceurl` claim when it is a string; the host
+                              ///< refuses an authenticated request without one
+    /// The channels the token's signing key is endorsed for (the JWKS `endorsements`); the host
+    /// refuses an activity whose channelId is not among them.
+    std::vector<std::string> endorsements;
+    /// Not ok yet, but the verdict may change shortly (the signing key is being fetched): the
+    /// host asks again, without holding its thread, for a bounded time.
+    bool retry_later = false;
 };
 /// Receives the raw Authorization header value (possibly empty). Must not log it.
 using authenticator = std::function<auth_result(const std::string& authorization)>;
@@ -65,6 +77,11 @@ using store_driver = std::function<void(token::redemption&, redemption_done done
 /// Makes the driver of one io_context (the host runs one per thread); it is used only there.
 using store_driver_factory = std::function<store_driver(boost::asio::io_context&)>;
 
+/// The connection cap when none is configured: below the process's open-file limit
+/// (RLIMIT_NOFILE), leaving a quarter of it (at least 32) for stores, outbound connections and
+/// the host's own descriptors; at most 16384.
+std::size_t default_max_connections();
+
 struct host_config {
     std::string address = "127.0.0.1";
     std::uint16_t port = 3978;  ///< 0: an ephemeral port (see server::port())
@@ -73,10 +90,17 @@ struct host_config {
     std::chrono::milliseconds header_timeout{10'000};
     std::chrono::milliseconds body_timeout{10'000};
     std::chrono::milliseconds idle_timeout{30'000};
+    std::size_t max_connections = 0;  ///< 0: default_max_connections()
     int threads = 2;
     authenticator authenticate;  ///< required unless insecure_no_auth
+    /// How long a request whose signing key is being fetched waits for it (without holding a
+    /// thread) before it is refused.
+    std::chrono::milliseconds auth_key_wait{2000};
     bool insecure_no_auth = false;
-    /// The pipeline's configuration: the bot (handoff.bot_id, required), its keys (required), texts.
+    /// The pipeline's configuration: the bot (handoff.bot_id, required), its keys (required), the
+    /// follow-up texts, and where follow-ups may go (handoff.service_urls: a handoff/action whose
+    /// serviceUrl is not allowed is refused before its token is redeemed; give the outbound sender
+    /// the same policy).
     handoff::config handoff;
     store_driver_factory drive;            ///< required: where redemptions are marked (store_drivers.hpp)
     std::function<std::int64_t()> now;     ///< unix seconds; the system clock when empty

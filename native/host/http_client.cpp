@@ -111,3 +111,178 @@ result<http_reply> fetch(const http_call& call) {
 }
 
 }  // namespace handoffkit::host
+
+namespace handoffkit::host {
+
+result<std::shared_ptr<ssl::context>> tls_client_context(const std::string& ca_file) {
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+    beast::error_code ec;
+    ctx->set_default_verify_paths(ec);
+    if (!ec && !ca_file.empty()) ctx->load_verify_file(ca_file, ec);
+    if (ec) return fail("TLS_CONFIG_INVALID", "cannot load the CA certificates: " + ec.message());
+    ctx->set_verify_mode(ssl::verify_peer);
+    return ctx;
+}
+
+struct http_connection::state : std::enable_shared_from_this<state> {
+    state(net::io_context& c, std::shared_ptr<ssl::context> t, http_origin o)
+        : context(c), tls(std::move(t)), origin(std::move(o)), resolver(c), resolve_timer(c) {}
+
+    net::io_context& context;
+    std::shared_ptr<ssl::context> tls;
+    http_origin origin;
+    tcp::resolver resolver;
+    net::steady_timer resolve_timer;
+    std::optional<beast::tcp_stream> plain;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+    bool open = false;
+    bool abandoned = false;  // the owner is gone: nobody to tell
+    beast::flat_buffer buffer;
+    http::request<http::string_body> req;
+    std::optional<http::response_parser<http::string_body>> parser;
+    std::chrono::milliseconds timeout{10'000};
+    reply_handler done;
+    bool retried = false;
+
+    beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+
+    template <class F>
+    void with_stream(F&& f) {
+        if (secure) f(*secure);
+        else f(*plain);
+    }
+
+    void finish(result<http_reply> r) {
+        auto handler = std::move(done);
+        done = nullptr;
+        if (!abandoned && handler) handler(std::move(r));
+    }
+
+    void close() {
+        open = false;
+        beast::error_code ec;
+        if (plain || secure) {
+            lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+            lowest().close();
+        }
+    }
+
+    void start() {
+        if (open) return exchange(true);
+        connect();
+    }
+
+    // Resolved once per connection; a loopback-only origin keeps only loopback addresses, and
+    // the connection goes to one of exactly those (no second lookup that could answer otherwise).
+    void connect() {
+        close();
+        plain.reset();
+        secure.reset();
+        buffer.clear();
+        resolve_timer.expires_after(timeout);
+        resolve_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (!ec) self->resolver.cancel();
+        });
+        resolver.async_resolve(origin.host, origin.port,
+                               [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
+                                   self->resolve_timer.cancel();
+                                   self->on_resolved(ec, results);
+                               });
+    }
+
+    void on_resolved(const beast::error_code& ec, const tcp::resolver::results_type& results) {
+        if (ec) return finish(fail("HTTP_FAILED", "resolve " + origin.host + ": " + ec.message()));
+        std::vector<tcp::endpoint> endpoints;
+        for (const auto& r : results)
+            if (!origin.loopback_only || r.endpoint().address().is_loopback()) endpoints.push_back(r.endpoint());
+        if (endpoints.empty())
+            return finish(fail("URL_NOT_ALLOWED", origin.host + " resolved to no loopback address"));
+        if (origin.tls) {
+            secure.emplace(context, *tls);
+            beast::error_code not_ip;
+            net::ip::make_address(origin.host, not_ip);
+            // SNI carries names only (RFC 6066 §3); the certificate is checked against the host either way.
+            if (not_ip && !SSL_set_tlsext_host_name(secure->native_handle(), origin.host.c_str()))
+                return finish(fail("HTTP_FAILED", "TLS: cannot set the server name"));
+            secure->set_verify_callback(ssl::host_name_verification(origin.host));
+        } else {
+            plain.emplace(context);
+        }
+        lowest().expires_after(timeout);
+        lowest().async_connect(endpoints, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+            if (ec) return self->failed("connect: " + ec.message(), false);
+            if (!self->secure) return self->exchange(false);
+            self->lowest().expires_after(self->timeout);
+            self->secure->async_handshake(ssl::stream_base::client, [self](beast::error_code ec) {
+                if (ec) return self->failed("TLS handshake: " + ec.message(), false);
+                self->exchange(false);
+            });
+        });
+    }
+
+    void exchange(bool reused) {
+        lowest().expires_after(timeout);
+        with_stream([&](auto& stream) {
+            http::async_write(stream, req, [self = shared_from_this(), reused](beast::error_code ec, std::size_t) {
+                if (ec) return self->failed("write: " + ec.message(), reused);
+                self->read(reused);
+            });
+        });
+    }
+
+    void read(bool reused) {
+        parser.emplace();
+        parser->body_limit(max_reply_bytes);
+        with_stream([&](auto& stream) {
+            http::async_read(stream, buffer, *parser, [self = shared_from_this(), reused](beast::error_code ec, std::size_t) {
+                // A reused connection the server had closed fails before any byte of an answer.
+                if (ec) return self->failed("read: " + ec.message(), reused && !self->parser->got_some());
+                const auto& res = self->parser->get();
+                self->open = res.keep_alive();
+                if (!self->open) self->close();
+                self->finish(http_reply{static_cast<int>(res.result_int()), res.body()});
+            });
+        });
+    }
+
+    void failed(const std::string& why, bool may_retry) {
+        close();
+        if (may_retry && !retried) {
+            retried = true;
+            return connect();
+        }
+        finish(fail("HTTP_FAILED", why));
+    }
+};
+
+http_connection::http_connection(net::io_context& context, std::shared_ptr<ssl::context> tls, http_origin origin)
+    : state_(std::make_shared<state>(context, std::move(tls), origin)), origin_(std::move(origin)) {}
+
+http_connection::~http_connection() {
+    state_->abandoned = true;
+    state_->close();
+    state_->resolver.cancel();
+    state_->resolve_timer.cancel();
+}
+
+void http_connection::request(http::request<http::string_body> req, std::chrono::milliseconds timeout, reply_handler done) {
+    auto& s = *state_;
+    const bool default_port = s.origin.port == (s.origin.tls ? "443" : "80");
+    const bool ipv6 = s.origin.host.find(':') != std::string::npos;
+    const std::string host = ipv6 ? "[" + s.origin.host + "]" : s.origin.host;
+    req.set(http::field::host, default_port ? host : host + ":" + s.origin.port);
+    req.set(http::field::user_agent, "handoffkit");
+    req.version(11);
+    req.keep_alive(true);
+    req.prepare_payload();
+    s.req = std::move(req);
+    s.timeout = timeout;
+    s.done = std::move(done);
+    s.retried = false;
+    s.start();
+}
+
+void http_connection::close() { state_->close(); }
+bool http_connection::is_open() const { return state_->open; }
+
+}  // namespace handoffkit::host

@@ -46,6 +46,15 @@ std::string metrics::render() const {
     out << "# HELP handoffkit_http_requests_in_flight Requests being handled now.\n"
         << "# TYPE handoffkit_http_requests_in_flight gauge\n"
         << "handoffkit_http_requests_in_flight " << in_flight_.load() << '\n';
+    out << "# HELP handoffkit_connections_open Client connections open now.\n"
+        << "# TYPE handoffkit_connections_open gauge\n"
+        << "handoffkit_connections_open " << open_connections_.load() << '\n'
+        << "# HELP handoffkit_connections_refused_total Connections closed at once: max_connections were open.\n"
+        << "# TYPE handoffkit_connections_refused_total counter\n"
+        << "handoffkit_connections_refused_total " << refused_connections_.load() << '\n'
+        << "# HELP handoffkit_accept_errors_total Accepts that failed (e.g. EMFILE) and were retried.\n"
+        << "# TYPE handoffkit_accept_errors_total counter\n"
+        << "handoffkit_accept_errors_total " << accept_errors_.load() << '\n';
     out << "# HELP handoffkit_outbound_activities_total Follow-up activities, by outcome.\n"
         << "# TYPE handoffkit_outbound_activities_total counter\n";
     for (const auto& [outcome, n] : outbound_)

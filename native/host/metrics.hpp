@@ -22,11 +22,22 @@ public:
     /// Counts follow-up activities by outcome ("sent", "failed", "dropped").
     void outbound(const std::string& outcome, std::uint64_t activities = 1);
 
+    void connection_opened() { open_connections_.fetch_add(1); }
+    void connection_closed() { open_connections_.fetch_sub(1); }
+    std::int64_t open_connections() const { return open_connections_.load(); }
+    /// A connection closed at once because max_connections were open.
+    void connection_refused() { refused_connections_.fetch_add(1); }
+    /// An accept that failed (EMFILE, ENFILE, ENOBUFS, …): retried after a back-off.
+    void accept_failed() { accept_errors_.fetch_add(1); }
+
     std::string render() const;
 
 private:
     mutable std::mutex mutex_;
     std::atomic<std::int64_t> in_flight_{0};
+    std::atomic<std::int64_t> open_connections_{0};
+    std::atomic<std::uint64_t> refused_connections_{0};
+    std::atomic<std::uint64_t> accept_errors_{0};
     std::map<std::pair<std::string, int>, std::uint64_t> requests_;
     std::map<std::string, std::array<std::uint64_t, bounds.size() + 1>> buckets_;  // per route, not cumulative
     std::map<std::string, double> sums_;

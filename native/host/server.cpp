@@ -4,6 +4,8 @@
 // one io_context woke each other through its scheduler's lock for every completion: under load
 // that was a tenth of the host's CPU in futex calls and context switches.
 #include <openssl/crypto.h>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -75,7 +78,61 @@ std::string strip_trailing_slash(std::string s) {
     return s;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// RFC 9112 §6.3: a request with a Transfer-Encoding whose final coding is not chunked has no
+// reliable length, and one with both Transfer-Encoding and Content-Length may be framed one way
+// here and another way by a proxy in front (request smuggling). Beast frames the first by
+// Content-Length (or reads the body as the next request) and accepts the second when the
+// Transfer-Encoding comes first. We accept exactly one Transfer-Encoding field whose value is
+// `chunked`, and no Content-Length beside it; anything else is answered 400 and closed.
+std::optional<std::string> framing_problem(const http::request_header<>& h) {
+    std::size_t encodings = 0, lengths = 0;
+    std::string_view encoding;
+    for (const auto& field : h) {
+        if (field.name() == http::field::transfer_encoding) ++encodings, encoding = field.value();
+        if (field.name() == http::field::content_length) ++lengths;
+    }
+    if (encodings == 0) return std::nullopt;
+    if (lengths > 0) return "Transfer-Encoding and Content-Length together";
+    if (encodings > 1 || !iequals(trim_ows(encoding), "chunked")) return "a Transfer-Encoding other than chunked";
+    return std::nullopt;
+}
+
+// A request Beast could not parse (bad framing, bad field, bad chunk, …) is answered 400; a peer
+// that went away or a read that failed for another reason is not.
+bool is_malformed_request(const beast::error_code& ec) {
+    static const auto& http_errors = make_error_code(http::error::bad_method).category();
+    return ec.category() == http_errors && ec != http::error::end_of_stream && ec != http::error::partial_message &&
+           ec != http::error::need_more && ec != http::error::need_buffer;
+}
+
+// Accept back-off after a failure (EMFILE until a descriptor frees up): short at first, so a
+// brief exhaustion costs little, at most a second, so a long one costs no CPU.
+constexpr std::chrono::milliseconds first_accept_backoff{10};
+constexpr std::chrono::milliseconds max_accept_backoff{1000};
+// A request whose signing key is being fetched asks again this often, within auth_key_wait.
+constexpr std::chrono::milliseconds auth_retry_interval{50};
+
 }  // namespace
+
+std::size_t default_max_connections() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 16384;
+    const auto files = static_cast<std::size_t>(limit.rlim_cur);
+    const std::size_t reserve = std::max<std::size_t>(32, files / 4);
+    return files > reserve ? std::min<std::size_t>(files - reserve, 16384) : 1;
+}
 
 void log_to_stderr(const std::string& line) {
     static std::mutex m;
@@ -106,24 +163,30 @@ struct server::impl {
         if (config.log) config.log(line);
         else log_to_stderr(line);
     }
-    void accept();
-    void begin_stop();
     std::int64_t now() const {
         if (config.now) return config.now();
         return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     }
+    void accept();
+    void accept_failed(const beast::error_code& ec);
+    void refuse_connection(tcp::socket socket);
+    void begin_stop();
 
     host_config config;
     std::vector<std::unique_ptr<net::io_context>> contexts;  // the acceptor's is the first
     std::size_t next_context = 0;                             // round robin, used on the acceptor's thread
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     tcp::acceptor acceptor;
-    std::vector<store_driver> drivers;  // one per context
+    net::steady_timer accept_timer{acceptor.get_executor()};  // the acceptor's thread only, as are:
+    std::chrono::milliseconds accept_backoff = first_accept_backoff;
+    bool at_capacity = false;  // logged once each time the cap is reached
+    std::vector<store_driver> drivers;  // one per context: where its redemptions are marked
     std::uint16_t port = 0;
     metrics stats;
     std::atomic<bool> stopping{false};
     std::mutex sessions_mutex;
     std::map<session*, std::weak_ptr<session>> sessions;
+    std::set<std::string> drop_reasons_logged;  // under sessions_mutex
 };
 
 // What a route answers: the response plus what the log line and metrics need, and the follow-ups
@@ -134,6 +197,9 @@ struct answer {
     std::string code;
     std::vector<invoke::followup> followups;
     invoke::activity source;
+    // The serviceUrl may receive them (service_url::check's `send`); false: they are counted as
+    // dropped without being rendered (no credentials and a serviceUrl that is not loopback).
+    bool followups_go = true;
     // The route writes this answer itself (a handoff/action: once its token is redeemed, maybe
     // later, by an asynchronous redeemer); the caller must not write it.
     bool written_by_route = false;
@@ -145,9 +211,18 @@ void set_outcome(answer& a, handoff::outcome o) {
     a.res.result(static_cast<http::status>(o.status));
     if (!o.body.empty()) a.res.set(http::field::content_type, "application/json");
     a.res.body() = std::move(o.body);
+    a.followups_go = o.followups_go;
     if (o.followups.empty()) return;
     a.followups = std::move(o.followups);
     a.source = std::move(o.activity);
+}
+
+// A request refused before the pipeline (authentication).
+void set_refusal(answer& a, int status, const std::string& code, const std::string& message) {
+    a.code = code;
+    a.res.result(static_cast<http::status>(status));
+    a.res.set(http::field::content_type, "application/json");
+    a.res.body() = error_json(code, message);
 }
 
 outbound_job followup_job(const answer& a) {
@@ -158,7 +233,9 @@ outbound_job followup_job(const answer& a) {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(tcp::socket socket, server::impl& host, std::size_t context) : stream_(std::move(socket)), host_(host), context_(context) {
+    session(tcp::socket socket, server::impl& host, std::size_t context)
+        : stream_(std::move(socket)), host_(host), context_(context), auth_timer_(stream_.get_executor()) {
+        host_.stats.connection_opened();
         boost::system::error_code ec;
         auto ep = stream_.socket().remote_endpoint(ec);
         if (!ec) remote_ = ep.address().to_string();
@@ -173,6 +250,7 @@ public:
     }
 
     ~session() {
+        host_.stats.connection_closed();
         std::lock_guard<std::mutex> lock(host_.sessions_mutex);
         host_.sessions.erase(this);
     }
@@ -218,7 +296,10 @@ private:
         // Beast checks Content-Length against the body limit as soon as the header is parsed.
         if (ec == http::error::body_limit)
             return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
+        if (is_malformed_request(ec)) return refuse(400, "BAD_REQUEST", "the request is not valid HTTP/1.1: " + ec.message());
         if (ec) return abandon(400, "BAD_REQUEST");
+        if (auto problem = framing_problem(parser_->get().base()))
+            return refuse(400, "BAD_FRAMING", "the request's length is ambiguous: " + *problem);
         stream_.expires_after(host_.config.body_timeout);
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
@@ -228,6 +309,7 @@ private:
         if (ec == http::error::body_limit)
             return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
         if (ec == beast::error::timeout) return abandon(408, "BODY_TIMEOUT");
+        if (is_malformed_request(ec)) return refuse(400, "BAD_REQUEST", "the request body is not valid HTTP/1.1: " + ec.message());
         if (ec) return abandon(400, "BAD_REQUEST");
         // stop() closes an idle connection; a request whose bytes had already been read (its
         // completion queued behind the close) still arrives here, its answer undeliverable. It
@@ -241,6 +323,8 @@ private:
 
     answer route(const http::request<http::string_body>& req);
     answer messages(const http::request<http::string_body>& req);
+    void retry_authentication(clock_type::time_point give_up);
+    answer authenticated(const http::request<http::string_body>& req, const auth_result& auth);
     void decided(answer a, handoff::outcome o);
 
     // An error answered on a connection that is then closed (the rest of the request is unread).
@@ -284,13 +368,23 @@ private:
         finish_log(a.route, a.res.result_int(), a.code, method, a.route == "other" ? "" : target);
         // Follow-ups leave only after the answer is on the wire: sending never delays it.
         if (!ec && !a.followups.empty()) {
-            if (host_.config.send) host_.config.send(followup_job(a));
-            else host_.stats.outbound("dropped", a.followups.size());
+            if (host_.config.send && a.followups_go) host_.config.send(followup_job(a));
+            else drop_followups(a.followups.size(), a.followups_go ? "the host has no sender" : "without app credentials follow-ups go only to loopback");
         }
         const bool keep = !ec && a.res.keep_alive();
         answer_.reset();
         if (!keep) return drain_ ? drain_then_close() : close();
         wait_for_request();
+    }
+
+    // Counted every time, logged the first time for each reason (the host said at start where
+    // follow-ups go; a line per request would double the log of a local run).
+    void drop_followups(std::size_t n, const char* why) {
+        host_.stats.outbound("dropped", n);
+        std::lock_guard<std::mutex> lock(host_.sessions_mutex);
+        if (host_.drop_reasons_logged.insert(why).second)
+            host_.log(json{{"time", utc_now_iso()}, {"event", "outbound"}, {"code", "OUTBOUND_DROPPED"}, {"detail", why},
+                           {"activities", n}, {"note", "counted in /metrics from now on, not logged again"}});
     }
 
     void finish_log(const std::string& route, int status, const std::string& code, const std::string& method,
@@ -359,6 +453,7 @@ private:
     std::size_t drained_budget_ = 0;
     std::array<char, 4096> drain_buffer_{};
     clock_type::time_point started_ = clock_type::now();
+    net::steady_timer auth_timer_;  // a request whose signing key is being fetched waits on it
 };
 
 // Compares a presented secret with the expected one in time independent of where they differ.
@@ -427,26 +522,49 @@ answer session::route(const http::request<http::string_body>& req) {
 }
 
 answer session::messages(const http::request<http::string_body>& req) {
+    if (host_.config.insecure_no_auth) return authenticated(req, auth_result{});
+    auth_result auth = host_.config.authenticate(std::string(req[http::field::authorization]));
+    if (!auth.ok && auth.retry_later) {
+        retry_authentication(clock_type::now() + host_.config.auth_key_wait);
+        answer waiting;
+        waiting.written_by_route = true;
+        return waiting;
+    }
+    return authenticated(req, auth);
+}
+
+// The signing key is being fetched: ask again shortly, on a timer, so this thread keeps serving
+// its other connections; after auth_key_wait the last verdict stands.
+void session::retry_authentication(clock_type::time_point give_up) {
+    auth_timer_.expires_after(auth_retry_interval);
+    auth_timer_.async_wait([self = shared_from_this(), give_up](beast::error_code) {
+        auto auth = self->host_.config.authenticate(std::string(self->request_[http::field::authorization]));
+        if (!auth.ok && auth.retry_later && clock_type::now() < give_up) return self->retry_authentication(give_up);
+        auth.retry_later = false;
+        answer a = self->authenticated(self->request_, auth);
+        if (!a.written_by_route) self->write(std::move(a), self->request_.keep_alive());
+    });
+}
+
+// What follows the Authorization check (`auth` is ok, or the refusal to answer): the core's
+// handoff pipeline, told what the check established; a valid token's store steps run on this
+// connection's driver, which calls back on this thread once they are done.
+answer session::authenticated(const http::request<http::string_body>& req, const auth_result& auth) {
     answer a;
     a.route = "/api/messages";
     handoff::inbound in;
     if (!host_.config.insecure_no_auth) {
-        auto auth = host_.config.authenticate(std::string(req[http::field::authorization]));
         if (!auth.ok) {
-            a.code = auth.code;
-            a.res.result(http::status::unauthorized);
-            a.res.set(http::field::content_type, "application/json");
-            a.res.body() = error_json(auth.code, "the request is not authenticated");
+            set_refusal(a, 401, auth.code, "the request is not authenticated");
             a.res.set(http::field::www_authenticate, "Bearer");
             return a;
         }
         in.authenticated = true;
         if (!auth.service_url.empty()) in.service_url = auth.service_url;
+        in.endorsements = auth.endorsements;
     }
     auto x = std::make_shared<handoff::exchange>(req.body(), host_.config.handoff, in, host_.now());
     if (x->finished()) return set_outcome(a, x->take_outcome()), a;
-    // The token is valid: its store steps run on this connection's driver, which calls back on
-    // this thread once they are done (at once for a store that answers at once).
     answer written;
     written.written_by_route = true;
     host_.drivers[context_](x->redemption(), [self = shared_from_this(), a = std::move(a), x]() mutable {
@@ -464,16 +582,47 @@ void session::decided(answer a, handoff::outcome o) {
 void server::impl::accept() {
     const std::size_t index = next_context++ % contexts.size();
     acceptor.async_accept(*contexts[index], [this, index](beast::error_code ec, tcp::socket socket) {
-        if (ec || stopping) return;  // the acceptor was closed by stop()
-        std::make_shared<session>(std::move(socket), *this, index)->start();
+        if (stopping) return;  // the acceptor was closed by stop()
+        if (ec) return accept_failed(ec);
+        accept_backoff = first_accept_backoff;
+        if (static_cast<std::size_t>(stats.open_connections()) >= config.max_connections) refuse_connection(std::move(socket));
+        else {
+            at_capacity = false;
+            std::make_shared<session>(std::move(socket), *this, index)->start();
+        }
         accept();
     });
+}
+
+// One failed accept must not end accepting for the life of the process (it once did: EMFILE at
+// the descriptor limit, and /healthz never answered again). Log, count, wait, try again.
+void server::impl::accept_failed(const beast::error_code& ec) {
+    stats.accept_failed();
+    log(json{{"time", utc_now_iso()}, {"event", "accept_failed"}, {"error", ec.message()},
+             {"retryMs", accept_backoff.count()}});
+    accept_timer.expires_after(accept_backoff);
+    accept_backoff = std::min(accept_backoff * 2, max_accept_backoff);
+    accept_timer.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && !stopping) accept();
+    });
+}
+
+// Beyond max_connections a new connection is closed at once: each open one holds a descriptor,
+// and the host must keep some for its store, its outbound calls and the next accept.
+void server::impl::refuse_connection(tcp::socket socket) {
+    stats.connection_refused();
+    beast::error_code ec;
+    socket.close(ec);
+    if (at_capacity) return;
+    at_capacity = true;  // logged once per episode, not once per connection of a flood
+    log(json{{"time", utc_now_iso()}, {"event", "connection_limit"}, {"maxConnections", config.max_connections}});
 }
 
 void server::impl::begin_stop() {
     if (stopping.exchange(true)) return;
     beast::error_code ec;
     acceptor.close(ec);
+    accept_timer.cancel();
     std::vector<std::shared_ptr<session>> open;
     {
         std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -494,6 +643,7 @@ result<std::unique_ptr<server>> server::create(host_config config) {
     if (!config.insecure_no_auth && !config.authenticate)
         return fail("CONFIG_INVALID", "the host needs an authenticator (or insecure_no_auth for local development)");
     if (config.threads < 1) config.threads = 1;
+    if (config.max_connections == 0) config.max_connections = default_max_connections();
     auto p = std::make_unique<impl>(std::move(config));
     beast::error_code ec;
     const auto address = net::ip::make_address(p->config.address, ec);

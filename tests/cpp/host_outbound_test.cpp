@@ -6,8 +6,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <fstream>
 
 #include "host_support.hpp"
@@ -58,11 +60,15 @@ struct bot_connector {
     }
 };
 
+// The connector runs on 127.0.0.1: named, as a deployment would name its Bot Connector's host.
+handoffkit::service_url::policy loopback_named() { return {{"127.0.0.1"}, true}; }
+
 std::unique_ptr<host::outbound_sender> sender_for(bot_connector& connector) {
     host::outbound_config c;
     c.token_url = connector.server.url("/token");
     c.app_id = app_id;
     c.app_password = "s3cret-password";
+    c.service_urls = loopback_named();
     auto s = host::outbound_sender::create(c);
     REQUIRE(s.has_value());
     return std::move(s).value();
@@ -84,6 +90,7 @@ TEST_CASE("outbound: the seed payload end to end: 200 first, then the three foll
     auto texts = handoffkit::handoff::messages::parse(R"({"en":{"result":"Order {order} is ready to continue."}})");
     REQUIRE(texts);
     config.handoff.texts = std::make_shared<const handoffkit::handoff::messages>(*texts);
+    config.handoff.service_urls = loopback_named();
     running_host h(config);
     const std::string first = issue_test_token({{"ctx", {{"order", 42}}}});
 
@@ -141,6 +148,7 @@ TEST_CASE("outbound: a token that is about to expire is renewed, and a serviceUr
     c.token_url = connector.server.url("/token");
     c.app_id = app_id;
     c.app_password = "pw";
+    c.service_urls = loopback_named();
     c.log = [&](const std::string& line) {
         std::lock_guard<std::mutex> lock(m);
         logs.push_back(line);
@@ -159,7 +167,8 @@ TEST_CASE("outbound: a token that is about to expire is renewed, and a serviceUr
     (*sender)->drain_and_stop(std::chrono::seconds(10));
     CHECK(connector.tokens_issued == 2);
     CHECK(connector.activities().size() == 2);
-    CHECK(counted == std::vector<std::string>{"sent", "sent", "failed"});
+    std::sort(counted.begin(), counted.end());  // the refused job is counted at once, the others when answered
+    CHECK(counted == std::vector<std::string>{"failed", "sent", "sent"});
     bool refused = false;
     for (const auto& line : logs) refused |= line.find("URL_NOT_ALLOWED") != std::string::npos;
     CHECK(refused);
@@ -168,8 +177,10 @@ TEST_CASE("outbound: a token that is about to expire is renewed, and a serviceUr
     c.token_url = "http://example.com/token";
     CHECK(host::outbound_sender::create(c).err().code == "OUTBOUND_CONFIG_INVALID");
     c.token_url = "https://login.example/token";
+    c.app_id = "";
+    CHECK(host::outbound_sender::create(c).err().code == "OUTBOUND_CONFIG_INVALID");  // a password for no app
     c.app_password = "";
-    CHECK(host::outbound_sender::create(c).err().code == "OUTBOUND_CONFIG_INVALID");
+    CHECK(host::outbound_sender::create(c).has_value());  // no credentials: loopback only, no token
 }
 
 TEST_CASE("outbound: the follow-up URL encodes the conversation id") {
@@ -186,9 +197,10 @@ namespace {
 TEST_CASE("serve: SIGTERM with a request in flight answers it, sends its follow-ups, then exits 0") {
     bot_connector connector;
     const handoffkit::test::serve_tokens::temp_path keys("outbound-keys.json", test_keys);
+    // Local development: no inbound authentication, so no app credentials either; the follow-ups
+    // go to the loopback connector without a bearer token.
     serve_process serve({"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys.path, "--store", "memory:",
-                         "--app-id", app_id, "--oauth-token-url", connector.server.url("/token")},
-                        "env-password");
+                         "--app-id", app_id});
     const std::string token = issue_test_token({});
     const auto port = serve.port();
     REQUIRE(port != 0);
@@ -212,11 +224,11 @@ TEST_CASE("serve: SIGTERM with a request in flight answers it, sends its follow-
     CHECK(r.headers["connection"] == "close");
     CHECK(serve.wait_exit() == 0);
     CHECK(connector.activities().size() == 3);  // drained before exit
-    CHECK(connector.server.requests()[0].body.find("client_secret=env-password") != std::string::npos);
+    for (const auto& a : connector.activities()) CHECK(a.authorization.empty());
+    CHECK(connector.tokens_issued == 0);
     const std::string log = serve.log();
     CHECK(log.find("\"signal\":\"SIGTERM\"") != std::string::npos);
     CHECK(log.find(token) == std::string::npos);
-    CHECK(log.find("env-password") == std::string::npos);
 }
 
 TEST_CASE("serve: refuses to start without keys or without authentication, with coded errors") {
@@ -240,4 +252,190 @@ TEST_CASE("serve: refuses to start without keys or without authentication, with 
     CHECK(e3.find("AUTH_NOT_CONFIGURED") != std::string::npos);
     auto [s4, e4] = stderr_of("--listen nonsense --insecure-no-auth --keys " + keys.path + " --app-id " + app_id);
     CHECK(s4 == 2);
+}
+
+TEST_CASE("serve: --insecure-no-auth with app credentials is refused at start (exit 1, INSECURE_WITH_CREDENTIALS)") {
+    const handoffkit::test::serve_tokens::temp_path keys("insecure-keys.json", test_keys),
+        password_file("insecure-password", "file-password\n");
+    const std::vector<std::string> base{"--listen", "127.0.0.1:0", "--insecure-no-auth", "--keys", keys.path,
+                                        "--store", "memory:", "--app-id", app_id};
+    {
+        // The password in the environment: the process must not start (it would post the bot's
+        // bearer token wherever an unauthenticated caller's activity says).
+        serve_process serve(base, "env-password");
+        CHECK(serve.wait_exit() == 1);
+        CHECK(serve.log().find("INSECURE_WITH_CREDENTIALS") != std::string::npos);
+        CHECK(serve.log().find("\"event\":\"listening\"") == std::string::npos);
+        CHECK(serve.log().find("env-password") == std::string::npos);
+    }
+    {
+        auto args = base;
+        args.insert(args.end(), {"--app-password-file", password_file.path});
+        serve_process serve(args);
+        CHECK(serve.wait_exit() == 1);
+        CHECK(serve.log().find("INSECURE_WITH_CREDENTIALS") != std::string::npos);
+        CHECK(serve.log().find("file-password") == std::string::npos);
+    }
+}
+
+namespace {
+
+// Counts and log lines of a sender under test.
+struct observed {
+    std::mutex m;
+    std::map<std::string, int> counts;
+    std::vector<std::string> logs;
+    void attach(host::outbound_config& c) {
+        c.count = [this](const std::string& outcome) {
+            std::lock_guard<std::mutex> lock(m);
+            ++counts[outcome];
+        };
+        c.log = [this](const std::string& line) {
+            std::lock_guard<std::mutex> lock(m);
+            logs.push_back(line);
+        };
+    }
+    int count(const std::string& outcome) {
+        std::lock_guard<std::mutex> lock(m);
+        return counts[outcome];
+    }
+    bool logged(const std::string& needle) {
+        std::lock_guard<std::mutex> lock(m);
+        for (const auto& l : logs)
+            if (l.find(needle) != std::string::npos) return true;
+        return false;
+    }
+};
+
+host::outbound_config config_for(bot_connector& connector, observed& seen) {
+    host::outbound_config c;
+    c.token_url = connector.server.url("/token");
+    c.app_id = app_id;
+    c.app_password = "pw";
+    c.service_urls = loopback_named();
+    seen.attach(c);
+    return c;
+}
+
+std::string message(int i) { return json{{"type", "message"}, {"text", "m" + std::to_string(i)}}.dump(); }
+
+}  // namespace
+
+TEST_CASE("outbound: connections to a serviceUrl host are kept alive and shared, at most connections_per_host of them") {
+    bot_connector connector;
+    observed seen;
+    auto c = config_for(connector, seen);
+    c.connections_per_host = 2;
+    auto sender = host::outbound_sender::create(c);
+    REQUIRE(sender.has_value());
+    auto sink = (*sender)->sink();
+    for (int i = 0; i < 60; ++i) sink({connector.server.url("/amer/"), "conv-" + std::to_string(i), {message(i), message(i)}});
+    (*sender)->drain_and_stop(std::chrono::seconds(20));
+    CHECK(connector.activities().size() == 120);
+    CHECK(seen.count("sent") == 120);
+    // One connection per POST would be 120; here: the token endpoint's and at most two for the
+    // activities (all on the same recording server).
+    CHECK(connector.server.connections() <= 3);
+    CHECK(connector.tokens_issued == 1);
+}
+
+TEST_CASE("outbound: a slow connector holds up neither another host nor the caller; one conversation stays in order") {
+    bot_connector slow, fast;
+    observed seen;
+    auto c = config_for(fast, seen);  // the token comes from `fast`
+    auto sender = host::outbound_sender::create(c);
+    REQUIRE(sender.has_value());
+    auto sink = (*sender)->sink();
+    slow.hold();
+    sink({slow.server.url("/"), "conv-slow", {message(0)}});
+    for (int i = 0; i < 5; ++i) sink({fast.server.url("/"), "conv-fast", {message(i)}});
+    REQUIRE(fast.server.wait_for(6));  // token + five, while the slow connector still holds its request
+    CHECK(slow.activities().empty());
+    const auto sent = fast.activities();
+    REQUIRE(sent.size() == 5);
+    for (int i = 0; i < 5; ++i) CHECK(json::parse(sent[i].body)["text"] == "m" + std::to_string(i));
+    slow.release();
+    (*sender)->drain_and_stop(std::chrono::seconds(10));
+    CHECK(slow.activities().size() == 1);
+    CHECK(seen.count("sent") == 6);
+}
+
+TEST_CASE("outbound: beyond max_queue jobs are dropped, counted and logged; what is unsent at shutdown is counted dropped") {
+    bot_connector connector;
+    observed seen;
+    auto c = config_for(connector, seen);
+    c.max_queue = 2;
+    auto sender = host::outbound_sender::create(c);
+    REQUIRE(sender.has_value());
+    auto sink = (*sender)->sink();
+    connector.hold();
+    for (int i = 0; i < 5; ++i) sink({connector.server.url("/"), "conv", {message(i), message(i)}});
+    CHECK(seen.count("dropped") == 6);  // three jobs of two activities, at once
+    CHECK(seen.logged("OUTBOUND_DROPPED"));
+    CHECK(seen.logged("queue is full"));
+    // Stopped while the connector still holds the first POST: what did not get an answer is dropped.
+    (*sender)->drain_and_stop(std::chrono::milliseconds(200));
+    connector.release();
+    CHECK(seen.count("sent") == 0);
+    CHECK(seen.count("dropped") == 10);
+    CHECK(seen.logged("still queued or unanswered at shutdown"));
+    sink({connector.server.url("/"), "conv", {message(9)}});  // after the stop: dropped, not lost
+    CHECK(seen.count("dropped") == 11);
+    for (const auto& l : seen.logs) {
+        CHECK(l.find("bot-token") == std::string::npos);  // neither the bearer token
+        CHECK(l.find("\"m1\"") == std::string::npos);     // nor a message text is ever logged
+    }
+}
+
+TEST_CASE("outbound: https through OpenSSL, with the certificate checked against the serviceUrl's host") {
+    test_certificate cert("localhost");
+    std::atomic<int> tokens{0};
+    recording_server tls_connector(
+        [&](const recording_server::request& r) {
+            if (r.target == "/token")
+                return recording_server::reply{200, json{{"access_token", "tls-token-" + std::to_string(++tokens)}, {"expires_in", 3600}}.dump()};
+            return recording_server::reply{201, R"({"id":"1"})"};
+        },
+        &cert);
+    observed seen;
+    host::outbound_config c;
+    c.token_url = tls_connector.url("/token");  // https://127.0.0.1:PORT: the certificate names 127.0.0.1 too
+    c.app_id = app_id;
+    c.app_password = "pw";
+    c.service_urls = {{"localhost"}, true};
+    c.ca_file = cert.cert_path();
+    seen.attach(c);
+    auto sender = host::outbound_sender::create(c);
+    REQUIRE(sender.has_value());
+    const std::string base = "https://localhost:" + std::to_string(tls_connector.port());
+    (*sender)->sink()({base + "/amer/", "conv-tls", {message(1), message(2)}});
+    (*sender)->drain_and_stop(std::chrono::seconds(10));
+    CHECK(seen.count("sent") == 2);
+    const auto reqs = tls_connector.requests();
+    REQUIRE(reqs.size() == 3);
+    CHECK(reqs[1].authorization == "Bearer tls-token-1");
+    CHECK(reqs[1].target.rfind("/amer/v3/conversations/conv-tls/activities", 0) == 0);
+
+    // A certificate for another name: the handshake fails, the activities are counted failed.
+    test_certificate other("other.example");
+    recording_server impostor([](const recording_server::request&) { return recording_server::reply{201, "{}"}; }, &other);
+    observed seen2;
+    auto c2 = c;
+    seen2.attach(c2);
+    // Both certificates are trusted; the impostor's names another host than the one called.
+    const std::string both = cert.cert_path() + ".both";
+    {
+        std::ofstream out(both);
+        out << std::ifstream(cert.cert_path()).rdbuf() << std::ifstream(other.cert_path()).rdbuf();
+    }
+    c2.ca_file = both;
+    auto sender2 = host::outbound_sender::create(c2);
+    REQUIRE(sender2.has_value());
+    (*sender2)->sink()({"https://localhost:" + std::to_string(impostor.port()) + "/", "conv", {message(1)}});
+    (*sender2)->drain_and_stop(std::chrono::seconds(10));
+    CHECK(seen2.count("failed") == 1);
+    CHECK(impostor.requests().empty());
+    CHECK(seen2.logged("TLS handshake"));
+    CHECK(tokens == 2);  // the token endpoint itself was reached over verified TLS
+    std::remove(both.c_str());
 }

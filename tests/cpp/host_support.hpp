@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -108,6 +110,14 @@ public:
         char c;
         const auto n = ::recv(fd_, &c, 1, 0);
         return n == 0 || (n < 0 && errno == ECONNRESET);
+    }
+
+    /// True when the peer closed the connection within `ms` (poll, then a read that gives 0 or a
+    /// reset); false when it is still open then (nothing arrived).
+    bool closed_within(int ms) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, ms) <= 0) return false;
+        return closed_by_peer();
     }
 
 private:
@@ -238,9 +248,10 @@ private:
 struct serve_process {
     pid_t pid = -1;
     std::string log_path;
-    /// `env`: variables set in the host's environment only (secrets that must not go on argv).
+    /// `env`: variables set in the host's environment only (secrets that must not go on argv);
+    /// `open_files` > 0: the child's RLIMIT_NOFILE, set before exec (`ulimit -n`).
     explicit serve_process(const std::vector<std::string>& args, const std::string& password = "",
-                           const std::vector<std::pair<std::string, std::string>>& env = {}) {
+                           const std::vector<std::pair<std::string, std::string>>& env = {}, rlim_t open_files = 0) {
         static int started = 0;  // several at once (two hosts on one store) need their own logs
         log_path = (std::filesystem::temp_directory_path() /
                     ("hk-serve-" + std::to_string(::getpid()) + "-" + std::to_string(started++) + ".log")).string();
@@ -249,7 +260,12 @@ struct serve_process {
             const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(fd, 2);
             if (!password.empty()) ::setenv("HANDOFFKIT_APP_PASSWORD", password.c_str(), 1);
+            else ::unsetenv("HANDOFFKIT_APP_PASSWORD");
             for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+            if (open_files > 0) {
+                const rlimit limit{open_files, open_files};
+                ::setrlimit(RLIMIT_NOFILE, &limit);
+            }
             std::vector<char*> argv{const_cast<char*>(HANDOFFKIT_CLI), const_cast<char*>("serve")};
             for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);

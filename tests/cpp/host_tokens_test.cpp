@@ -16,6 +16,7 @@
 #include "handoffkit/native/system.hpp"
 #include "host_support.hpp"
 #include "serve_tokens.hpp"
+#include "fake_bot_framework.hpp"
 #include "local_servers.hpp"
 #include "redis_server.hpp"
 
@@ -81,35 +82,34 @@ TEST_CASE("serve --keys --store sqlite: the seed payload with a real token, then
 }
 
 TEST_CASE("serve --keys: the seed payload end to end, with the follow-ups the Bot Connector receives") {
-    // The Bot Connector and the OAuth client-credentials endpoint, recording what they receive.
-    recording_server connector([](const recording_server::request& r) {
-        if (r.target == "/token")
-            return recording_server::reply{200, json{{"access_token", "bot-token"}, {"expires_in", 3600}}.dump()};
-        return recording_server::reply{201, R"({"id":"1"})"};
-    });
+    // What a deployment runs: inbound Bot Framework authentication on, app credentials, and the
+    // Bot Connector (here on loopback, so named) receiving the follow-ups with the bot's token.
+    fake_bot_framework bf(bot);
     temp_path keys_file("keys-e2e.json", keys);
-    auto args = serve_args(keys_file.path, "memory:");
-    args.insert(args.end(), {"--oauth-token-url", connector.url("/token")});
+    std::vector<std::string> args{"--listen", "127.0.0.1:0", "--keys", keys_file.path, "--store", "memory:", "--app-id", bot,
+                                  "--allow-service-url-host", "127.0.0.1"};
+    for (const auto& f : bf.serve_flags()) args.push_back(f);
     serve_process serve(args, "app-password-e2e");
     const auto port = serve.port();
     REQUIRE(port != 0);
+    const std::string authorization = bf.authorization(bf.service_url());
     auto seed = [&](const std::string& token) {
         json a = activity(token);
-        a["serviceUrl"] = connector.url("/amer/");
+        a["serviceUrl"] = bf.service_url();
         return a;
     };
+    auto post_seed = [&](const json& a) { return call(port, "POST", "/api/messages", a.dump(), {authorization}); };
     auto sent = [&] {
         std::vector<json> out;
-        for (const auto& r : connector.requests())
-            if (r.target != "/token") out.push_back(json::parse(r.body));
+        for (const auto& r : bf.activities()) out.push_back(json::parse(r.body));
         return out;
     };
 
     const std::string token = for_this_user();
-    auto r = call(port, "POST", "/api/messages", seed(token).dump());
+    auto r = post_seed(seed(token));
     CHECK(r.status == 200);
     CHECK(r.body.empty());
-    REQUIRE(connector.wait_for(4));  // the bot's token, then three activities
+    REQUIRE(bf.connector.wait_for(4));  // the bot's token, then three activities
     auto activities = sent();
     REQUIRE(activities.size() == 3);
     CHECK(activities[0]["type"] == "message");
@@ -124,15 +124,14 @@ TEST_CASE("serve --keys: the seed payload end to end, with the follow-ups the Bo
         CHECK(a["recipient"]["id"] == in["from"]["id"]);
         CHECK(a.dump().find(token) == std::string::npos);
     }
-    for (const auto& req : connector.requests())
-        if (req.target != "/token") CHECK(req.authorization == "Bearer bot-token");
+    for (const auto& req : bf.activities()) CHECK(req.authorization == "Bearer bot-token");
 
     // Replayed and expired: 409 and 410, each followed by one message asking for a new conversation.
-    CHECK(call(port, "POST", "/api/messages", seed(token).dump()).status == 409);
-    REQUIRE(connector.wait_for(5));
+    CHECK(post_seed(seed(token)).status == 409);
+    REQUIRE(bf.connector.wait_for(5));
     const auto expired = issue({{"botId", "28:" + bot}, {"ttl", 60}, {"now", handoffkit::native::unix_now() - 600}});
-    CHECK(call(port, "POST", "/api/messages", seed(expired).dump()).status == 410);
-    REQUIRE(connector.wait_for(6));
+    CHECK(post_seed(seed(expired)).status == 410);
+    REQUIRE(bf.connector.wait_for(6));
     activities = sent();
     REQUIRE(activities.size() == 5);
     for (int i : {3, 4}) CHECK(activities[i]["text"].get<std::string>().find("start a new conversation") != std::string::npos);
@@ -140,11 +139,14 @@ TEST_CASE("serve --keys: the seed payload end to end, with the follow-ups the Bo
     // A refusal before redemption (another bot's activity) tells nobody anything.
     json foreign = seed(for_this_user());
     foreign["recipient"]["id"] = "28:11111111-1111-1111-1111-111111111111";
-    CHECK(call(port, "POST", "/api/messages", foreign.dump()).status == 400);
+    CHECK(post_seed(foreign).status == 400);
+    // Without the Bot Connector's token nothing is looked at.
+    CHECK(call(port, "POST", "/api/messages", seed(for_this_user()).dump()).status == 401);
     CHECK(kill(serve.pid, SIGTERM) == 0);
     CHECK(serve.wait_exit() == 0);  // drains the follow-ups first
     CHECK(sent().size() == 5);
     CHECK(serve.log().find("app-password-e2e") == std::string::npos);
+    CHECK(serve.log().find("bot-token") == std::string::npos);
 }
 
 TEST_CASE("serve: a store that cannot answer is 503: fail closed, never accepted") {

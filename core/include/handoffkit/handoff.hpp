@@ -5,7 +5,8 @@
 //
 // The bot side: the ONE pipeline that takes a Bot Framework activity to an answer. The native host,
 // the npm handler and the invoke fuzz target all run it:
-//   activity text -> parse_activity -> inbound serviceUrl binding -> read_handoff -> token::verify
+//   activity text -> parse_activity -> inbound binding (serviceUrl claim, channel endorsement)
+//   -> read_handoff -> where follow-ups may go (service_url.hpp) -> token::verify
 //   -> the redemption protocol (redemption.hpp; the caller performs its store steps) -> outcome:
 //   the HTTP status to answer (200 with an EMPTY body, or a coded 4xx/5xx), the follow-up activities
 //   to send after answering, and for a redeemed token its context, user and conversation (the
@@ -26,6 +27,9 @@
 //   413 ACTIVITY_TOO_LARGE
 //   401 AUTH_SERVICE_URL_MISSING  authenticated request whose token names no serviceurl
 //   401 AUTH_SERVICE_URL_MISMATCH the activity's serviceUrl is not the one its token names
+//   403 AUTH_CHANNEL_NOT_ENDORSED the token's signing key is not endorsed for the activity's channel
+//   403 SERVICE_URL_NOT_ALLOWED   follow-ups may not go to this serviceUrl (policy below)
+//   400 SERVICE_URL_INVALID       not a serviceUrl follow-ups could ever go to
 //   400 TOKEN_MALFORMED        MALFORMED, TOKEN_TOO_LONG
 //   401 TOKEN_BAD_SIGNATURE    BAD_SIGNATURE, UNKNOWN_KEY, UNSUPPORTED_ALG/TYPE/HEADER, WRONG_ISSUER,
 //                              NOT_YET_VALID, LIFETIME_TOO_LONG: one answer, a prober learns nothing more
@@ -51,6 +55,7 @@
 #include "handoffkit/invoke.hpp"
 #include "handoffkit/redemption.hpp"
 #include "handoffkit/result.hpp"
+#include "handoffkit/service_url.hpp"
 #include "handoffkit/token.hpp"
 
 namespace handoffkit::handoff {
@@ -122,6 +127,10 @@ struct config {
     std::shared_ptr<const messages> texts;  ///< null: the built-in English texts
     /// Write each redemption's handoff to the store's outbox with its marker (host delivery).
     bool deliver = false;
+    /// Where follow-ups may go: a handoff/action whose serviceUrl the policy refuses is answered
+    /// before its token is looked at (nothing consumed). Unset: no check (the caller sends no
+    /// follow-ups itself, or checks them elsewhere).
+    std::optional<service_url::policy> service_urls;
 };
 
 /// Checks a configuration before it serves: bot_id a GUID (or 28:GUID), keys set, issuer 1-64
@@ -134,6 +143,9 @@ struct inbound {
     bool authenticated = false;  ///< a verified Bot Connector token came with the request
     /// The token's `serviceurl` claim as found: nullopt when absent or not a string.
     std::optional<std::string> service_url;
+    /// The channels its signing key is endorsed for (the JWKS `endorsements`): when known, the
+    /// activity's channelId must be one of them. nullopt: checked elsewhere (an SDK's own auth).
+    std::optional<std::vector<std::string>> endorsements;
 };
 
 struct outcome {
@@ -145,6 +157,8 @@ struct outcome {
     bool for_the_app = false;
     bool redeemed = false;  ///< a token was redeemed (by this activity, or earlier: retry)
     bool retry = false;     ///< the same activity again: answered as before, nothing else to do
+    /// The serviceUrl policy lets follow-ups go (false: count them as dropped, send nothing).
+    bool followups_go = true;
     invoke::activity activity;                ///< the fields read (empty when it did not parse)
     std::string jti;
     std::int64_t redeemed_at = 0;             ///< when redeemed: the pipeline's `now`
