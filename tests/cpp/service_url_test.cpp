@@ -62,7 +62,9 @@ TEST_CASE("service_url: anything else is refused, with a code that says whether 
         {"https://[v7.x]/", "SERVICE_URL_INVALID"},
         {"https://smba.trafficmanager.net/" + std::string(su::max_length, 'a'), "SERVICE_URL_INVALID"},
     };
-    for (const auto& [url, code] : cases) {
+    for (const auto& item_ : cases) {
+        const auto& url = item_.first;
+        const auto& code = item_.second;
         CAPTURE(url);
         CHECK(code_of(su::check(url, with_credentials())) == code);
     }
