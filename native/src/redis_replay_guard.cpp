@@ -1,9 +1,14 @@
 #include "handoffkit/native/redis_replay_guard.hpp"
 
 #include <hiredis/hiredis.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 
 #include <boost/asio/io_context.hpp>
 
+#include "handoffkit/json.hpp"
 #include "handoffkit/native/redis_pipeline.hpp"
 
 namespace handoffkit::native {
@@ -32,7 +37,11 @@ result<std::unique_ptr<redis_replay_guard>> redis_replay_guard::open(options opt
     return guard;
 }
 
-redis_replay_guard::redis_replay_guard(options opts) : options_(std::move(opts)) {
+namespace {
+std::string consumer_name();
+}
+
+redis_replay_guard::redis_replay_guard(options opts) : options_(std::move(opts)), consumer_(consumer_name()) {
     auto connector = redis_connector::create(options_);
     if (connector) connector_ = std::move(connector).value();
     else refused_ = connector.err();
@@ -89,6 +98,77 @@ std::vector<std::string> redis_replay_guard::mark_command(const token::mark_requ
 
 std::vector<std::string> redis_replay_guard::load_context_command(std::string_view jti) const {
     return {"GET", options_.prefix + token::context_key(jti)};
+}
+
+// KEYS[1] the outbox stream; ARGV[1] the group, ARGV[2] this consumer, ARGV[3] the lease in ms,
+// ARGV[4] how many. Entries pending for at least the lease (their taker died, or their retry time
+// came) are claimed first, then new ones read; the answer is JSON text [[id, delivery], …].
+constexpr const char* take_script = R"lua(
+pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+local out = {}
+local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+for _, e in ipairs(claimed[2]) do
+  if e and e[2] then table.insert(out, {e[1], e[2][2]}) end
+end
+local want = tonumber(ARGV[4]) - #out
+if want > 0 then
+  local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', want, 'STREAMS', KEYS[1], '>')
+  if fresh then
+    for _, e in ipairs(fresh[1][2]) do table.insert(out, {e[1], e[2][2]}) end
+  end
+end
+if #out == 0 then return '[]' end
+return cjson.encode(out)
+)lua";
+
+constexpr const char* outbox_group = "handoffkit";
+
+namespace {
+// One consumer per store object: host name, process and a counter (two hosts, or two stores in
+// one process, never share pending entries by accident).
+std::string consumer_name() {
+    static std::atomic<int> made{0};
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string(host) + "-" + std::to_string(::getpid()) + "-" + std::to_string(made++);
+}
+}  // namespace
+
+result<std::vector<pending_delivery>> redis_replay_guard::take(std::size_t max, std::int64_t, std::int64_t lease_seconds) {
+    lease_ms_ = lease_seconds * 1000;
+    auto reply = command({"EVAL", take_script, "1", options_.prefix + "outbox", outbox_group, consumer_,
+                          std::to_string(lease_ms_), std::to_string(max)});
+    if (!reply) return reply.err();
+    json entries;
+    if (reply->kind != redis_reply::type::string || parse_json(reply->text, entries) != json_failure::none ||
+        !entries.is_array())
+        return unavailable("unexpected reply to the outbox take");
+    std::vector<pending_delivery> out;
+    for (const auto& e : entries) {
+        if (!e.is_array() || e.size() != 2 || !e[0].is_string() || !e[1].is_string())
+            return unavailable("unexpected entry in the outbox");
+        out.push_back({e[0].get<std::string>(), e[1].get<std::string>()});
+    }
+    return out;
+}
+
+result<token::done> redis_replay_guard::acknowledge(const pending_delivery& d) {
+    const std::string stream = options_.prefix + "outbox";
+    auto acked = command({"XACK", stream, outbox_group, d.id});
+    if (!acked) return acked.err();
+    auto deleted = command({"XDEL", stream, d.id});
+    if (!deleted) return deleted.err();
+    return token::done{};
+}
+
+// Pending entries are claimed once idle for the lease: one whose retry is due in `wait` seconds
+// gets the idle time lease - wait.
+result<token::done> redis_replay_guard::retry_at(const pending_delivery& d, std::int64_t at, std::int64_t now) {
+    const std::int64_t wait_ms = std::clamp<std::int64_t>((at - now) * 1000, 0, lease_ms_);
+    auto claimed = command({"XCLAIM", options_.prefix + "outbox", outbox_group, consumer_, "0", d.id, "IDLE",
+                            std::to_string(lease_ms_ - wait_ms), "JUSTID"});
+    if (!claimed) return claimed.err();
+    return token::done{};
 }
 
 result<token::mark_answer> redis_replay_guard::mark(const token::mark_request& request, std::int64_t now) {

@@ -11,8 +11,11 @@
 #include <thread>
 
 #include "handoffkit/native/delivery.hpp"
+#include "handoffkit/native/redis_replay_guard.hpp"
+#include "handoffkit/native/system.hpp"
 #include "handoffkit/native/sqlite_replay_guard.hpp"
 #include "handoffkit/native/stores.hpp"
+#include "redis_server.hpp"
 
 namespace {
 using namespace handoffkit;
@@ -146,4 +149,33 @@ TEST_CASE("delivery workers: two on one SQLite file never hold the same handoff 
     b.join();
     CHECK(seen.size() == 200);
     for (const auto& body : seen) CHECK(seen.count(body) == 1);
+}
+
+TEST_CASE("outbox: Redis leases by idle time, acknowledges by deleting, and two consumers share the stream") {
+    handoffkit::test::redis_server server;
+    REQUIRE_MESSAGE(server.started(), "redis-server could not be started on 127.0.0.1");
+    native::redis_replay_guard::options o;
+    o.port = server.port();
+    native::redis_replay_guard a(o), b(o);
+    const std::int64_t now = native::unix_now();
+    mark_with_delivery(a, "r1", now);
+    mark_with_delivery(a, "r2", now);
+    auto first = a.take(10, now, 1);
+    REQUIRE(first);
+    REQUIRE(first->size() == 2);
+    CHECK(first->at(0).body == R"({"jti":"r1"})");
+    CHECK(b.take(10, now, 1)->empty());  // leased to `a`
+    REQUIRE(a.acknowledge(first->at(0)));
+    REQUIRE(a.retry_at(first->at(1), now, now));  // due at once
+    auto again = b.take(10, now, 1);
+    REQUIRE(again->size() == 1);
+    CHECK(again->at(0).body == R"({"jti":"r2"})");
+    CHECK(a.take(10, now, 1)->empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // b "died" holding it
+    auto taken_over = a.take(10, now, 1);
+    REQUIRE(taken_over->size() == 1);
+    REQUIRE(a.acknowledge(taken_over->at(0)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    CHECK(a.take(10, now, 1)->empty());
+    CHECK(b.take(10, now, 1)->empty());
 }

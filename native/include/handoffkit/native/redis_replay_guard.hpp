@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "handoffkit/native/outbox.hpp"
 #include "handoffkit/replay_guard.hpp"
 
 struct redisReply;
@@ -66,7 +67,12 @@ struct redis_address {
 
 class redis_connector;
 
-class redis_replay_guard final : public token::replay_guard {
+/// Also the outbox (outbox.hpp): the stream <prefix>outbox read by the consumer group
+/// `handoffkit`, each host one consumer. An entry taken is pending for its consumer; one pending
+/// for at least the lease is claimed by the next taker (a host that died, or a retry whose time
+/// came: retry_at sets the entry's idle time so that it is due then). Acknowledged entries are
+/// deleted from the stream.
+class redis_replay_guard final : public token::replay_guard, public outbox {
 public:
     struct options : redis_address {
         std::string prefix = "handoffkit:";
@@ -104,6 +110,10 @@ public:
     /// should reach the same Redis the same way; null when the configuration was refused.
     std::shared_ptr<const redis_connector> connector() const { return connector_; }
 
+    result<std::vector<pending_delivery>> take(std::size_t max, std::int64_t now, std::int64_t lease_seconds) override;
+    result<token::done> acknowledge(const pending_delivery& d) override;
+    result<token::done> retry_at(const pending_delivery& d, std::int64_t retry_at, std::int64_t now) override;
+
 private:
     struct connection;
     using connection_ptr = std::unique_ptr<connection>;
@@ -117,6 +127,8 @@ private:
     options options_;
     std::shared_ptr<const redis_connector> connector_;
     std::optional<error> refused_;       ///< the configuration error, when the constructor met one
+    std::string consumer_;               ///< this process's name in the outbox's consumer group
+    std::int64_t lease_ms_ = 30'000;     ///< the last lease taken with (retry_at sets idle times against it)
     std::mutex mutex_;                   ///< guards idle_
     std::vector<connection_ptr> idle_;   ///< not in use (connected, or reconnecting on next use)
 };
