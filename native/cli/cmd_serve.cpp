@@ -21,6 +21,8 @@
 #include "sidecar.hpp"
 #include "store_drivers.hpp"
 #include "store_flags.hpp"
+#include "webhook.hpp"
+#include "handoffkit/native/delivery.hpp"
 
 namespace handoffkit::cli {
 namespace {
@@ -153,6 +155,62 @@ result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_
     return true;
 }
 
+// --forward URL: the app the host fronts (forwarder.hpp); none without the flag.
+result<std::shared_ptr<const host::forward_config>> setup_forward(const args& a) {
+    auto url = a.get("forward");
+    if (!url) return std::shared_ptr<const host::forward_config>();
+    auto target = host::parse_app_url(*url, "FORWARD_URL_INVALID", "--forward");
+    if (!target) return target.err();
+    auto c = std::make_shared<host::forward_config>();
+    c->target = std::move(*target);
+    if (!read_ms(a, "forward-timeout-ms", c->timeout)) return fail("USAGE", "--forward-timeout-ms takes milliseconds");
+    host::log_to_stderr(nlohmann::json{{"event", "forward"}, {"url", c->target.url}}.dump());
+    return std::shared_ptr<const host::forward_config>(std::move(c));
+}
+
+// Each redeemed handoff reaches the app through the store's outbox (durable: written with the
+// marker) and a signed webhook: --on-redeemed URL, by default the forwarded app's /api/handoffs.
+result<std::unique_ptr<native::delivery_worker>> setup_delivery(const args& a, const host::forward_config* forward,
+                                                                  const std::shared_ptr<token::replay_guard>& store,
+                                                                  host::server*& counting) {
+    std::string url = a.get("on-redeemed").value_or(forward ? forward->target.with_path("/api/handoffs") : "");
+    auto key_file = a.get("on-redeemed-key-file");
+    if (url.empty()) {
+        if (key_file) return fail("USAGE", "--on-redeemed-key-file needs --on-redeemed URL (or --forward)");
+        return std::unique_ptr<native::delivery_worker>();
+    }
+    if (!key_file)
+        return fail("DELIVERY_KEY_NOT_CONFIGURED", "handoffs delivered to " + url +
+                                                       " are signed: give the key with --on-redeemed-key-file FILE");
+    auto key = native::read_secret_file(*key_file, "DELIVERY_KEY_UNREADABLE", "delivery key");
+    if (!key) return key.err();
+    auto outbox = std::dynamic_pointer_cast<native::outbox>(store);
+    if (!outbox) return fail("DELIVERY_UNSUPPORTED", "this store keeps no outbox for deliveries");
+    auto webhook = host::webhook_client::create(url, std::move(*key), "", std::chrono::seconds(10));
+    if (!webhook) return webhook.err();
+    std::shared_ptr<host::webhook_client> client(std::move(webhook).value());
+    auto deliver = [client](const native::pending_delivery& d) {
+        std::string why;
+        if (client->deliver(d, why)) return true;
+        host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", "DELIVERY_FAILED"}, {"detail", why}}.dump());
+        return false;
+    };
+    auto on_event = [&counting](const std::string& event, const native::pending_delivery*, int attempt) {
+        if (counting) counting->count_delivery(event);
+        if (event == "store_unavailable")
+            host::log_to_stderr(R"({"event":"delivery","code":"STORE_UNAVAILABLE","detail":"the outbox cannot be read"})");
+        else if (event == "retry")
+            host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", "DELIVERY_RETRY"}, {"attempt", attempt}}.dump());
+    };
+    host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"url", url}}.dump());
+    // An attempt takes at most the webhook's 10 s; a host that dies in the middle of one leaves
+    // its lease, so another host (or this one restarted) takes the handoff over 30 s later.
+    native::delivery_options options;
+    options.lease_seconds = 30;
+    return std::make_unique<native::delivery_worker>(outbox, std::move(deliver), [] { return native::unix_now(); },
+                                                     options, std::move(on_event));
+}
+
 // The bot's app credentials, never from argv (ps shows argv to every user of the machine): the
 // first line of --app-password-file, else HANDOFFKIT_APP_PASSWORD, else none. Either means
 // follow-ups carry the bot's bearer token.
@@ -210,6 +268,10 @@ const command_spec& serve_spec() {
         {"app-id", flag_kind::value},
         {"token-issuer", flag_kind::value},
         {"messages", flag_kind::value},
+        {"forward", flag_kind::value},
+        {"forward-timeout-ms", flag_kind::value},
+        {"on-redeemed", flag_kind::value},
+        {"on-redeemed-key-file", flag_kind::value},
         {"openid-config", flag_kind::value},
         {"issuer", flag_kind::value},
         {"insecure-no-auth", flag_kind::boolean},
@@ -309,6 +371,19 @@ int cmd_serve(const args& a) {
     if (!sender) return coded_error(sender.err().code, sender.err().message);
     config.send = (*sender)->sink();
 
+    auto forward = setup_forward(a);
+    if (!forward) return forward.err().code == "USAGE" ? usage_error(forward.err().message)
+                                                       : coded_error(forward.err().code, forward.err().message);
+    config.forward = *forward;
+    // Started before the host listens: what an earlier run left in the outbox goes out too.
+    auto delivery = setup_delivery(a, config.forward.get(), tokens->store, counting);
+    if (!delivery) return delivery.err().code == "USAGE" ? usage_error(delivery.err().message)
+                                                         : coded_error(delivery.err().code, delivery.err().message);
+    if (*delivery) {
+        config.handoff.deliver = true;
+        config.redeemed = [worker = delivery->get()] { worker->wake(); };
+    }
+
     auto created = host::server::create(std::move(config));
     if (!created) return coded_error(created.err().code, created.err().message);
     auto& server = **created;
@@ -317,6 +392,7 @@ int cmd_serve(const args& a) {
     host::log_to_stderr(nlohmann::json{{"event", "listening"}, {"port", server.port()}}.dump());
     server.run();
     (*sender)->drain_and_stop(std::chrono::seconds(10));
+    if (*delivery) (*delivery)->stop();  // what is not delivered yet stays in the outbox
     host::log_to_stderr(R"({"event":"stopped"})");
     signals.detach();  // still in sigwait when stopped by other means; the process exits now
     return exit_ok;

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "forwarder.hpp"
 #include "handoffkit/handoff.hpp"
 
 namespace boost::asio {
@@ -104,6 +105,13 @@ struct host_config {
     handoff::config handoff;
     store_driver_factory drive;            ///< required: where redemptions are marked (store_drivers.hpp)
     std::function<std::int64_t()> now;     ///< unix seconds; the system clock when empty
+    /// Optional: the app the host fronts; every activity that is not a handoff/action goes there
+    /// (forwarder.hpp). Without it such activities are answered as the pipeline decides (200 for a
+    /// message, 501 for another invoke).
+    std::shared_ptr<const forward_config> forward;
+    /// Optional: called on the connection's thread after each redemption that wrote a delivery
+    /// (a fresh one, not a retry), e.g. to wake the delivery worker. Must not block.
+    std::function<void()> redeemed;
     outbound_sink send;       ///< optional: follow-ups are dropped (and logged) without it
     log_sink log;             ///< optional: stderr by default
     /// Sidecar endpoints by path ("/v1/handoffs"); they answer only requests carrying
@@ -125,6 +133,8 @@ public:
     void stop();
     /// Counts one follow-up activity by outcome ("sent", "failed", "dropped") in /metrics.
     void count_outbound(const std::string& outcome);
+    /// Counts one handoff delivery by outcome ("delivered", "retry", "store_unavailable") in /metrics.
+    void count_delivery(const std::string& outcome);
 
     struct impl;
 

@@ -59,7 +59,8 @@ result<http_reply> exchange(net::io_context& ioc, Stream& stream, http::request<
     parser.body_limit(max_reply_bytes);
     if (auto ec = run(ioc, [&](auto h) { http::async_read(stream, buffer, parser, h); }))
         return fail("HTTP_FAILED", "read: " + ec.message());
-    return http_reply{static_cast<int>(parser.get().result_int()), parser.get().body()};
+    return http_reply{static_cast<int>(parser.get().result_int()), parser.get().body(),
+                      std::string(parser.get()[http::field::content_type])};
 }
 
 }  // namespace
@@ -210,11 +211,11 @@ struct http_connection::state : std::enable_shared_from_this<state> {
         }
         lowest().expires_after(timeout);
         lowest().async_connect(endpoints, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
-            if (ec) return self->failed("connect: " + ec.message(), false);
+            if (ec) return self->failed("connect: " + ec.message(), false, ec);
             if (!self->secure) return self->exchange(false);
             self->lowest().expires_after(self->timeout);
             self->secure->async_handshake(ssl::stream_base::client, [self](beast::error_code ec) {
-                if (ec) return self->failed("TLS handshake: " + ec.message(), false);
+                if (ec) return self->failed("TLS handshake: " + ec.message(), false, ec);
                 self->exchange(false);
             });
         });
@@ -224,7 +225,7 @@ struct http_connection::state : std::enable_shared_from_this<state> {
         lowest().expires_after(timeout);
         with_stream([&](auto& stream) {
             http::async_write(stream, req, [self = shared_from_this(), reused](beast::error_code ec, std::size_t) {
-                if (ec) return self->failed("write: " + ec.message(), reused);
+                if (ec) return self->failed("write: " + ec.message(), reused, ec);
                 self->read(reused);
             });
         });
@@ -236,22 +237,28 @@ struct http_connection::state : std::enable_shared_from_this<state> {
         with_stream([&](auto& stream) {
             http::async_read(stream, buffer, *parser, [self = shared_from_this(), reused](beast::error_code ec, std::size_t) {
                 // A reused connection the server had closed fails before any byte of an answer.
-                if (ec) return self->failed("read: " + ec.message(), reused && !self->parser->got_some());
+                if (ec) return self->failed("read: " + ec.message(), reused && !self->parser->got_some(), ec);
                 const auto& res = self->parser->get();
                 self->open = res.keep_alive();
                 if (!self->open) self->close();
-                self->finish(http_reply{static_cast<int>(res.result_int()), res.body()});
+                self->finish(http_reply{static_cast<int>(res.result_int()), res.body(),
+                                        std::string(res[http::field::content_type])});
             });
         });
     }
 
-    void failed(const std::string& why, bool may_retry) {
+    // HTTP_TIMEOUT when a step ran out of time, HTTP_TOO_LARGE for an answer past the cap,
+    // HTTP_FAILED otherwise (refused, reset, TLS, malformed).
+    void failed(const std::string& why, bool may_retry, const beast::error_code& ec) {
         close();
         if (may_retry && !retried) {
             retried = true;
             return connect();
         }
-        finish(fail("HTTP_FAILED", why));
+        const char* code = ec == beast::error::timeout ? "HTTP_TIMEOUT"
+                           : ec == http::error::body_limit ? "HTTP_TOO_LARGE"
+                                                            : "HTTP_FAILED";
+        finish(fail(code, why));
     }
 };
 

@@ -34,6 +34,7 @@ struct http_call {
 struct http_reply {
     int status = 0;
     std::string body;
+    std::string content_type;  ///< as the server sent it; empty when it sent none
 };
 
 /// Larger replies are refused (HTTP_FAILED).

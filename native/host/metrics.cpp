@@ -20,6 +20,16 @@ void metrics::outbound(const std::string& outcome, std::uint64_t activities) {
     outbound_[outcome] += activities;
 }
 
+void metrics::forwarded(const std::string& outcome) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++forwarded_[outcome];
+}
+
+void metrics::delivery(const std::string& outcome) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++deliveries_[outcome];
+}
+
 std::string metrics::render() const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::ostringstream out;
@@ -59,6 +69,14 @@ std::string metrics::render() const {
         << "# TYPE handoffkit_outbound_activities_total counter\n";
     for (const auto& [outcome, n] : outbound_)
         out << "handoffkit_outbound_activities_total{outcome=\"" << outcome << "\"} " << n << '\n';
+    out << "# HELP handoffkit_forwarded_requests_total Requests forwarded to the app, by its status or the host's refusal.\n"
+        << "# TYPE handoffkit_forwarded_requests_total counter\n";
+    for (const auto& [outcome, n] : forwarded_)
+        out << "handoffkit_forwarded_requests_total{outcome=\"" << outcome << "\"} " << n << '\n';
+    out << "# HELP handoffkit_handoff_deliveries_total Handoffs delivered to the app, by outcome.\n"
+        << "# TYPE handoffkit_handoff_deliveries_total counter\n";
+    for (const auto& [outcome, n] : deliveries_)
+        out << "handoffkit_handoff_deliveries_total{outcome=\"" << outcome << "\"} " << n << '\n';
     return out.str();
 }
 

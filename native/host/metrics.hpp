@@ -21,6 +21,11 @@ public:
     void finished(const std::string& route, int status, double seconds);
     /// Counts follow-up activities by outcome ("sent", "failed", "dropped").
     void outbound(const std::string& outcome, std::uint64_t activities = 1);
+    /// Counts a request forwarded to the app by what came back: the app's status ("200", "404",
+    /// …) or the host's refusal (FORWARD_TIMEOUT, FORWARD_FAILED, FORWARD_ANSWER_TOO_LARGE).
+    void forwarded(const std::string& outcome);
+    /// Counts a handoff delivery to the app by outcome ("delivered", "retry", "store_unavailable").
+    void delivery(const std::string& outcome);
 
     void connection_opened() { open_connections_.fetch_add(1); }
     void connection_closed() { open_connections_.fetch_sub(1); }
@@ -42,6 +47,8 @@ private:
     std::map<std::string, std::array<std::uint64_t, bounds.size() + 1>> buckets_;  // per route, not cumulative
     std::map<std::string, double> sums_;
     std::map<std::string, std::uint64_t> outbound_;
+    std::map<std::string, std::uint64_t> forwarded_;
+    std::map<std::string, std::uint64_t> deliveries_;
 };
 
 }  // namespace handoffkit::host

@@ -181,6 +181,7 @@ struct server::impl {
     std::chrono::milliseconds accept_backoff = first_accept_backoff;
     bool at_capacity = false;  // logged once each time the cap is reached
     std::vector<store_driver> drivers;  // one per context: where its redemptions are marked
+    std::vector<std::unique_ptr<forwarder>> forwarders;  // one per context when config.forward is set
     std::uint16_t port = 0;
     metrics stats;
     std::atomic<bool> stopping{false};
@@ -326,6 +327,7 @@ private:
     void retry_authentication(clock_type::time_point give_up);
     answer authenticated(const http::request<http::string_body>& req, const auth_result& auth);
     void decided(answer a, handoff::outcome o);
+    void forward(answer a);
 
     // An error answered on a connection that is then closed (the rest of the request is unread).
     void refuse(int status, const std::string& code, const std::string& message) {
@@ -564,7 +566,16 @@ answer session::authenticated(const http::request<http::string_body>& req, const
         in.endorsements = auth.endorsements;
     }
     auto x = std::make_shared<handoff::exchange>(req.body(), host_.config.handoff, in, host_.now());
-    if (x->finished()) return set_outcome(a, x->take_outcome()), a;
+    if (x->finished()) {
+        handoff::outcome o = x->take_outcome();
+        if (o.for_the_app && !host_.forwarders.empty()) {
+            forward(std::move(a));
+            answer written;
+            written.written_by_route = true;
+            return written;
+        }
+        return set_outcome(a, std::move(o)), a;
+    }
     answer written;
     written.written_by_route = true;
     host_.drivers[context_](x->redemption(), [self = shared_from_this(), a = std::move(a), x]() mutable {
@@ -575,8 +586,25 @@ answer session::authenticated(const http::request<http::string_body>& req, const
 
 // The answer to a handoff/action once its token is redeemed (or refused), then its follow-ups.
 void session::decided(answer a, handoff::outcome o) {
+    const bool fresh = o.redeemed && !o.retry;
     set_outcome(a, std::move(o));
+    if (fresh && host_.config.redeemed) host_.config.redeemed();
     write(std::move(a), request_.keep_alive());
+}
+
+// Any other activity goes to the app, and the app's answer is the host's.
+void session::forward(answer a) {
+    host_.forwarders[context_]->forward(
+        std::move(request_.body()), std::string(request_[http::field::authorization]),
+        std::string(request_[http::field::content_type]),
+        [self = shared_from_this(), a = std::move(a)](forwarded f) mutable {
+            self->host_.stats.forwarded(f.code.empty() ? std::to_string(f.status) : f.code);
+            a.code = f.code.empty() ? "FORWARDED" : f.code;
+            a.res.result(static_cast<http::status>(f.status));
+            if (!f.content_type.empty()) a.res.set(http::field::content_type, f.content_type);
+            a.res.body() = std::move(f.body);
+            self->write(std::move(a), self->request_.keep_alive());
+        });
 }
 
 void server::impl::accept() {
@@ -657,6 +685,15 @@ result<std::unique_ptr<server>> server::create(host_config config) {
                                              std::to_string(p->config.port) + ": " + ec.message());
     p->port = p->acceptor.local_endpoint().port();
     for (auto& context : p->contexts) p->drivers.push_back(p->config.drive(*context));
+    if (p->config.forward) {
+        std::shared_ptr<net::ssl::context> tls;
+        if (p->config.forward->target.origin.tls) {
+            auto made = tls_client_context(p->config.forward->ca_file);
+            if (!made) return made.err();
+            tls = *made;
+        }
+        for (auto& context : p->contexts) p->forwarders.push_back(std::make_unique<forwarder>(*context, p->config.forward, tls));
+    }
     p->accept();
     return std::unique_ptr<server>(new server(std::move(p)));
 }
@@ -672,6 +709,7 @@ void server::run() {
 }
 
 void server::count_outbound(const std::string& outcome) { impl_->stats.outbound(outcome); }
+void server::count_delivery(const std::string& outcome) { impl_->stats.delivery(outcome); }
 
 void server::stop() {
     // On the acceptor's thread: closing it must not race an accept completing.

@@ -14,6 +14,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -90,6 +91,7 @@ class recording_server {
 public:
     struct request {
         std::string method, target, authorization, content_type, body;
+        std::map<std::string, std::string> headers = {};  ///< every header, names in lower case
     };
     struct reply {
         int status = 200;
@@ -185,6 +187,11 @@ private:
             request r{std::string(req.method_string()), std::string(req.target()),
                       std::string(req[http::field::authorization]), std::string(req[http::field::content_type]),
                       req.body()};
+            for (const auto& field : req) {
+                std::string name(field.name_string());
+                for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                r.headers[name] = std::string(field.value());
+            }
             const reply answer = handler_(r);
             {
                 std::lock_guard<std::mutex> lock(mutex_);
