@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -17,7 +17,8 @@ const option = (name) => {
   const at = args.indexOf(name);
   return at >= 0 ? args.splice(at, 2)[1] : undefined;
 };
-const baseTree = option('--base');
+const baseArg = option('--base');
+const baseTree = baseArg && resolve(baseArg);  // each tree's run.mjs runs with that tree as cwd
 const baseCommit = option('--commit');
 const only = args[0] ?? '';
 const here = fileURLToPath(new URL('../../', import.meta.url));
