@@ -129,7 +129,10 @@ async function wasmAgainstBase() {
     const baseOps = await suite.operations(baseHk, workload);
     for (const [op, { wasm }] of Object.entries(mineOps)) {
       if (!wasm || !op.startsWith(only.split('.')[0]) || !baseOps[op]?.wasm) continue;
-      const calls = Math.max(1, Math.round(cpuRate(baseOps[op].wasm, 3) / 20));  // ~50 ms of CPU a round
+      // Warm both up, then as many calls a round as take at least 50 ms of CPU on the base.
+      cpuRate(wasm, 20);
+      let calls = 1;
+      while (calls < 1 << 20 && calls / cpuRate(baseOps[op].wasm, calls) < 0.05) calls *= 2;
       const rates = { mine: [], base: [] };
       for (let round = 0; round < 15; ++round) {
         rates.base.push(cpuRate(baseOps[op].wasm, calls));
