@@ -15,13 +15,9 @@ import { addHandoffRoute } from 'handoffkit/agents';
 
 export const products = JSON.parse(readFileSync(new URL('./products.json', import.meta.url), 'utf8'));
 
-// What the user is told after the redemption: the token's context names the product.
-const messages = {
-  en: {
-    continuing: 'Continuing from Copilot…',
-    result: ["Let's continue with {product}.", "Let's continue."],
-  },
-};
+// What the user is told after the redemption (the token's context names the product): the same
+// file `handoffkit serve --messages` reads when the host stands in front of this bot.
+export const messages = JSON.parse(readFileSync(new URL('./messages.json', import.meta.url), 'utf8'));
 
 const isInvoke = (name) => async (context) => context.activity.type === 'invoke' && context.activity.name === name;
 

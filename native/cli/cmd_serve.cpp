@@ -186,7 +186,10 @@ result<std::unique_ptr<native::delivery_worker>> setup_delivery(const args& a, c
     if (!key) return key.err();
     auto outbox = std::dynamic_pointer_cast<native::outbox>(store);
     if (!outbox) return fail("DELIVERY_UNSUPPORTED", "this store keeps no outbox for deliveries");
-    auto webhook = host::webhook_client::create(url, std::move(*key), "", std::chrono::seconds(10));
+    std::chrono::milliseconds timeout(10000);
+    if (!read_ms(a, "on-redeemed-timeout-ms", timeout) || timeout.count() < 100 || timeout.count() > 60000)
+        return fail("USAGE", "--on-redeemed-timeout-ms takes 100 to 60000 milliseconds");
+    auto webhook = host::webhook_client::create(url, std::move(*key), "", timeout);
     if (!webhook) return webhook.err();
     std::shared_ptr<host::webhook_client> client(std::move(webhook).value());
     auto deliver = [client](const native::pending_delivery& d) {
@@ -203,10 +206,11 @@ result<std::unique_ptr<native::delivery_worker>> setup_delivery(const args& a, c
             host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", "DELIVERY_RETRY"}, {"attempt", attempt}}.dump());
     };
     host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"url", url}}.dump());
-    // An attempt takes at most the webhook's 10 s; a host that dies in the middle of one leaves
-    // its lease, so another host (or this one restarted) takes the handoff over 30 s later.
+    // An attempt takes at most the webhook's timeout; a host that dies in the middle of one leaves
+    // its lease, so another host (or this one restarted) takes the handoff over once the lease
+    // has run out: 5 s after the attempt could have ended at the latest.
     native::delivery_options options;
-    options.lease_seconds = 30;
+    options.lease_seconds = static_cast<std::int64_t>((timeout.count() + 999) / 1000) + 5;
     return std::make_unique<native::delivery_worker>(outbox, std::move(deliver), [] { return native::unix_now(); },
                                                      options, std::move(on_event));
 }
@@ -272,6 +276,7 @@ const command_spec& serve_spec() {
         {"forward-timeout-ms", flag_kind::value},
         {"on-redeemed", flag_kind::value},
         {"on-redeemed-key-file", flag_kind::value},
+        {"on-redeemed-timeout-ms", flag_kind::value},
         {"openid-config", flag_kind::value},
         {"issuer", flag_kind::value},
         {"insecure-no-auth", flag_kind::boolean},

@@ -59,6 +59,8 @@ usage:
                    [--redis-cert-file PEM --redis-key-file PEM]
                    [--body-limit BYTES] [--header-timeout-ms N] [--idle-timeout-ms N] [--threads N]
                    [--max-connections N] [--allow-service-url-host HOST]… [--api-key-file FILE]
+                   [--messages FILE] [--forward URL [--forward-timeout-ms N]]
+                   [--on-redeemed URL] [--on-redeemed-key-file FILE] [--on-redeemed-timeout-ms N]
                                                         the bot host: POST /api/messages answers handoff/action
                                                         for the bot 28:<app id> (--app-id takes the GUID or
                                                         28:GUID; token verified with --keys, redeemed once in STORE,
@@ -76,6 +78,12 @@ usage:
                                                         replaces it); without app credentials only to
                                                         loopback, with no bearer token. --insecure-no-auth
                                                         with app credentials is refused.
+                                                        --forward passes every other activity to the
+                                                        app and relays its answer; each redeemed handoff
+                                                        is POSTed to --on-redeemed (default: the forward
+                                                        origin's /api/handoffs), signed with the key of
+                                                        --on-redeemed-key-file, retried until taken.
+                                                        --messages: the follow-up texts per locale.
   --pretty (on commands that print JSON)                indent the JSON output
 
 Errors are printed to stderr as {"error":{"code":"…","message":"…"}} with exit status 1;

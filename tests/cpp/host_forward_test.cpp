@@ -160,7 +160,7 @@ TEST_CASE("serve --forward: an app that is down is 502, one that is slow 504; th
     CHECK(slow_answer == std::pair<int, std::string>{504, "FORWARD_TIMEOUT"});
 }
 
-TEST_CASE("serve: refuses a delivery without its key, a forward URL in plain http off loopback, a key file without a URL") {
+TEST_CASE("serve: refuses a delivery without its key, a forward URL in plain http off loopback, a key file without a URL, a timeout out of range") {
     temp_path keys_file("forward-refusals-keys.json", keys);
     auto start = [&](std::vector<std::string> extra) {
         auto args = serve_args(keys_file.path, "memory:");
@@ -178,6 +178,12 @@ TEST_CASE("serve: refuses a delivery without its key, a forward URL in plain htt
     temp_path key("forward-refusals-delivery-key", delivery_key);
     auto [s3, l3] = start({"--on-redeemed-key-file", key.path});
     CHECK(s3 == 2);
+    for (const char* bad : {"0", "99", "60001", "ten"}) {
+        auto [s4, l4] = start({"--on-redeemed", "http://127.0.0.1:1/api/handoffs", "--on-redeemed-key-file", key.path,
+                               "--on-redeemed-timeout-ms", bad});
+        CHECK(s4 == 2);
+        CHECK(l4.find("--on-redeemed-timeout-ms takes 100 to 60000") != std::string::npos);
+    }
 }
 
 TEST_CASE("serve: each handoff reaches the app once, signed, with its context; retried while the app is down") {

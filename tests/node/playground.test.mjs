@@ -1,14 +1,16 @@
 // The Northwind sample (examples/northwind-handoff) tried with the Microsoft 365 Agents Playground,
-// the local Teams emulator: both started as a developer starts them (the sample's server.mjs, the
-// Playground's cli.js with the sample's config), both pinned to 127.0.0.1 and refused any
-// connection off loopback. The test drives the Playground through its own API: a
+// the local Teams emulator, both ways a developer runs it: the bot alone (its own handoff route,
+// handoffkit/agents), and behind `handoffkit serve --forward` as scripts/run.sh runs it (the host
+// answers the handoff and delivers it to the bot). All started as a developer starts them (the
+// sample's server.mjs, the host binary, the Playground's cli.js with the sample's config), pinned
+// to 127.0.0.1 and refused any connection off loopback. The test drives the Playground through its own API: a
 // composeExtension/query and then the handoff/action invoke, sent as custom activities, and reads
 // what the user sees from its conversation stream and the bot's answers from its log stream.
 import { refusedConnections } from '../support/sdk-env.mjs';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +27,9 @@ const dir = mkdtempSync(join(tmpdir(), 'northwind-playground-'));
 const children = [];
 
 // A child with only what it needs from the environment, its output kept; stopped after the test.
-function start(args, env) {
-  const child = spawn(process.execPath, ['--import', guard, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+function start(args, env, program = process.execPath) {
+  const argv = program === process.execPath ? ['--import', guard, ...args] : args;
+  const child = spawn(program, argv, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
   const out = { stdout: '', stderr: '', child };
   child.stdout.on('data', (d) => { out.stdout += d; });
@@ -78,13 +81,38 @@ function stream(port, path) {
   });
 }
 
-test('Northwind in the Agents Playground: search, hand off, and the user sees the conversation continue', { timeout: 90_000 }, async () => {
+// The keys and the delivery key the bot and the host share when the host is in front.
+const keysFile = join(dir, 'keys.json');
+const deliveryKeyFile = join(dir, 'delivery.key');
+writeFileSync(keysFile, JSON.stringify({ keys: [{ kty: 'oct', kid: 'k1', k: Buffer.alloc(32, 9).toString('base64url') }] }), { mode: 0o600 });
+writeFileSync(deliveryKeyFile, 'the-delivery-key-of-this-test-0123456789\n', { mode: 0o600 });
+
+// The sample alone: the Playground talks to it.
+async function botAlone() {
   const bot = start([join(sample, 'server.mjs')], { PORT: '0' });
   const botPort = Number((await until('the sample to listen', () => /127\.0\.0\.1:(\d+)\/api\/messages/.exec(bot.stdout)))[1]);
+  return { endpointPort: botPort, ports: [botPort], children: [bot] };
+}
+
+// The host in front of the sample, as scripts/run.sh starts them: the Playground talks to the host.
+async function hostInFront() {
+  const bot = start([join(sample, 'server.mjs')], { PORT: '0', KEYS_FILE: keysFile, DELIVERY_KEY_FILE: deliveryKeyFile });
+  const botPort = Number((await until('the sample to listen', () => /127\.0\.0\.1:(\d+)\/api\/messages/.exec(bot.stdout)))[1]);
+  const host = start(['serve', '--listen', '127.0.0.1:0', '--insecure-no-auth', '--app-id', botId, '--keys', keysFile,
+    '--store', `sqlite:${join(dir, 'tokens.db')}`, '--messages', join(sample, 'messages.json'),
+    '--forward', `http://127.0.0.1:${botPort}/api/messages`, '--on-redeemed-key-file', deliveryKeyFile], {},
+  join(repoRoot, 'build', 'native', 'native', 'handoffkit'));
+  const hostPort = Number((await until('the host to listen', () => /"event":"listening","port":(\d+)/.exec(host.stderr)))[1]);
+  return { endpointPort: hostPort, ports: [botPort, hostPort], children: [bot, host] };
+}
+
+for (const [how, setup] of [['the sample alone', botAlone], ['behind handoffkit serve', hostInFront]])
+test(`Northwind in the Agents Playground, ${how}: search, hand off, and the user sees the conversation continue`, { timeout: 90_000 }, async () => {
+  const { endpointPort, ports, children: mine } = await setup();
 
   const playground = start(['--import', join(sample, 'playground', 'loopback.mjs'),
     join(repoRoot, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js'),
-    '-e', `http://127.0.0.1:${botPort}/api/messages`, '-c', 'msteams', '-p', '0', '--disable-telemetry'], {
+    '-e', `http://127.0.0.1:${endpointPort}/api/messages`, '-c', 'msteams', '-p', '0', '--disable-telemetry'], {
     TEAMSAPPTESTER_BROWSER: 'none',
     // --disable-telemetry alone still lets Application Insights dial out (statsbeat).
     APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
@@ -94,7 +122,7 @@ test('Northwind in the Agents Playground: search, hand off, and the user sees th
   const port = Number((await until('the Playground to listen', () => /Listening on (\d+)/.exec(playground.stdout)))[1]);
   const base = `http://127.0.0.1:${port}`;
   assert.deepEqual(listeners(port), ['tcp 0100007F'], 'the Playground listens on 127.0.0.1 only');
-  assert.deepEqual(listeners(botPort), ['tcp 0100007F'], 'the sample listens on 127.0.0.1 only');
+  for (const p of ports) assert.deepEqual(listeners(p), ['tcp 0100007F'], `the sample (and the host) listen on 127.0.0.1 only (${p})`);
 
   const log = await stream(port, '/_ws/log/stream');
   const conversation = await stream(port, '/_ws_conversation/v1/conversations/stream');
@@ -147,8 +175,8 @@ test('Northwind in the Agents Playground: search, hand off, and the user sees th
 
   log.close();
   conversation.close();
-  await Promise.all([stopped(playground.child), stopped(bot.child)]);
+  await Promise.all([stopped(playground.child), ...mine.map((c) => stopped(c.child))]);
   assert.deepEqual(listeners(port), [], 'nothing listens on the Playground port after it stopped');
-  assert.doesNotMatch(playground.stderr + bot.stderr, /\[refused\]/, 'no connection left loopback');
+  assert.doesNotMatch(playground.stderr + mine.map((c) => c.stderr).join(''), /\[refused\]/, 'no connection left loopback');
   assert.deepEqual(refusedConnections, []);
 });
