@@ -73,11 +73,6 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
-std::string strip_trailing_slash(std::string s) {
-    while (!s.empty() && s.back() == '/') s.pop_back();
-    return s;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
                return std::tolower(x) == std::tolower(y);
