@@ -21,7 +21,8 @@ if [ "$what" = asan ]; then
   cmake --build build/asan -j "$jobs"
 fi
 if [ "$what" = wasm ] || [ "$what" = module ] || [ "$what" = all ]; then
-  # Debian's emscripten finds its acorn here (../shared/TOOLCHAIN.md); the emulator fixes
+  # Debian's emscripten 3.1.6 needs acorn, which Debian installs under /usr/share/nodejs
+  # rather than in emscripten's own node_modules, so NODE_PATH points there; the emulator fixes
   # CTest's default (Node 20 refuses --experimental-wasm-threads; without fetch, 3.1.6's glue
   # reads the .wasm from disk in Node).
   export NODE_PATH=/usr/share/nodejs

@@ -1,8 +1,8 @@
 // handoffkit/eligibility.hpp: which Copilot features in Dynamics 365 Customer Service each
 // representative can use, in which stage, and what to change when they cannot.
 //
-// Source followed: Microsoft Learn, "Enable Copilot features in Customer Service"
-// (shared/seeds/000_f7658ef83254187f.txt). The rules are data: a versioned JSON ruleset
+// Source followed: the Microsoft Learn page "Enable Copilot features in Customer Service"
+// (Dynamics 365 Customer Service documentation). The rules are data: a versioned JSON ruleset
 // (core/rules/default_ruleset.json) compiled into the library and replaceable at run time. Every
 // rule of it cites, in `source`, the sentence of that document it encodes.
 //
