@@ -1,6 +1,6 @@
 // `handoffkit serve` under faults: a Redis server killed mid-run and restarted, SIGTERM under
 // load, and slow clients holding connections open (slowloris). The figures each case prints are
-// quoted in README (Host, "Under faults"); no case asserts on time.
+// quoted in docs/performance.md ("Under faults"); no case asserts on time.
 #include <doctest/doctest.h>
 
 #include <algorithm>
