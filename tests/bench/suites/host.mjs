@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claims, cli, freePort, freshStore, here, issuer, median, missingTools, msText, rateText, signer, stop,
   waitForHealth, wrk as wrkRun } from '../host/support.mjs';
+import { productionRows } from '../host/production.mjs';
 
 const seconds = Number(process.env.HK_HOST_SECONDS ?? 5);
 const rounds = Number(process.env.HK_HOST_ROUNDS ?? 3);
@@ -63,7 +64,8 @@ const stores = [
 
 export async function rows(only) {
   const wanted = stores.filter((s) => s.op.startsWith(only) || only.startsWith(s.op));
-  if (!wanted.length) return [];
+  const production = await productionRows(only);
+  if (!wanted.length) return production;
   const missing = missingTools();
   if (missing.length)
     return [{ op: 'host.redeem', cells: ['—', '—', '—', '—', '—', '—'], note: `host: not measured, missing ${missing.join(', ')}` }];
@@ -157,7 +159,7 @@ export async function rows(only) {
       'the handoffkit/agents host (wasm column) one Node process each; each request a distinct valid token; inbound auth ' +
       'OFF on all (--insecure-no-auth; CloudAdapter without auth configuration); no follow-ups on all (no app password; ' +
       'the peer posts none; the adapter runs with followups: false); wrk and the hosts share the cores' });
-    return out;
+    return [...out, ...production];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
