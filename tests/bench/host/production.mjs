@@ -112,10 +112,11 @@ function nativeHost(port, store, env) {
 }
 
 function peerHost(port, store, env) {
-  return spawn(process.execPath, [here('peer-host.mjs'), String(port), env.keysFile, env.bot, tokenIssuer, store, env.peerConfig],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: env.cert,
-      // e.g. --cpu-prof --cpu-prof-dir=DIR, to see where the SDK host's time goes
-      ...(process.env.HK_PEER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HK_PEER_NODE_OPTIONS } : {}) } });
+  // HK_PEER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=DIR", to see where the SDK host's time goes
+  // (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.HK_PEER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, here('peer-host.mjs'), String(port), env.keysFile, env.bot, tokenIssuer, store,
+    env.peerConfig], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: env.cert } });
 }
 
 const hosts = { native: nativeHost, peer: peerHost };
