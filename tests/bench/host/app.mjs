@@ -3,7 +3,9 @@
 // body (what a bot answers a message activity), POST /api/handoffs takes the host's redemption
 // webhook: its X-Handoffkit-Signature is checked (HMAC-SHA256 of the raw body with the delivery
 // key, as the npm package's verifyHandoffDelivery does) and the handoff counted once per jti
-// (deliveries are at least once). GET /counts gives the counters.
+// (deliveries are at least once). GET /counts gives the counters; POST /runs starts a new run: the
+// suite redeems the same continuation tokens again in each run (a fresh store each), so "once per
+// jti" holds within a run.
 // Usage: node app.mjs DELIVERY_KEY_FILE; prints {"port":PORT}. Stops on SIGTERM or when its stdin ends.
 import { createServer } from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -40,6 +42,10 @@ const server = createServer((req, res) => {
         seen.add(jti);
         counts.handoffs += 1;
       }
+      return res.end();
+    }
+    if (req.method === 'POST' && req.url === '/runs') {
+      seen.clear();
       return res.end();
     }
     if (req.method === 'GET' && req.url === '/counts') {

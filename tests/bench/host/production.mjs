@@ -248,27 +248,30 @@ async function redemptionRun(env, side, kind, run) {
   const child = hosts[side](port, store.spec, env);
   try {
     await waitForHealth(port, child, 30_000);
+    await fetch(`http://127.0.0.1:${env.app.port}/runs`, { method: 'POST' });
     await checkAnswers(port, env.probes(side), `${side} (${kind})`);
     const start = await counts(env.bf.http);
     const bf0 = start.activities;
-    const app0 = (await counts(env.app.port)).handoffs;
     // The probe's redemption has its follow-ups (and delivery) too: wait for them before wrk.
     await settle(async () => (await counts(env.bf.http)).activities, bf0 + followupsPerHandoff * env.probeHandoffs);
-    const before = { bf: (await counts(env.bf.http)).activities, app: (await counts(env.app.port)).handoffs };
+    const app0 = await counts(env.app.port);
+    const before = { bf: (await counts(env.bf.http)).activities, app: app0.handoffs, deliveries: app0.deliveries };
     const r = wrk(port, { HK_TOKENS: env.tokens, HK_AUTH: env.auth, HK_BODY: env.handoffBody },
       { threads: wrkThreads, connections, seconds });
     const expected = followupsPerHandoff * r.ok;
     const followups = (await settle(async () => (await counts(env.bf.http)).activities, before.bf + expected)) - before.bf;
     const handoffs = side === 'native'
       ? (await settle(async () => (await counts(env.app.port)).handoffs, before.app + r.ok)) - before.app : undefined;
+    const deliveries = side === 'native' ? (await counts(env.app.port)).deliveries - before.deliveries : undefined;
     const outcomes = side === 'native' ? await nativeOutcomes(port) : undefined;
     const end = await counts(env.bf.http);
-    // What the host asked the authority for, probes included: keys and tokens are cached by both.
+    // What the host asked the authority for while measured (the probes fetched the keys and the
+    // outbound token): both cache them, so this stays 0 unless a cache misses.
     const authority = { documents: end.documents - start.documents, tokens: end.tokens - start.tokens };
     // Each thread of wrk takes every other line: past the pool it replays (the same activity id
     // again is Teams retrying: 200, without follow-ups), so such a run is flagged.
     const exhausted = r.ok + r.non2xx > requestCount;
-    return { ...r, followups, handoffs, outcomes, authority, exhausted, probeDeliveries: side === 'native' ? before.app - app0 : undefined };
+    return { ...r, followups, handoffs, deliveries, outcomes, authority, exhausted };
   } catch (e) {
     if (side === 'native') {
       try { e.message += `\nnative host log:\n${readFileSync(join(env.dir, `native-${port}.log`), 'utf8').slice(-2000)}`; } catch {}
@@ -305,7 +308,7 @@ async function forwardRuns(env, run) {
 const summary = (list) => ({ rate: median(list.map((r) => r.rate)), p50: median(list.map((r) => r.p50)),
   p99: median(list.map((r) => r.p99)), non2xx: list.reduce((a, r) => a + r.non2xx, 0),
   socketErrors: list.map((r) => r.socketErrors).filter(Boolean) });
-const cell = (m) => `${rateText(m.rate)}, p99 ${msText(m.p99)}`;
+const cell = (m) => `${rateText(m.rate)}, p50 ${msText(m.p50)}, p99 ${msText(m.p99)}`;
 // "3x the 200s": what the connector (or the app) counted against what was due, per run.
 const dueText = (list, field, per) => list.map((r) => `${r[field]}/${per * r.ok}`).join(', ');
 
@@ -314,12 +317,16 @@ function redemptionRow(s, native, peer) {
   const p = summary(peer);
   const ratio = n.rate / p.rate;
   const met = ratio >= 5 && n.p99 < p.p99;
-  const dropped = native.map((r) => (r.outcomes.outbound.dropped ?? 0) + (r.outcomes.outbound.failed ?? 0));
+  const outcomes = (m) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(' ') || 'none';
+  const dropped = native.map((r) => `[${outcomes(r.outcomes.outbound)}]`);
+  const delivered = native.map((r) => `[${outcomes(r.outcomes.deliveries)}]`);
   let note = `${s.op}: target (at least 5x the ${s.peerName}'s redemptions/s, lower p99) ${met ? 'met' : 'NOT met'}: ` +
     `${ratio.toFixed(2)}x, p99 ${msText(n.p99)} against ${msText(p.p99)}; p50 native ${msText(n.p50)}, peer ${msText(p.p50)}; ` +
     `non-2xx native ${n.non2xx}, peer ${p.non2xx}; follow-ups the connector counted / 3x the 200s wrk saw, per run: ` +
-    `native ${dueText(native, 'followups', followupsPerHandoff)} (the host's own count of dropped or failed: ${dropped.join(', ')}), ` +
-    `peer ${dueText(peer, 'followups', followupsPerHandoff)}; handoffs the app received / 200s: ${dueText(native, 'handoffs', 1)}`;
+    `native ${dueText(native, 'followups', followupsPerHandoff)} (the host's own /metrics, follow-ups by outcome: ${dropped.join(', ')}), ` +
+    `peer ${dueText(peer, 'followups', followupsPerHandoff)}; distinct handoffs the app received / 200s: ${dueText(native, 'handoffs', 1)}, deliveries ` +
+    `${native.map((r) => r.deliveries).join(', ')} ` +
+    `(the host's deliveries by outcome: ${delivered.join(', ')})`;
   const asked = (list) => list.map((r) => `${r.authority.documents}+${r.authority.tokens}`).join(', ');
   note += `; documents+tokens the authority served during a run: native ${asked(native)}, peer ${asked(peer)}`;
   const exhausted = [...native, ...peer].filter((r) => r.exhausted).length;
@@ -344,7 +351,7 @@ export async function productionRows(only) {
   const wanted = scenarios.filter((s) => s.op.startsWith(only) || only.startsWith(s.op));
   const forward = forwardOp.startsWith(only) || only.startsWith(forwardOp);
   if (!wanted.length && !forward) return [];
-  const missing = missingTools();
+  const missing = missingTools(['openssl']);
   if (missing.length)
     return [{ op: 'host.prod', cells: ['—', '—', '—', '—', '—', '—'], note: `host.prod: not measured, missing ${missing.join(', ')}` }];
   const dir = mkdtempSync(join(tmpdir(), 'handoffkit-prod-bench-'));
@@ -365,6 +372,8 @@ export async function productionRows(only) {
     return out;
   } finally {
     for (const child of helpers) await stop(child);
-    rmSync(dir, { recursive: true, force: true });
+    // HK_PROD_KEEP_DIR=1 keeps the hosts' logs and the request files, to look into a run.
+    if (process.env.HK_PROD_KEEP_DIR) console.error(`host.prod: kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -107,8 +107,8 @@ export async function freshStore(kind, dir, run) {
 }
 
 // The programs the host scenarios need, or why they cannot run.
-export function missingTools() {
-  const missing = ['wrk', 'redis-server'].filter((n) => {
+export function missingTools(extra = []) {
+  const missing = ['wrk', 'redis-server', ...extra].filter((n) => {
     try { execFileSync('which', [n]); return false; } catch { return true; }
   });
   if (!existsSync(cli)) missing.push(`${cli} (build first)`);
