@@ -204,7 +204,11 @@ async function setUp(dir, helpers) {
   const auth = join(dir, 'bearers.txt');
   writeFileSync(auth, bearers.join('\n') + '\n');
   const handoffBody = join(dir, 'handoff.json');
-  writeFileSync(handoffBody, JSON.stringify({ ...activity, value: { continuation: '@@TOKEN@@' } }));
+  // Each handoff in a conversation of its own, as each user's is: the native sender keeps one
+  // conversation's follow-ups in order on one connection, so one conversation for all would
+  // measure a single connection (and its 10,000-job queue overflowing), not the host.
+  writeFileSync(handoffBody, JSON.stringify({ ...activity, conversation: { ...activity.conversation,
+    id: `${activity.conversation.id}-@@N@@` }, value: { continuation: '@@TOKEN@@' } }));
   const messageBody = join(dir, 'message.json');
   const { name, value, ...message } = activity;
   writeFileSync(messageBody, JSON.stringify({ ...message, type: 'message', text: 'hello' }));
