@@ -13,6 +13,8 @@
 // stops: a host that accepted anything would look fast. Inbound authentication is off on every side and none sends follow-ups (see
 // peer-host.mjs, adapter-host.mjs). Hosts run one after another, `rounds` times interleaved; figures are medians.
 // wrk, the host and whatever else runs on this machine share its cores.
+// The setup a deployment runs (auth and follow-ups ON, forward mode: host.prod.*) is
+// host/production.mjs, whose rows come after these.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
