@@ -36,22 +36,29 @@ const x = (r) => (r === undefined || Number.isNaN(r) ? '—' : `${r.toFixed(2)}x
 export const productionHeading = '## Production setup (issue 17)';
 const targets = [['host.prod.memory', 'Agents SDK host (Map)'], ['host.prod.redis', 'Agents SDK host (ioredis)']];
 
-// The section: the 5x target per store (met: at least 5x the SDK host's redemptions/s AND a lower
-// p99, from the cells), the rows as run.mjs printed them, and their notes (follow-ups counted,
-// deliveries, the forward cost). `about` is the lines saying when and how it was measured.
+// "…, follow-ups 103656/103587" -> true: the connector counted at least the follow-ups due.
+export function followupsArrived(cell) {
+  const m = /follow-ups (\d+)\/(\d+)/.exec(cell ?? '');
+  return m ? Number(m[1]) >= Number(m[2]) : undefined;
+}
+
+// The section: the 5x target per store (met: at least 5x the SDK host's redemptions/s, a lower
+// p99, and every follow-up due arrived at the connector, from the cells), the rows as run.mjs
+// printed them, and their notes (follow-ups per run, deliveries, the forward cost). `about` is
+// the lines saying when and how it was measured.
 export function productionSection(rows, notes, about) {
   const prod = rows.filter((r) => r.op.startsWith('host.prod'));
   if (!prod.length) return [];
   const row = (op) => prod.find((r) => r.op === op);
   const lines = [productionHeading, '', ...about, '',
-    '| target | figures (redemptions/s, p50, p99) | ratio | met |', '|---|---|---|---|'];
+    '| target | figures (redemptions/s, p50, p99, follow-ups the connector counted / due) | ratio | met |', '|---|---|---|---|'];
   for (const [op, peerName] of targets) {
     const r = row(op);
     if (!r) continue;
     // run.mjs's ratio (of the unrounded rates), else one of the cells'.
     const ratio = Number(/^([\d.]+)x$/.exec(r.ratio ?? '')?.[1] ?? rateOf(r.native) / rateOf(r.peer));
-    const met = ratio >= 5 && p99Of(r.native) < p99Of(r.peer);
-    lines.push(`| ${op}: handoffkit serve at least 5x the ${peerName}'s redemptions/s, with a lower p99 | ` +
+    const met = ratio >= 5 && p99Of(r.native) < p99Of(r.peer) && followupsArrived(r.native) === true;
+    lines.push(`| ${op}: handoffkit serve at least 5x the ${peerName}'s redemptions/s, with a lower p99, every follow-up arrived | ` +
       `${r.native} against ${r.peer} | ${x(ratio)} | ${met ? 'yes' : '**no**'} |`);
   }
   lines.push('', '| operation | native | wasm (Node) | peer (Node) | peer | native/peer | wasm/peer |', '|---|---|---|---|---|---|---|',

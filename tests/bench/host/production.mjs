@@ -316,15 +316,22 @@ const cell = (m) => `${rateText(m.rate)}, p50 ${msText(m.p50)}, p99 ${msText(m.p
 // "3x the 200s": what the connector (or the app) counted against what was due, per run.
 const dueText = (list, field, per) => list.map((r) => `${r[field]}/${per * r.ok}`).join(', ');
 
+// Follow-ups the connector counted against 3x the 200s, over all runs of a side: a host that
+// answers fast by dropping the follow-ups it cannot send would look fast while doing less.
+const followupsText = (list) => `follow-ups ${list.reduce((a, r) => a + r.followups, 0)}/` +
+  `${list.reduce((a, r) => a + followupsPerHandoff * r.ok, 0)}`;
+const allArrived = (list) => list.every((r) => r.followups >= followupsPerHandoff * r.ok);
+
 function redemptionRow(s, native, peer) {
   const n = summary(native);
   const p = summary(peer);
   const ratio = n.rate / p.rate;
-  const met = ratio >= 5 && n.p99 < p.p99;
+  const met = ratio >= 5 && n.p99 < p.p99 && allArrived(native);
   const outcomes = (m) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(' ') || 'none';
   const dropped = native.map((r) => `[${outcomes(r.outcomes.outbound)}]`);
   const delivered = native.map((r) => `[${outcomes(r.outcomes.deliveries)}]`);
-  let note = `${s.op}: target (at least 5x the ${s.peerName}'s redemptions/s, lower p99) ${met ? 'met' : 'NOT met'}: ` +
+  let note = `${s.op}: target (at least 5x the ${s.peerName}'s redemptions/s, lower p99, every follow-up arrived) ` +
+    `${met ? 'met' : 'NOT met'}: ` +
     `${ratio.toFixed(2)}x, p99 ${msText(n.p99)} against ${msText(p.p99)}; p50 native ${msText(n.p50)}, peer ${msText(p.p50)}; ` +
     `non-2xx native ${n.non2xx}, peer ${p.non2xx}; follow-ups the connector counted / 3x the 200s wrk saw, per run: ` +
     `native ${dueText(native, 'followups', followupsPerHandoff)} (the host's own /metrics, follow-ups by outcome: ${dropped.join(', ')}), ` +
@@ -337,7 +344,8 @@ function redemptionRow(s, native, peer) {
   if (exhausted) note += `; ${exhausted} run(s) sent more requests than the ${requestCount} prepared (replays: raise HK_PROD_REQUESTS)`;
   const errors = [...n.socketErrors, ...p.socketErrors];
   if (errors.length) note += `; wrk ${errors.join('; ')}`;
-  return { op: s.op, cells: [cell(n), '—', cell(p), s.peerName, `${ratio.toFixed(2)}x`, '—'], note, met, ratio, native: n, peer: p };
+  return { op: s.op, cells: [`${cell(n)}, ${followupsText(native)}`, '—', `${cell(p)}, ${followupsText(peer)}`, s.peerName,
+    `${ratio.toFixed(2)}x`, '—'], note, met, ratio, native: n, peer: p };
 }
 
 function forwardRow({ through, direct }) {
