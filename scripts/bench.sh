@@ -5,10 +5,17 @@
 # build/bench-base/tree, built there (its own build/native and build/wasm), measured area by area
 # alternating with this tree (tests/bench/compare.mjs), and docs/benchmarks.md is written with
 # the date, the machine, the issue's floors, the ratios and both tables.
-# Usage: scripts/bench.sh [--base COMMIT] [operation-prefix]
+# With --production, only the production setup of the host (issue 17: host.prod.*) runs, and only
+# that section of docs/benchmarks.md is rewritten (tests/bench/page.mjs).
+# Usage: scripts/bench.sh [--base COMMIT | --production] [operation-prefix]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=""
+if [ "${1:-}" = --production ]; then
+  scripts/deps.sh all
+  BUILD_TYPE=Release scripts/build.sh all >/dev/null
+  exec node tests/bench/page.mjs
+fi
 if [ "${1:-}" = --base ]; then
   base=${2:?--base needs a commit}
   shift 2

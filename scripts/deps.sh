@@ -7,8 +7,9 @@ scope=${1:-all}
 
 native_packages=(g++ cmake make pkg-config libboost-url1.81-dev nlohmann-json3-dev doctest-dev
   libsqlite3-dev libhiredis-dev redis-server libssl-dev)
-# emscripten pulls clang-14 (also our fuzzing compiler); chromium runs the browser tests; wrk loads the host.
-all_packages=("${native_packages[@]}" emscripten chromium wrk libclang-rt-14-dev)
+# emscripten pulls clang-14 (also our fuzzing compiler); chromium runs the browser tests; wrk loads the host;
+# openssl (the command) makes the throwaway TLS certificate of the production host benchmark's authority.
+all_packages=("${native_packages[@]}" emscripten chromium wrk openssl libclang-rt-14-dev)
 
 case "$scope" in
   native) wanted=("${native_packages[@]}") ;;

@@ -41,7 +41,10 @@ struct outbound_config {
     service_url::policy service_urls;
     std::chrono::milliseconds timeout{10'000};   ///< per step of an HTTP exchange
     std::size_t max_queue = 10'000;              ///< jobs queued or in flight; beyond it dropped
-    std::size_t connections_per_host = 4;        ///< kept-alive connections per serviceUrl origin
+    /// Kept-alive connections per serviceUrl origin. Each carries one POST at a time (a
+    /// conversation keeps its lane, so its activities stay in order): with 4, under a few thousand
+    /// handoffs a second the lanes fell behind the host and the queue overflowed (bench host.prod).
+    std::size_t connections_per_host = 16;
     std::chrono::milliseconds idle_timeout{30'000};  ///< an unused kept-alive connection is closed
     std::string ca_file;  ///< PEM certificates trusted besides the system's (private CAs, tests)
     log_sink log;         ///< optional: stderr by default

@@ -12,6 +12,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sizeCeiling } from '../support/package-size.mjs';
+import { handWrittenMarker, parse, productionSection, rateOf } from './page.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -37,25 +38,6 @@ function runTree(tree, area) {
     { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-// run.mjs prints a markdown table (| op | native | wasm | peer | peer name | ratios |) and notes.
-function parse(output) {
-  const rows = [];
-  const notes = [];
-  for (const line of output.split('\n')) {
-    if (line.startsWith('- ')) notes.push(line.slice(2));
-    if (!line.startsWith('| ') || line.startsWith('| operation') || line.startsWith('|---')) continue;
-    const cells = line.slice(2, -2).split(' | ');
-    rows.push({ op: cells[0], native: cells[1], wasm: cells[2], peer: cells[3], peerName: cells[4], line });
-  }
-  return { rows, notes };
-}
-
-// "72.5 k/s", "1.20 M/s", "31.2 /s", "66.8 k/s, p99 8.55 ms" -> operations per second.
-function rateOf(cell) {
-  const m = /^([\d.]+) (M|k)?\/s/.exec(cell ?? '');
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1);
-}
 const kbOf = (cell) => {
   const m = /^([\d.]+) KB/.exec(cell ?? '');
   return m ? Number(m[1]) : undefined;
@@ -203,6 +185,9 @@ const lines = [
   '|---|---|---|---|',
   ...floors.map(([what, figures, r, met]) => `| ${what} | ${figures} | ${r} | ${met ? 'yes' : '**no**'} |`),
   '',
+  ...productionSection(mine.rows, mine.notes, ['This tree, in the run above (tests/bench/host/production.mjs says what runs: inbound ' +
+    'RS256 JWTs and follow-ups ON on both hosts, handoffkit forwarding to a trivial app); `scripts/bench.sh --production` ' +
+    'rewrites this section alone.']),
   '## Wasm: this tree against the base, in one process',
   '',
   'Both modules loaded into one Node process, each operation called on each in 15 alternating rounds of about',
@@ -241,7 +226,7 @@ const lines = [
 ];
 // Lines written by hand (why a ceiling was raised, and what the growth bought) are kept.
 const page = join(here, 'docs/benchmarks.md');
-const marker = '<!-- Written by hand below this line; scripts/bench.sh keeps it. -->';
+const marker = handWrittenMarker;
 const kept = existsSync(page) && readFileSync(page, 'utf8').includes(marker)
   ? readFileSync(page, 'utf8').slice(readFileSync(page, 'utf8').indexOf(marker))
   : `${marker}\n`;

@@ -6,18 +6,28 @@
 // aud = 28:<bot>, sub = from.aadObjectId when bound) and redeem it once: in a Map with expiry
 // (memory:) or with Redis `SET NX PX` through ioredis (redis://HOST:PORT), as the native stores do.
 // Answers like the native host: 200 empty body, 400/401/403/409/410, 503 when the store fails.
-// Inbound Bot Framework authentication is off (no auth configuration), as on the native side with
-// --insecure-no-auth; no follow-up messages are sent, as by the native host without an app password.
-// Usage: node peer-host.mjs PORT KEYS_FILE BOT_ID ISSUER [memory:|redis://HOST:PORT]
+// Without PROD_JSON: inbound Bot Framework authentication off (no auth configuration), as on the
+// native side with --insecure-no-auth, and no follow-up messages, as by the native host without an
+// app password.
+// With PROD_JSON ({authority, tenant, issuer, clientSecret}: the production benchmark) the
+// CloudAdapter is configured as a deployment configures it: clientId (the bot) + clientSecret +
+// tenantId + authorityEndpoint (the bench's loopback authority: its JWKS verifies the inbound RS256
+// tokens, its MSAL token endpoint gives the outbound token) + issuers with validateIssuer; and after
+// each redemption's answer the host posts what the native host posts (continuing, typing, result)
+// through adapter.continueConversation to the activity's serviceUrl. See loopback-authority.mjs
+// for the one thing a deployment does not need (MSAL's instance discovery answered on loopback).
+// Usage: node peer-host.mjs PORT KEYS_FILE BOT_ID ISSUER [memory:|redis://HOST:PORT] [PROD_JSON]
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { CloudAdapter } from '@microsoft/agents-hosting';
+import { pointMsalAt } from './loopback-authority.mjs';
 
 const require = createRequire(import.meta.url);
 const { createVerifier, TokenError } = require('fast-jwt');
 
-const [port, keysFile, botId, issuer, storeSpec = 'memory:'] = process.argv.slice(2);
+const [port, keysFile, botId, issuer, storeSpec = 'memory:', prodFile] = process.argv.slice(2);
+const prod = prodFile ? JSON.parse(readFileSync(prodFile, 'utf8')) : undefined;
 const audience = `28:${botId}`;
 const maxLifetime = 86_400; // seconds, as handoffkit's default
 const keepAfterExpiry = 300; // seconds a marker outlives the token (handoffkit's max leeway)
@@ -99,12 +109,43 @@ async function handoffStatus(a) {
   return redeem(continuation, a.from.aadObjectId);
 }
 
-const adapter = new CloudAdapter();
-// Like the native host: other activities are acknowledged (200), other invokes are 501.
-const logic = async (context) => {
+function authConfiguration() {
+  if (!prod) return undefined;
+  pointMsalAt(prod.authority);
+  return { clientId: botId, clientSecret: prod.clientSecret, tenantId: prod.tenant, authorityEndpoint: prod.authority,
+    issuers: [prod.issuer], validateIssuer: true };
+}
+const adapter = new CloudAdapter(authConfiguration());
+
+// The native host's follow-ups after a redemption, in its order, to the conversation (not as
+// replies to the invoke), with the outbound token the adapter gets for the inbound identity.
+const texts = ['Continuing conversation from Copilot\u2026', "You're all set: the conversation continues here."];
+const failures = { count: 0 };
+async function followUps(identity, reference) {
+  try {
+    await adapter.continueConversation(identity, reference, async (context) => {
+      context.onSendActivities(async (_c, activities, next) => {
+        for (const a of activities) delete a.replyToId;
+        return next();
+      });
+      await context.sendActivities([{ type: 'message', text: texts[0] }, { type: 'typing' }, { type: 'message', text: texts[1] }]);
+    });
+  } catch (e) {
+    if (failures.count++ === 0) console.error(`peer host: follow-ups failed: ${e?.message ?? e}`);
+  }
+}
+
+// Like the native host: other activities are acknowledged (200), other invokes are 501. The
+// follow-ups of a redemption start once the turn (and so the answer) is done.
+const logic = (after) => async (context) => {
   const a = context.activity;
   if (a.type !== 'invoke') return;
   const status = a.name === 'handoff/action' ? await handoffStatus(a) : 501;
+  if (prod && status === 200) {
+    const identity = context.identity;
+    const reference = a.getConversationReference();
+    after.work = () => followUps(identity, reference);
+  }
   await context.sendActivity({ type: 'invokeResponse', value: { status } });
 };
 
@@ -125,17 +166,26 @@ createServer((req, res) => {
     const response = {
       get headersSent() { return res.headersSent; },
       get writableEnded() { return res.writableEnded; },
-      status: (code) => { res.statusCode = code; },
+      status: (code) => { res.statusCode = code; return response; },
       setHeader: (name, value) => res.setHeader(name, value),
       send: (text) => res.write(typeof text === 'string' ? text : JSON.stringify(text)),
       end: () => res.end(),
     };
+    const after = {};
     try {
-      await adapter.process(request, response, logic);
+      // With auth, as the SDK's own server mounts it: authorizeJWT before process (401 unless
+      // the bearer verifies). Without, process alone, as the plain scenario always measured it.
+      let turn;
+      if (prod) await adapter.authorizeRequest(request, response, () => { turn = adapter.process(request, response, logic(after)); });
+      else turn = adapter.process(request, response, logic(after));
+      await turn;
     } catch {
-      if (!res.writableEnded) { res.statusCode = 500; res.end(); }
+      if (!res.writableEnded) res.statusCode = 500;
     }
+    if (!res.writableEnded) res.end(); // authorizeJWT's 401 is send() only
+    if (after.work) setImmediate(after.work);
   });
 }).listen(Number(port), '127.0.0.1', function () {
+  process.on('SIGTERM', () => process.exit(0)); // a clean exit (so --cpu-prof can write its profile)
   console.log(`listening ${this.address().port} store ${storeSpec}`);
 });

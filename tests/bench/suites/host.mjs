@@ -13,109 +13,33 @@
 // stops: a host that accepted anything would look fast. Inbound authentication is off on every side and none sends follow-ups (see
 // peer-host.mjs, adapter-host.mjs). Hosts run one after another, `rounds` times interleaved; figures are medians.
 // wrk, the host and whatever else runs on this machine share its cores.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
+// The setup a deployment runs (auth and follow-ups ON, forward mode: host.prod.*) is
+// host/production.mjs, whose rows come after these.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { claims, cli, freePort, freshStore, here, issuer, median, missingTools, msText, rateText, signer, stop,
+  waitForHealth, wrk as wrkRun } from '../host/support.mjs';
+import { productionRows } from '../host/production.mjs';
 
-const require = createRequire(import.meta.url);
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const cli = here('../../../build/native/native/handoffkit');
 const seconds = Number(process.env.HK_HOST_SECONDS ?? 5);
 const rounds = Number(process.env.HK_HOST_ROUNDS ?? 3);
 const connections = Number(process.env.HK_HOST_CONNECTIONS ?? 32);
 // Enough distinct tokens for the fastest host never to run out (a replay would be a 409).
 const tokenCount = Number(process.env.HK_HOST_TOKENS ?? seconds * 150_000);
 const wrkThreads = 2;
-const issuer = 'handoffkit';
 
 export const peer = 'Agents SDK host';
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForHealth(port, child, ms = 15000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until && child.exitCode === null) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-    } catch {}
-    await sleep(50);
-  }
-  throw new Error(`host bench: the host on port ${port} did not come up`);
-}
-
-// Redis answers PING with +PONG once it accepts commands.
-async function waitForPong(port, ms = 10000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const pong = await new Promise((resolve) => {
-      const s = connect(port, '127.0.0.1', () => s.write('PING\r\n'));
-      s.setTimeout(500, () => s.destroy());
-      s.on('data', (d) => { s.destroy(); resolve(d.toString().startsWith('+PONG')); });
-      s.on('error', () => resolve(false));
-      s.on('close', () => resolve(false));
-    });
-    if (pong) return;
-    await sleep(50);
-  }
-  throw new Error(`host bench: redis-server on port ${port} did not answer PING`);
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  });
-}
-
-// Tokens as handoffkit issues them (same header, claims and key), signed in bulk with fast-jwt.
-function signer(key, iat) {
-  const { createSigner } = require('fast-jwt');
-  return createSigner({ key: Buffer.from(key.k, 'base64url'), algorithm: 'HS256', kid: key.kid,
-    header: { typ: 'handoff+jwt' }, clockTimestamp: iat * 1000 }); // sets iat
-}
-const claims = (aud, sub, exp) => ({ iss: issuer, aud, sub, exp, jti: randomBytes(16).toString('base64url') });
-
-// A fresh store for one host run: a spec both hosts understand, and how to dispose of it.
-async function freshStore(kind, dir, run) {
-  if (kind === 'memory') return { spec: 'memory:', dispose: async () => {} };
-  if (kind === 'sqlite') {
-    const file = join(dir, `tokens-${run}.db`);
-    return { spec: `sqlite:${file}`, dispose: async () => ['', '-wal', '-shm'].forEach((x) => rmSync(file + x, { force: true })) };
-  }
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' });
-  try {
-    await waitForPong(port);
-  } catch (e) {
-    await stop(redis);
-    throw e;
-  }
-  return { spec: `redis://127.0.0.1:${port}`, dispose: () => stop(redis) };
-}
 
 const hosts = {
   native: (port, spec, keysFile, bot, threads) => spawn(cli, ['serve', '--listen', `127.0.0.1:${port}`,
     '--insecure-no-auth', '--keys', keysFile, '--store', spec, '--app-id', bot, '--threads', String(threads)],
   { stdio: 'ignore' }),
   peer: (port, spec, keysFile, bot) => spawn(process.execPath,
-    [here('../host/peer-host.mjs'), String(port), keysFile, bot, issuer, spec], { stdio: 'ignore' }),
+    [here('peer-host.mjs'), String(port), keysFile, bot, issuer, spec], { stdio: 'ignore' }),
   adapter: (port, spec, keysFile, bot) => spawn(process.execPath,
-    [here('../host/adapter-host.mjs'), String(port), keysFile, bot, issuer, spec], { stdio: 'ignore' }),
+    [here('adapter-host.mjs'), String(port), keysFile, bot, issuer, spec], { stdio: 'ignore' }),
 };
 
 // A host that gets these wrong would measure as fast while doing less: refuse to measure it.
@@ -129,26 +53,7 @@ async function checkAnswers(port, probes, who) {
   }
 }
 
-function wrk(port, env) {
-  const out = execFileSync('wrk', [`-t${wrkThreads}`, `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s',
-    '-s', here('../host/load.lua'), `http://127.0.0.1:${port}/api/messages`],
-  { encoding: 'utf8', env: { ...process.env, ...env, HK_THREADS: String(wrkThreads) } });
-  const ms = (text) => {
-    const m = text.match(/^([\d.]+)(us|ms|s|m)$/);
-    if (!m) throw new Error(`host bench: cannot read a latency from wrk: ${text}\n${out}`);
-    return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
-  };
-  const total = Number(out.match(/(\d+) requests in/)[1]);
-  const rate = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
-  const non2xx = Number(out.match(/Non-2xx or 3xx responses:\s+(\d+)/)?.[1] ?? 0);
-  const socketErrors = out.match(/Socket errors:.*$/m)?.[0] ?? '';
-  return { rate: rate * (1 - non2xx / total), p50: ms(out.match(/^\s+50%\s+(\S+)/m)[1]),
-    p99: ms(out.match(/^\s+99%\s+(\S+)/m)[1]), non2xx, socketErrors };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
-const rateText = (n) => (n >= 1e3 ? `${(n / 1e3).toFixed(1)} k/s` : `${n.toFixed(0)} /s`);
-const msText = (n) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+const wrk = (port, env) => wrkRun(port, env, { threads: wrkThreads, connections, seconds });
 
 // The rows: which stores each side runs (SQLite has no Node peer here), and the native host's
 // --threads as one would deploy it: one per core (Redis commands are pipelined, no handler
@@ -161,10 +66,9 @@ const stores = [
 
 export async function rows(only) {
   const wanted = stores.filter((s) => s.op.startsWith(only) || only.startsWith(s.op));
-  if (!wanted.length) return [];
-  const missing = [['wrk', () => execFileSync('which', ['wrk'])], ['redis-server', () => execFileSync('which', ['redis-server'])]]
-    .filter(([, probe]) => { try { probe(); return false; } catch { return true; } }).map(([n]) => n);
-  if (!existsSync(cli)) missing.push(`${cli} (build first)`);
+  const production = await productionRows(only);
+  if (!wanted.length) return production;
+  const missing = missingTools();
   if (missing.length)
     return [{ op: 'host.redeem', cells: ['—', '—', '—', '—', '—', '—'], note: `host: not measured, missing ${missing.join(', ')}` }];
 
@@ -257,7 +161,7 @@ export async function rows(only) {
       'the handoffkit/agents host (wasm column) one Node process each; each request a distinct valid token; inbound auth ' +
       'OFF on all (--insecure-no-auth; CloudAdapter without auth configuration); no follow-ups on all (no app password; ' +
       'the peer posts none; the adapter runs with followups: false); wrk and the hosts share the cores' });
-    return out;
+    return [...out, ...production];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
