@@ -91,11 +91,11 @@ TEST_CASE("field_reader: a null field is absent, absent is absent, and required_
 }
 
 TEST_CASE("error_envelope: members sorted, the field named when the error has one") {
-    CHECK(error_envelope(handoffkit::fail("X", "m")) == R"({"error":{"code":"X","message":"m"},"ok":false})");
-    handoffkit::error e{"Y", "at /a", std::string("/a")};
-    CHECK(error_envelope(e) == R"({"error":{"code":"Y","field":"/a","message":"at /a"},"ok":false})");
+    CHECK(error_envelope(handoffkit::fail(handoffkit::token_code::expired, "m")) == R"({"error":{"code":"EXPIRED","message":"m"},"ok":false})");
+    handoffkit::error e{handoffkit::input_code::invalid_argument, "at /a", std::string("/a")};
+    CHECK(error_envelope(e) == R"({"error":{"code":"INVALID_ARGUMENT","field":"/a","message":"at /a"},"ok":false})");
     // Bytes that are not UTF-8 in a message are replaced, never thrown about.
-    CHECK(error_envelope(handoffkit::fail("Z", "\xff")) == "{\"error\":{\"code\":\"Z\",\"message\":\"\xEF\xBF\xBD\"},\"ok\":false}");
+    CHECK(error_envelope(handoffkit::fail(handoffkit::input_code::internal, "\xff")) == "{\"error\":{\"code\":\"INTERNAL\",\"message\":\"\xEF\xBF\xBD\"},\"ok\":false}");
 }
 
 TEST_CASE("is_json_object answers as parse_json would, without building the document") {
