@@ -17,7 +17,7 @@ constexpr const char* schema_url = "http://adaptivecards.io/schemas/adaptive-car
 
 std::optional<error> utf8_error(std::initializer_list<std::string_view> texts) {
     for (auto t : texts)
-        if (!handoffkit::detail::is_valid_utf8(t)) return fail("INVALID_UTF8", "every text must be valid UTF-8");
+        if (!handoffkit::detail::is_valid_utf8(t)) return fail(input_code::invalid_utf8, "every text must be valid UTF-8");
     return std::nullopt;
 }
 
@@ -38,7 +38,7 @@ bool is_drop(std::string_view s) {
 result<json> fallback_json(const std::string& text) {
     if (text.empty()) return json();
     if (is_drop(text)) return json(text);
-    const error invalid = fail("PROPERTY_VALUE_INVALID", "'fallback' must be \"drop\" or the JSON text of an action object");
+    const error invalid = fail(card_code::property_value_invalid, "'fallback' must be \"drop\" or the JSON text of an action object");
     json parsed;  // bounded size and nesting
     if (handoffkit::parse_json(text, parsed) != handoffkit::json_failure::none || !parsed.is_object()) return invalid;
     return parsed;
@@ -108,7 +108,7 @@ result<json> card_json(const card_options& options) {
 result<json> handoff_card_json(const handoff_card_options& options) {
     auto link = deeplink::build_handoff_link({options.bot_id, options.continuation});
     if (!link) return link.err();
-    if (options.button_title.empty()) return fail("PROPERTY_MISSING", "the button needs a title");
+    if (options.button_title.empty()) return fail(card_code::property_missing, "the button needs a title");
     open_url_action button;
     button.url = *link;
     button.title = options.button_title;

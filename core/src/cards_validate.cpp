@@ -111,7 +111,7 @@ public:
         if (!c.is_object()) return add_type_error(path, "an AdaptiveCard must be a JSON object");
         card_header(c, path, top);
         const type_def* t = schema_.find_type("AdaptiveCard");
-        if (!t) return error("UNKNOWN_ELEMENT_TYPE", "the schema table did not load", path);
+        if (!t) return error(card_code::unknown_element_type, "the schema table did not load", path);
         if (!top) ++inner_cards_;
         members(c, *t, path, depth);
         if (!top) --inner_cards_;
@@ -125,36 +125,34 @@ public:
         const type_def* info = type ? schema_.find_type(*type) : nullptr;
         if (!info || info->kind != type_kind::action) {
             if (rescued_by_fallback(a, type_kind::action, path, depth)) return;
-            return error("UNKNOWN_ACTION_TYPE", !type || type->empty() ? "the action has no type" : "unknown action type '" + *type + "'",
+            return error(card_code::unknown_action_type, !type || type->empty() ? "the action has no type" : "unknown action type '" + *type + "'",
                          child(path, "type"));
         }
         if (info->since > version_ && rescued_by_fallback(a, type_kind::action, path, depth)) return;
-        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
+        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), card_code::unsupported_type);
         if (select && info->name == "Action.ShowCard")
-            error("ACTION_NOT_ALLOWED", "Action.ShowCard cannot be a selectAction or inlineAction", child(path, "type"));
+            error(card_code::action_not_allowed, "Action.ShowCard cannot be a selectAction or inlineAction", child(path, "type"));
         copilot_action(*info, a, path);
         members(a, *info, path, depth);
         style_rendered(a, path);
     }
 
 private:
-    void add(std::string code, severity level, std::string message, std::string path) {
-        problems_.push_back({std::move(code), level, std::move(message), std::move(path)});
+    void add(code c, severity level, std::string message, std::string path) {
+        problems_.push_back({c, level, std::move(message), std::move(path)});
     }
-    void error(std::string code, std::string message, std::string path) {
-        add(std::move(code), severity::error, std::move(message), std::move(path));
-    }
-    void warning(std::string code, std::string message, std::string path) {
-        add(std::move(code), severity::warning, std::move(message), std::move(path));
+    void error(code c, std::string message, std::string path) { add(c, severity::error, std::move(message), std::move(path)); }
+    void warning(code c, std::string message, std::string path) {
+        add(c, severity::warning, std::move(message), std::move(path));
     }
     void add_type_error(const std::string& path, std::string message) {
-        error("PROPERTY_TYPE_INVALID", std::move(message), path);
+        error(card_code::property_type_invalid, std::move(message), path);
     }
     bool copilot() const { return options_.host == target::copilot; }
 
     bool too_deep(int depth, const std::string& path) {
         if (depth <= max_json_depth) return false;
-        error("NESTING_TOO_DEEP", "elements and actions nest more than " + std::to_string(max_json_depth) + " levels", path);
+        error(input_code::nesting_too_deep, "elements and actions nest more than " + std::to_string(max_json_depth) + " levels", path);
         return true;
     }
 
@@ -162,12 +160,12 @@ private:
     bool newer(V since) const { return since > version_ || (declared_ && since > *declared_); }
 
     // `what` was introduced in `since`: an error beyond the target, a warning beyond the card's version.
-    void introduced(V since, std::string_view what, const std::string& path, const char* code) {
+    void introduced(V since, std::string_view what, const std::string& path, card_code c) {
         const std::string needs = std::string(what) + " needs card version " + std::string(to_string(since));
         if (since > version_)
-            error(code, needs + "; the target is " + std::string(to_string(version_)), path);
+            error(c, needs + "; the target is " + std::string(to_string(version_)), path);
         else if (declared_ && since > *declared_)
-            warning("NEWER_THAN_CARD_VERSION", needs + "; the card declares " + std::string(to_string(*declared_)), path);
+            warning(card_code::newer_than_card_version, needs + "; the card declares " + std::string(to_string(*declared_)), path);
     }
 
     // Every member of `o` against the properties of `t`, in key order, then the required ones.
@@ -181,26 +179,26 @@ private:
                 unknown_member(t, key, item.value(), child(path, key), depth);
                 continue;
             }
-            if (newer(p->since)) introduced(p->since, in_quotes(key), child(path, key), "UNSUPPORTED_PROPERTY");
+            if (newer(p->since)) introduced(p->since, in_quotes(key), child(path, key), card_code::unsupported_property);
             if (scalar_ok(*p, item.value())) continue;  // the common case: no path to build
             value(*p, t, item.value(), child(path, key), depth);
         }
         for (const auto& p : t.props)
             if (p.required && !member(o, p.name))
-                error("PROPERTY_MISSING", t.name + " needs " + in_quotes(p.name), child(path, p.name));
+                error(card_code::property_missing, t.name + " needs " + in_quotes(p.name), child(path, p.name));
     }
 
     void unknown_member(const type_def& t, const std::string& key, const json& v, const std::string& at, int depth) {
         const prop_def* other = t.find_other_case(key);
         if (other || iequal(key, "type")) {
             const std::string_view name = other ? std::string_view(other->name) : "type";
-            error("PROPERTY_CASE_MISMATCH", in_quotes(key) + " is " + in_quotes(name) + " in another case: renderers differ on which they read", at);
+            error(card_code::property_case_mismatch, in_quotes(key) + " is " + in_quotes(name) + " in another case: renderers differ on which they read", at);
             // A renderer that matches names in any case reads this value: it must pass as that property.
             if (other) value(*other, t, v, at, depth);
             return;
         }
         auto near = t.closest(key);
-        warning("UNKNOWN_PROPERTY", in_quotes(key) + " is not a property of " + t.name + (near ? "; did you mean " + in_quotes(*near) + "?" : ""), at);
+        warning(card_code::unknown_property, in_quotes(key) + " is not a property of " + t.name + (near ? "; did you mean " + in_quotes(*near) + "?" : ""), at);
     }
 
     // True when `v` is a plain value of the right kind that needs no further look (most members).
@@ -228,7 +226,7 @@ private:
             case value_kind::number: return expect(v.is_number(), p, "a number", at);
             case value_kind::count:
                 if (!v.is_number()) return expect(false, p, "a number", at);
-                if (!is_whole(v)) error("PROPERTY_VALUE_INVALID", in_quotes(p.name) + " must be a whole number, 0 or more", at);
+                if (!is_whole(v)) error(card_code::property_value_invalid, in_quotes(p.name) + " must be a whole number, 0 or more", at);
                 return;
             case value_kind::id: return register_id(p, v, at);
             case value_kind::url: return url(p, v, at, url_kind::open);
@@ -295,7 +293,7 @@ private:
 
     void formatted(const prop_def& p, const json& v, const std::string& at, bool ok, const char* what) {
         if (!v.is_string() && !v.is_number()) return expect(false, p, what, at);
-        if (!ok) error("PROPERTY_VALUE_INVALID", in_quotes(p.name) + " must be " + what, at);
+        if (!ok) error(card_code::property_value_invalid, in_quotes(p.name) + " must be " + what, at);
     }
 
     // Schema enums match case-insensitively (the schema's own patterns say so); some values came
@@ -305,11 +303,11 @@ private:
         const auto match = v.is_string() ? std::find_if(values.begin(), values.end(), [&](const auto& e) { return iequal(e.name, text(v)); })
                                          : values.end();
         if (match != values.end())
-            return newer(match->since) ? introduced(match->since, in_quotes(p.name) + " \"" + match->name + "\"", at, "UNSUPPORTED_VALUE")
+            return newer(match->since) ? introduced(match->since, in_quotes(p.name) + " \"" + match->name + "\"", at, card_code::unsupported_value)
                                        : void();
         std::string list;
         for (const auto& e : values) list += (list.empty() ? "" : ", ") + e.name;
-        error("PROPERTY_VALUE_INVALID", in_quotes(p.name) + " must be one of " + list, at);
+        error(card_code::property_value_invalid, in_quotes(p.name) + " must be one of " + list, at);
     }
 
     template <class F>
@@ -327,7 +325,7 @@ private:
         if (!o.is_object()) return add_type_error(at, "a " + t.name + " must be a JSON object");
         if (!t.find("type"))
             if (const json* type = member(o, "type"); type && (!type->is_string() || type->get_ref<const std::string&>() != t.name))
-                error("PROPERTY_VALUE_INVALID", "'type' must be \"" + t.name + "\" here", child(at, "type"));
+                error(card_code::property_value_invalid, "'type' must be \"" + t.name + "\" here", child(at, "type"));
         members(o, t, at, depth);
     }
 
@@ -341,13 +339,13 @@ private:
         else if (type) info = schema_.find_type(*type);
         if (!info || info->kind != type_kind::element) {
             if (rescued_by_fallback(e, type_kind::element, path, depth)) return;
-            return error("UNKNOWN_ELEMENT_TYPE", !type || type->empty() ? "the element has no type" : "unknown element type '" + *type + "'",
+            return error(card_code::unknown_element_type, !type || type->empty() ? "the element has no type" : "unknown element type '" + *type + "'",
                          child(path, "type"));
         }
         if (info->since > version_ && rescued_by_fallback(e, type_kind::element, path, depth)) return;
-        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), "UNSUPPORTED_TYPE");
+        if (newer(info->since)) introduced(info->since, info->name, child(path, "type"), card_code::unsupported_type);
         if (copilot() && info->name == "Image" && !member(e, "altText"))
-            warning("COPILOT_ALT_TEXT_MISSING", "Copilot asks every image but thumbnails to have an altText", path);
+            warning(card_code::copilot_alt_text_missing, "Copilot asks every image but thumbnails to have an altText", path);
         members(e, *info, path, depth);
     }
 
@@ -362,7 +360,7 @@ private:
     // "drop", or an object of the owner's kind: an element, an action, or (for a Column) a Column.
     void fallback(type_kind kind, const type_def* owner, const json& f, const std::string& at, int depth) {
         if (f.is_string() && iequal(f.get_ref<const std::string&>(), "drop")) return;
-        if (!f.is_object()) return error("PROPERTY_VALUE_INVALID", "'fallback' must be \"drop\" or an object", at);
+        if (!f.is_object()) return error(card_code::property_value_invalid, "'fallback' must be \"drop\" or an object", at);
         ++in_fallback_;
         if (kind == type_kind::action) action(f, at, depth + 1, false);
         else if (kind == type_kind::element || !owner) element(f, at, depth + 1, nullptr);
@@ -375,7 +373,7 @@ private:
         if (!v.is_array()) return;
         if (inner_cards_ == 0 && in_fallback_ == 0) buttons_ += v.size();
         if (v.size() > target_.max_actions)
-            error("TOO_MANY_ACTIONS", "the host shows at most " + std::to_string(target_.max_actions) + " actions here; this has " +
+            error(card_code::too_many_actions, "the host shows at most " + std::to_string(target_.max_actions) + " actions here; this has " +
                                           std::to_string(v.size()),
                   at);
     }
@@ -384,7 +382,7 @@ private:
         if (!v.is_object()) return expect(false, p, "an Action.Execute object", at);
         const std::string* type = string_member(v, "type");
         if (type && *type != "Action.Execute")
-            error("PROPERTY_VALUE_INVALID", "a refresh action must be an Action.Execute", child(at, "type"));
+            error(card_code::property_value_invalid, "a refresh action must be an Action.Execute", child(at, "type"));
         action(v, at, depth + 1, true);
     }
 
@@ -392,7 +390,7 @@ private:
         bool ok = r.is_object();
         if (ok)
             for (const auto& item : r.items()) ok = ok && item.value().is_string();
-        if (!ok) error("PROPERTY_VALUE_INVALID", "'requires' must map feature names to version strings", at);
+        if (!ok) error(card_code::property_value_invalid, "'requires' must map feature names to version strings", at);
     }
 
     // `data` is free-form; on Action.Submit its `msteams` member is the Teams action (cards-actions).
@@ -408,7 +406,7 @@ private:
             url(*link, *teams, teams_at, url_kind::open, "value");
         const auto& unsupported = target_.unsupported_submit_types;
         if (copilot() && std::find(unsupported.begin(), unsupported.end(), *type) != unsupported.end())
-            error("COPILOT_ACTION_UNSUPPORTED", "Copilot does not support '" + *type + "' actions", child(teams_at, "type"));
+            error(card_code::copilot_action_unsupported, "Copilot does not support '" + *type + "' actions", child(teams_at, "type"));
     }
 
     void copilot_action(const type_def& t, const json& a, const std::string& path) {
@@ -421,12 +419,12 @@ private:
             const std::string* type = teams && teams->is_object() ? string_member(*teams, "type") : nullptr;
             ok = type && (*type == "invoke" || *type == "task/fetch");
         }
-        if (!ok) warning("COPILOT_ACTION_NOT_RECOMMENDED", t.name + " is not among the action types Copilot recommends", child(path, "type"));
+        if (!ok) warning(card_code::copilot_action_not_recommended, t.name + " is not among the action types Copilot recommends", child(path, "type"));
     }
 
     void button_count(const std::string& path) {
         if (!copilot() || (buttons_ >= target_.min_buttons && buttons_ <= target_.max_buttons)) return;
-        error("COPILOT_ACTION_COUNT", "a Copilot card needs " + std::to_string(target_.min_buttons) + " to " +
+        error(card_code::copilot_action_count, "a Copilot card needs " + std::to_string(target_.min_buttons) + " to " +
                                           std::to_string(target_.max_buttons) + " action buttons; this has " + std::to_string(buttons_),
               child(path, "actions"));
     }
@@ -434,7 +432,7 @@ private:
     void style_rendered(const json& a, const std::string& path) {
         const std::string* s = string_member(a, "style");
         if (s && (iequal(*s, "positive") || iequal(*s, "destructive")))
-            warning("STYLE_NOT_RENDERED", "Teams does not reliably render the '" + *s + "' action style", child(path, "style"));
+            warning(card_code::style_not_rendered, "Teams does not reliably render the '" + *s + "' action style", child(path, "style"));
     }
 
     void register_id(const prop_def& p, const json& v, const std::string& at) {
@@ -442,24 +440,24 @@ private:
         const auto& s = v.get_ref<const std::string&>();
         // Fallback content replaces its owner, so it may reuse the owner's id.
         if (s.empty() || in_fallback_ > 0) return;
-        if (!ids_.insert(s).second) error("DUPLICATE_ID", "the id '" + s + "' is used more than once", at);
+        if (!ids_.insert(s).second) error(card_code::duplicate_id, "the id '" + s + "' is used more than once", at);
     }
 
     void card_header(const json& c, const std::string& path, bool top) {
         const json* type = member(c, "type");
         const bool type_ok = type && type->is_string() && type->get_ref<const std::string&>() == "AdaptiveCard";
         if (top ? !type_ok : (type && !type_ok))
-            error("CARD_TYPE_INVALID", "the card's type must be \"AdaptiveCard\"", child(path, "type"));
+            error(card_code::card_type_invalid, "the card's type must be \"AdaptiveCard\"", child(path, "type"));
         if (!top) return;  // cards inside Action.ShowCard need no version
         const json* version = member(c, "version");
-        if (!version) return error("VERSION_MISSING", "the card has no version", child(path, "version"));
+        if (!version) return error(card_code::version_missing, "the card has no version", child(path, "version"));
         auto parsed = version->is_string() ? parse_version(version->get_ref<const std::string&>())
-                                           : result<V>(fail("VERSION_UNKNOWN", ""));
+                                           : result<V>(fail(card_code::version_unknown, ""));
         if (!parsed)
-            return error("VERSION_UNKNOWN", "the card's version must be one of 1.0 to 1.6", child(path, "version"));
+            return error(card_code::version_unknown, "the card's version must be one of 1.0 to 1.6", child(path, "version"));
         declared_ = *parsed;
         if (*parsed > version_)
-            error("VERSION_NEWER_THAN_TARGET",
+            error(card_code::version_newer_than_target,
                   "the card declares version " + std::string(to_string(*parsed)) + "; the target renders up to " +
                       std::string(to_string(version_)) + " and would show fallbackText instead",
                   child(path, "version"));
@@ -475,7 +473,7 @@ private:
         }
         if (!value->is_string()) return add_type_error(where, in_quotes(p.name) + " must be a string");
         const auto& s = value->get_ref<const std::string&>();
-        if (s.empty()) return error("PROPERTY_MISSING", in_quotes(p.name) + " is empty", where);
+        if (s.empty()) return error(card_code::property_missing, in_quotes(p.name) + " is empty", where);
         check_url(s, kind, where);
     }
 
@@ -484,17 +482,17 @@ private:
         const bool image_data = kind == url_kind::image && scheme == "data" &&
                                 iequal(std::string_view(s).substr(5, 6), "image/");
         if (scheme == "javascript" || scheme == "vbscript" || scheme == "file" || (scheme == "data" && !image_data))
-            return error("URL_SCHEME_FORBIDDEN", "'" + scheme + ":' URLs are never allowed here", at);
+            return error(card_code::url_scheme_forbidden, "'" + scheme + ":' URLs are never allowed here", at);
         if (image_data && version_ < V::v1_2)
-            return error("URL_SCHEME_NOT_ALLOWED", "data URIs need card version 1.2", at);
-        if (handoffkit::detail::looks_like_script(s)) return error("SCRIPT_INJECTION", "the URL contains markup or a script URL", at);
+            return error(card_code::url_scheme_not_allowed, "data URIs need card version 1.2", at);
+        if (handoffkit::detail::looks_like_script(s)) return error(link_code::script_injection, "the URL contains markup or a script URL", at);
         auto parsed = boost::urls::parse_uri(s);
-        if (!parsed) return error("URL_MALFORMED", "not an absolute URL (RFC 3986)", at);
+        if (!parsed) return error(link_code::url_malformed, "not an absolute URL (RFC 3986)", at);
         if (image_data) return;
         const bool allowed = std::any_of(options_.allowed_schemes.begin(), options_.allowed_schemes.end(),
                                          [&](const std::string& a) { return iequal(a, scheme); });
-        if (!allowed) return error("URL_SCHEME_NOT_ALLOWED", "'" + scheme + ":' URLs are not allowed", at);
-        if (scheme == "https" && parsed->encoded_host().empty()) return error("URL_MALFORMED", "https URL without a host", at);
+        if (!allowed) return error(card_code::url_scheme_not_allowed, "'" + scheme + ":' URLs are not allowed", at);
+        if (scheme == "https" && parsed->encoded_host().empty()) return error(link_code::url_malformed, "https URL without a host", at);
         if (kind == url_kind::open) check_deep_link(*parsed, s, at);
     }
 
@@ -505,7 +503,7 @@ private:
         if (u.scheme_id() != boost::urls::scheme::https || !iequal(u.host(), deeplink::default_host) || u.path().rfind("/l/", 0) != 0)
             return;
         for (const auto& p : deeplink::validate(s).problems)
-            if (p.level == severity::error) error("DEEP_LINK_INVALID", "deep link: " + p.code + ": " + p.message, at);
+            if (p.level == severity::error) error(card_code::deep_link_invalid, "deep link: " + std::string(p.code.name()) + ": " + p.message, at);
     }
 
     const validate_options& options_;
@@ -527,8 +525,8 @@ void size_problems(const json& card, const validate_options& options, std::vecto
                         : options.host == target::webhook ? "incoming webhooks and connectors accept"
                                                           : "message-extension results (Copilot) may carry";
     const std::string what = "the card has " + std::to_string(size) + " bytes; " + where + " at most " + std::to_string(limits.max_bytes);
-    if (size > limits.max_bytes) out.push_back({"PAYLOAD_TOO_LARGE", severity::error, what, ""});
-    else if (size > limits.warn_bytes) out.push_back({"PAYLOAD_NEAR_LIMIT", severity::warning, what, ""});
+    if (size > limits.max_bytes) out.push_back({card_code::payload_too_large, severity::error, what, ""});
+    else if (size > limits.warn_bytes) out.push_back({card_code::payload_near_limit, severity::warning, what, ""});
 }
 
 bool has_error(const std::vector<problem>& problems) {
@@ -541,14 +539,14 @@ result<card_version> parse_version(std::string_view text) {
     static constexpr std::string_view names[] = {"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"};
     for (std::size_t i = 0; i < std::size(names); ++i)
         if (names[i] == text) return static_cast<card_version>(i);
-    return fail("VERSION_UNKNOWN", "card version must be one of 1.0 to 1.6");
+    return fail(card_code::version_unknown, "card version must be one of 1.0 to 1.6");
 }
 
 result<target> parse_target(std::string_view text) {
     if (text == "bot") return target::bot;
     if (text == "webhook") return target::webhook;
     if (text == "copilot") return target::copilot;
-    return fail("INVALID_ARGUMENT", "the target must be \"bot\", \"webhook\" or \"copilot\"");
+    return fail(input_code::invalid_argument, "the target must be \"bot\", \"webhook\" or \"copilot\"");
 }
 
 std::string_view to_string(card_version v) {
@@ -585,24 +583,24 @@ std::optional<error> first_error(const std::vector<problem>& problems) {
 }
 
 std::optional<json> parse_card_text(std::string_view text, std::optional<problem>& failure) {
-    auto fail_with = [&](const char* code, std::string message) {
-        failure = problem{code, severity::error, std::move(message), ""};
+    auto fail_with = [&](input_code c, std::string message) {
+        failure = problem{c, severity::error, std::move(message), ""};
         return std::nullopt;
     };
     if (text.size() > max_input_length)
-        return fail_with("INPUT_TOO_LARGE", "the card is larger than " + std::to_string(max_input_length) +
+        return fail_with(input_code::input_too_large, "the card is larger than " + std::to_string(max_input_length) +
                                                 " bytes, the most examined");
-    if (!handoffkit::detail::is_valid_utf8(text)) return fail_with("INVALID_UTF8", "the card is not valid UTF-8");
+    if (!handoffkit::detail::is_valid_utf8(text)) return fail_with(input_code::invalid_utf8, "the card is not valid UTF-8");
     // The strict parse refuses nesting past the same limit as cards.
     static_assert(handoffkit::max_json_depth == static_cast<std::size_t>(max_json_depth));
     json parsed;
     using handoffkit::json_failure;
     const json_failure why = handoffkit::parse_json(text, parsed);
     if (why == json_failure::too_deep)
-        return fail_with("NESTING_TOO_DEEP", "the card nests more than " + std::to_string(max_json_depth) + " levels");
-    if (why == json_failure::not_utf8) return fail_with("INVALID_UTF8", "the card escapes a lone surrogate (no character)");
-    if (why == json_failure::duplicate_key) return fail_with("DUPLICATE_KEY", "the card names a key twice in one object");
-    if (why != json_failure::none) return fail_with("INVALID_JSON", "the card is not valid JSON");
+        return fail_with(input_code::nesting_too_deep, "the card nests more than " + std::to_string(max_json_depth) + " levels");
+    if (why == json_failure::not_utf8) return fail_with(input_code::invalid_utf8, "the card escapes a lone surrogate (no character)");
+    if (why == json_failure::duplicate_key) return fail_with(input_code::duplicate_key, "the card names a key twice in one object");
+    if (why != json_failure::none) return fail_with(input_code::invalid_json, "the card is not valid JSON");
     return parsed;
 }
 

@@ -60,7 +60,7 @@ public:
         if (error_) return *error_;
         std::string s(url_.buffer());
         if (s.size() > max_url_length)
-            return fail("URL_TOO_LONG", "the link has " + std::to_string(s.size()) +
+            return fail(link_code::url_too_long, "the link has " + std::to_string(s.size()) +
                                             " characters; Teams handles at most " + std::to_string(max_url_length));
         return s;
     }
@@ -88,20 +88,20 @@ bool any_empty(const std::vector<std::string>& ids) {
 result<std::string> normalize_bot_id(std::string_view bot_id) {
     const std::string_view bare = bot_id.substr(0, 3) == "28:" ? bot_id.substr(3) : bot_id;
     if (!handoffkit::detail::is_guid(bare))
-        return fail("BOT_ID_INVALID", "bot id must be a GUID, optionally prefixed with 28:");
+        return fail(link_code::bot_id_invalid, "bot id must be a GUID, optionally prefixed with 28:");
     return "28:" + std::string(bare);
 }
 
 result<std::string> build_handoff_link(const handoff_link_options& options) {
     auto bot = normalize_bot_id(options.bot_id);
     if (!bot) return bot.err();
-    if (options.continuation.empty()) return fail("CONTINUATION_EMPTY", "continuation token is empty");
+    if (options.continuation.empty()) return fail(link_code::continuation_empty, "continuation token is empty");
     return link_builder({"l", "chat", "0", "0"}).users("users", {*bot}).param("continuation", options.continuation).finish();
 }
 
 result<std::string> build_chat_link(const chat_link_options& options) {
     if (options.users.empty() || any_empty(options.users))
-        return fail("USERS_EMPTY", "a chat link needs at least one user and no empty user id");
+        return fail(link_code::users_empty, "a chat link needs at least one user and no empty user id");
     return link_builder({"l", "chat", "0", "0"})
         .users("users", options.users)
         .param("topicName", options.topic_name)
@@ -111,7 +111,7 @@ result<std::string> build_chat_link(const chat_link_options& options) {
 
 result<std::string> build_call_link(const call_link_options& options) {
     if (options.users.empty() || any_empty(options.users))
-        return fail("USERS_EMPTY", "a call link needs at least one user and no empty user id");
+        return fail(link_code::users_empty, "a call link needs at least one user and no empty user id");
     return link_builder({"l", "call", "0", "0"})
         .users("users", options.users)
         .param("withVideo", options.with_video ? "true" : "")
@@ -122,8 +122,8 @@ result<std::string> build_call_link(const call_link_options& options) {
 result<std::string> build_meeting_link(const meeting_link_options& options) {
     for (const std::string* t : {&options.start_time, &options.end_time})
         if (!t->empty() && !handoffkit::detail::is_iso8601(*t))
-            return fail("TIME_INVALID", "meeting times must be ISO 8601, e.g. 2026-11-22T10:00:00Z");
-    if (any_empty(options.attendees)) return fail("USERS_EMPTY", "an attendee id is empty");
+            return fail(link_code::time_invalid, "meeting times must be ISO 8601, e.g. 2026-11-22T10:00:00Z");
+    if (any_empty(options.attendees)) return fail(link_code::users_empty, "an attendee id is empty");
     return link_builder({"l", "meeting", "new"})
         .param("subject", options.subject)
         .param("startTime", options.start_time)
@@ -134,20 +134,20 @@ result<std::string> build_meeting_link(const meeting_link_options& options) {
 }
 
 result<std::string> build_app_link(const app_link_options& options) {
-    if (!handoffkit::detail::is_guid(options.app_id)) return fail("APP_ID_INVALID", "app id must be a GUID");
+    if (!handoffkit::detail::is_guid(options.app_id)) return fail(link_code::app_id_invalid, "app id must be a GUID");
     return link_builder({"l", "app"}).segment("appId", options.app_id).finish();
 }
 
 result<std::string> build_entity_link(const entity_link_options& options) {
-    if (!handoffkit::detail::is_guid(options.app_id)) return fail("APP_ID_INVALID", "app id must be a GUID");
-    if (options.entity_id.empty()) return fail("ENTITY_ID_EMPTY", "entity id is empty");
+    if (!handoffkit::detail::is_guid(options.app_id)) return fail(link_code::app_id_invalid, "app id must be a GUID");
+    if (options.entity_id.empty()) return fail(link_code::entity_id_empty, "entity id is empty");
     if (!options.web_url.empty()) {
         auto web = urls::parse_absolute_uri(options.web_url);
         if (!web || web->scheme_id() != urls::scheme::https || handoffkit::detail::looks_like_script(options.web_url))
-            return fail("WEB_URL_INVALID", "webUrl must be an absolute https URL");
+            return fail(link_code::web_url_invalid, "webUrl must be an absolute https URL");
     }
     if (!options.context.empty() && !handoffkit::detail::is_json_object(options.context))
-        return fail("CONTEXT_INVALID", "context must be a JSON object, e.g. {\"subEntityId\":\"x\"}");
+        return fail(link_code::context_invalid, "context must be a JSON object, e.g. {\"subEntityId\":\"x\"}");
     return link_builder({"l", "entity"})
         .segment("appId", options.app_id)
         .segment("entityId", options.entity_id)

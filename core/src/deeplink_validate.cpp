@@ -44,11 +44,11 @@ class checker {
 public:
     checker(link_report& report) : report_(report) {}
 
-    void add(std::string code, severity level, std::string message) {
-        report_.problems.push_back({std::move(code), level, std::move(message)});
+    void add(handoffkit::code c, severity level, std::string message) {
+        report_.problems.push_back({c, level, std::move(message)});
     }
-    void error(std::string code, std::string message) { add(std::move(code), severity::error, std::move(message)); }
-    void warning(std::string code, std::string message) { add(std::move(code), severity::warning, std::move(message)); }
+    void error(handoffkit::code c, std::string message) { add(c, severity::error, std::move(message)); }
+    void warning(handoffkit::code c, std::string message) { add(c, severity::warning, std::move(message)); }
 
     /// The decoded value of the first parameter `name`, or null.
     const std::string* param(std::string_view name) const { return find(report_.params, name); }
@@ -139,12 +139,12 @@ std::string_view classify(const urls::url_view& u, const std::vector<query_param
 }
 
 void check_location(const urls::url_view& u, const validate_options& options, checker& c) {
-    if (u.scheme_id() != urls::scheme::https) c.error("NOT_HTTPS", "scheme must be https, not " + std::string(u.scheme()));
-    if (u.has_userinfo()) c.error("CREDENTIALS_PRESENT", "the link carries user info before the host");
-    if (u.has_port()) c.error("PORT_PRESENT", "Teams links carry no port");
+    if (u.scheme_id() != urls::scheme::https) c.error(link_code::not_https, "scheme must be https, not " + std::string(u.scheme()));
+    if (u.has_userinfo()) c.error(link_code::credentials_present, "the link carries user info before the host");
+    if (u.has_port()) c.error(link_code::port_present, "Teams links carry no port");
     const std::string host = u.host();
-    if (!host_allowed(host, options.allowed_hosts)) c.error("HOST_NOT_ALLOWED", "host '" + host + "' is not in the allow-list");
-    if (u.has_fragment()) c.warning("FRAGMENT_PRESENT", "the fragment is ignored by Teams");
+    if (!host_allowed(host, options.allowed_hosts)) c.error(link_code::host_not_allowed, "host '" + host + "' is not in the allow-list");
+    if (u.has_fragment()) c.warning(link_code::fragment_present, "the fragment is ignored by Teams");
 }
 
 bool same_ignoring_case(std::string_view a, std::string_view b) {
@@ -167,19 +167,19 @@ void check_params(std::vector<query_param>&& query, std::string_view kind, link_
     std::unordered_map<std::string_view, int> seen;  // views into `query`, unchanged until the end
     for (const auto& [key, value, encoded] : query) {
         if (++seen[key] == 2)  // report the second occurrence, once
-            c.error("PARAM_DUPLICATED", "parameter '" + key + "' appears more than once");
+            c.error(link_code::param_duplicated, "parameter '" + key + "' appears more than once");
         if (kind != "unknown" && std::find(known.begin(), known.end(), key) == known.end()) {
             // `Users=` beside `users=`, or `Continuation=` in a chat link: a reader that compares
             // names without case could take either, so another spelling of a known name is an
             // error, not an extra parameter.
             if (const auto name = known_in_another_case(key))
-                c.error("PARAM_NAME_CASE", "parameter '" + key + "' is '" + std::string(*name) + "' in another case");
+                c.error(link_code::param_name_case, "parameter '" + key + "' is '" + std::string(*name) + "' in another case");
             else
-                c.warning("PARAM_UNKNOWN", "parameter '" + key + "' is not used by " + std::string(kind) + " links");
+                c.warning(link_code::param_unknown, "parameter '" + key + "' is not used by " + std::string(kind) + " links");
         }
         if (encoded.find('+') != std::string::npos)
-            c.warning("PLUS_AS_SPACE", "'" + key + "' contains '+', which some decoders read as a space: encode a space as %20 and a plus as %2B");
-        for (auto& e : detail::value_problems(key, value)) c.error(std::move(e.code), std::move(e.message));
+            c.warning(link_code::plus_as_space, "'" + key + "' contains '+', which some decoders read as a space: encode a space as %20 and a plus as %2B");
+        for (auto& e : detail::value_problems(key, value)) c.error(e.code, std::move(e.message));
     }
     for (auto& p : query) {
         c.keep_encoded(p.key, std::move(p.encoded));
@@ -191,48 +191,48 @@ void check_params(std::vector<query_param>&& query, std::string_view kind, link_
 void check_user_list(checker& c, std::string_view name, bool required) {
     const std::string* users = c.encoded_param(name);
     if (!users) {
-        if (required) c.error("USERS_MISSING", "the '" + std::string(name) + "' parameter is missing");
+        if (required) c.error(link_code::users_missing, "the '" + std::string(name) + "' parameter is missing");
         return;
     }
     const std::string& s = *users;  // split on literal commas only: "a%2Cb" is one id
     if (s.empty() || s.front() == ',' || s.back() == ',' || s.find(",,") != std::string::npos)
-        c.error("USERS_EMPTY", "'" + std::string(name) + "' is empty or has an empty entry");
+        c.error(link_code::users_empty, "'" + std::string(name) + "' is empty or has an empty entry");
 }
 
 void check_handoff(checker& c) {
     check_user_list(c, "users", true);
     if (const std::string* users = c.param("users"); users && !users->empty()) {
         const bool one_bot = users->size() > 3 && users->compare(0, 3, "28:") == 0 && text::is_guid(users->substr(3));
-        if (!one_bot) c.error("BOT_ID_INVALID", "a handoff link's users must be exactly one bot id 28:<GUID>");
+        if (!one_bot) c.error(link_code::bot_id_invalid, "a handoff link's users must be exactly one bot id 28:<GUID>");
     }
     if (const std::string* token = c.param("continuation"); token && token->empty())
-        c.error("CONTINUATION_EMPTY", "the continuation parameter is empty");
+        c.error(link_code::continuation_empty, "the continuation parameter is empty");
 }
 
 void check_call(checker& c) {
     check_user_list(c, "users", true);
     if (const std::string* v = c.param("withVideo"); v && *v != "true" && *v != "false")
-        c.warning("WITH_VIDEO_INVALID", "withVideo should be true or false");
+        c.warning(link_code::with_video_invalid, "withVideo should be true or false");
 }
 
 void check_meeting(checker& c) {
     for (std::string_view name : {"startTime", "endTime"})
         if (const std::string* t = c.param(name); t && !text::is_iso8601(*t))
-            c.error("TIME_INVALID", std::string(name) + " is not an ISO 8601 date-time");
+            c.error(link_code::time_invalid, std::string(name) + " is not an ISO 8601 date-time");
     check_user_list(c, "attendees", false);
 }
 
 void check_entity(checker& c, std::string_view kind) {
-    if (!text::is_guid(*c.param("appId"))) c.error("APP_ID_INVALID", "app id must be a GUID");
+    if (!text::is_guid(*c.param("appId"))) c.error(link_code::app_id_invalid, "app id must be a GUID");
     if (kind != "entity") return;
-    if (c.param("entityId")->empty()) c.error("ENTITY_ID_EMPTY", "entity id is empty");
-    for (auto& e : detail::value_problems("entityId", *c.param("entityId"))) c.error(std::move(e.code), std::move(e.message));
+    if (c.param("entityId")->empty()) c.error(link_code::entity_id_empty, "entity id is empty");
+    for (auto& e : detail::value_problems("entityId", *c.param("entityId"))) c.error(e.code, std::move(e.message));
     if (const std::string* web = c.param("webUrl")) {
         auto parsed = urls::parse_absolute_uri(*web);
-        if (!parsed || parsed->scheme_id() != urls::scheme::https) c.error("WEB_URL_INVALID", "webUrl must be an absolute https URL");
+        if (!parsed || parsed->scheme_id() != urls::scheme::https) c.error(link_code::web_url_invalid, "webUrl must be an absolute https URL");
     }
     if (const std::string* ctx = c.param("context"); ctx && !handoffkit::detail::is_json_object(*ctx))
-        c.error("CONTEXT_INVALID", "context must be a JSON object");
+        c.error(link_code::context_invalid, "context must be a JSON object");
 }
 
 void check_kind(std::string_view kind, checker& c, const validate_options& options) {
@@ -241,13 +241,13 @@ void check_kind(std::string_view kind, checker& c, const validate_options& optio
     else if (kind == "call") check_call(c);
     else if (kind == "meeting") check_meeting(c);
     else if (kind == "app" || kind == "entity") check_entity(c, kind);
-    else c.error("UNKNOWN_PATH", "the path is not a Teams deep link this library knows");
+    else c.error(link_code::unknown_path, "the path is not a Teams deep link this library knows");
 
     if (options.expect_kind.empty() || options.expect_kind == kind) return;
     if (options.expect_kind == "handoff" && kind == "chat")
-        c.error("CONTINUATION_MISSING", "a handoff link needs a continuation parameter");
+        c.error(link_code::continuation_missing, "a handoff link needs a continuation parameter");
     else
-        c.error("KIND_MISMATCH", "expected a " + options.expect_kind + " link, got " + std::string(kind));
+        c.error(link_code::kind_mismatch, "expected a " + options.expect_kind + " link, got " + std::string(kind));
 }
 
 }  // namespace
@@ -259,16 +259,16 @@ link_report validate(std::string_view url, const validate_options& options) {
     report.kind = "unknown";
     checker c(report);
     if (url.size() > max_input_length) {
-        c.error("INPUT_TOO_LARGE", "input is " + std::to_string(url.size()) + " bytes; at most " +
+        c.error(input_code::input_too_large, "input is " + std::to_string(url.size()) + " bytes; at most " +
                                        std::to_string(max_input_length) + " are examined");
         return report;
     }
     if (url.size() > max_url_length)
-        c.error("URL_TOO_LONG", "the link has " + std::to_string(url.size()) + " characters; Teams handles at most " +
+        c.error(link_code::url_too_long, "the link has " + std::to_string(url.size()) + " characters; Teams handles at most " +
                                     std::to_string(max_url_length));
     auto parsed = urls::parse_uri(url);
     if (!parsed) {
-        c.error("URL_MALFORMED", "not an absolute URI: " + parsed.error().message());
+        c.error(link_code::url_malformed, "not an absolute URI: " + parsed.error().message());
         return report;
     }
     const urls::url_view& u = *parsed;

@@ -35,7 +35,7 @@ public:
     change_reader(const ruleset::compiled& rules, environment& env) : rules_(rules), env_(env) {
         for (std::size_t i = 0; i < env.representatives.size(); ++i) representative_index_.emplace(env.representatives[i].id, i);
     }
-    problem_log log{"INVALID_ARGUMENT"};
+    problem_log log{input_code::invalid_argument};
 
     bool apply(const json& c, const std::string& at);
 
@@ -211,9 +211,9 @@ profile* change_reader::profile_named(const json& c, const std::string& at) {
 
 std::optional<error> apply_changes(const json& changes, const ruleset::compiled& rules, environment& env) {
     change_reader r(rules, env);
-    if (!changes.is_array()) return error{"INVALID_ARGUMENT", "/apply: must be an array of changes (a plan's fixes' `change`)", "/apply"};
+    if (!changes.is_array()) return error{input_code::invalid_argument, "/apply: must be an array of changes (a plan's fixes' `change`)", "/apply"};
     if (changes.size() > max_changes)
-        return error{"INVALID_ARGUMENT", "/apply: has more than " + std::to_string(max_changes) + " changes", "/apply"};
+        return error{input_code::invalid_argument, "/apply: has more than " + std::to_string(max_changes) + " changes", "/apply"};
     for (std::size_t i = 0; i < changes.size(); ++i)
         if (!r.apply(changes[i], pointer_to("/apply", i))) return r.log.problem();
     return std::nullopt;

@@ -21,7 +21,7 @@ using handoffkit::json;
 enum class column : std::uint8_t { id, surface, licenses, roles, experience_profile };
 constexpr std::string_view column_names[] = {"id", "surface", "licenses", "roles", "experienceProfile"};
 
-error csv_error(const std::string& why) { return error{"ENVIRONMENT_INVALID", "representatives CSV: " + why, "/representatives"}; }
+error csv_error(const std::string& why) { return error{eligibility_code::environment_invalid, "representatives CSV: " + why, "/representatives"}; }
 
 std::string row_name(std::size_t row) { return "row " + std::to_string(row); }
 
@@ -151,7 +151,7 @@ json representative_of(const std::vector<column>& columns, const std::vector<std
 
 result<csv_representatives> read_representatives_csv(std::string_view text) {
     if (text.size() > max_environment_bytes)
-        return error{"INPUT_TOO_LARGE", "the representatives CSV is larger than " + std::to_string(max_environment_bytes >> 20) + " MiB", ""};
+        return error{input_code::input_too_large, "the representatives CSV is larger than " + std::to_string(max_environment_bytes >> 20) + " MiB", ""};
     if (!handoffkit::detail::is_valid_utf8(text)) return csv_error("not UTF-8 text");
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     records in(text);

@@ -45,7 +45,7 @@ std::size_t representative_index(const std::string& field) {
 class reader {
 public:
     reader(const ruleset::compiled& rules, environment& out) : rules_(rules), out_(out) {}
-    problem_log log{"ENVIRONMENT_INVALID"};
+    problem_log log{eligibility_code::environment_invalid};
 
     bool document(const json& j);
     /// "CSV row 7: " for a representative read from a CSV, else "".
@@ -69,7 +69,7 @@ private:
     /// Records a warning once per code and value (counting repeats); `suggest` gives the closest
     /// known name, and is only asked the first time.
     template <class Suggest>
-    void warn(const char* code, const std::string& value, const std::string& field, const std::string& why,
+    void warn(eligibility_code code, const std::string& value, const std::string& field, const std::string& why,
               Suggest&& suggest);
     std::string where(std::size_t representative) const;
     template <class F>
@@ -79,7 +79,7 @@ private:
     environment& out_;
     std::map<std::string, std::size_t, std::less<>> profile_index_;
     std::map<std::string, std::string, std::less<>> role_by_lower_;  ///< listed roles, any case -> name
-    std::map<std::pair<std::string, std::string>, std::size_t> warning_index_;
+    std::map<std::pair<eligibility_code, std::string>, std::size_t> warning_index_;
     std::size_t prv_named_ = 0, colon_named_ = 0;
     std::string known_licenses_;
 
@@ -109,9 +109,9 @@ std::string reader::where(std::size_t representative) const {
 }
 
 template <class Suggest>
-void reader::warn(const char* code, const std::string& value, const std::string& field, const std::string& why,
+void reader::warn(eligibility_code code, const std::string& value, const std::string& field, const std::string& why,
                   Suggest&& suggest) {
-    auto [it, fresh] = warning_index_.emplace(std::pair{std::string(code), value}, out_.warnings.size());
+    auto [it, fresh] = warning_index_.emplace(std::pair{code, value}, out_.warnings.size());
     if (!fresh) {
         ++out_.warnings[it->second].count;
         return;
@@ -285,7 +285,7 @@ bool reader::privileges(const json& j, const std::string& at, std::vector<std::s
             const char* why = p.form == privilege::kind::malformed
                                   ? "is not a privilege name (prv<Access><Table>, <table>:<access> or prv<Name>)"
                                   : "is not a privilege the ruleset knows";
-            warn("UNKNOWN_PRIVILEGE", out[i], pointer_to(at, i), why, [&] { return suggestion; });
+            warn(eligibility_code::unknown_privilege, out[i], pointer_to(at, i), why, [&] { return suggestion; });
         }
         out[i] = canonical_privilege(p, rules_.names);
     }
@@ -354,7 +354,7 @@ void reader::licenses(std::vector<std::string>& items, const std::string& at) {
         }
         if (known_licenses_.empty())
             for (const auto& l : rules_.licenses) known_licenses_ += (known_licenses_.empty() ? "" : ", ") + l.name;
-        warn("UNKNOWN_LICENSE", items[i], pointer_to(at, i),
+        warn(eligibility_code::unknown_license, items[i], pointer_to(at, i),
              "is not a license the ruleset knows (" + known_licenses_ + "), so it counts as none",
              [&] { return optional_of(suggestion(items[i], rules_.names.license_spellings)); });
     }
@@ -372,7 +372,7 @@ void reader::role_names(std::vector<std::string>& items, const std::string& at) 
             items[i] = it->second;
             continue;
         }
-        warn("UNKNOWN_ROLE", items[i], pointer_to(at, i),
+        warn(eligibility_code::unknown_role, items[i], pointer_to(at, i),
              "is neither listed under /roles nor a role the ruleset knows (its privileges are unknown)", [&] {
                  std::vector<std::string> known;
                  for (const auto& [lower_name, name] : role_by_lower_) known.push_back(name);

@@ -406,13 +406,13 @@ std::string_view outcome_name(outcome o) {
 
 result<evaluation> evaluate(const ruleset& rules, std::string_view environment_json, const evaluation_options& options) {
     const ruleset::compiled& rs = rules.get();
-    if (rs.schema.empty()) return fail("RULESET_INVALID", "the ruleset did not compile");
+    if (rs.schema.empty()) return fail(eligibility_code::ruleset_invalid, "the ruleset did not compile");
     if (environment_json.size() > max_environment_bytes)
-        return fail("INPUT_TOO_LARGE", "the environment is larger than " + std::to_string(max_environment_bytes >> 20) + " MiB");
+        return fail(input_code::input_too_large, "the environment is larger than " + std::to_string(max_environment_bytes >> 20) + " MiB");
     auto parsed = handoffkit::detail::parse_object(environment_json, "the environment");
     if (!parsed) {
-        if (parsed.err().code != "INVALID_ARGUMENT") return parsed.err();  // not JSON, not UTF-8, a key twice
-        return error{"ENVIRONMENT_INVALID", "(document): must be a JSON object", ""};
+        if (parsed.err().code != input_code::invalid_argument) return parsed.err();  // not JSON, not UTF-8, a key twice
+        return error{eligibility_code::environment_invalid, "(document): must be a JSON object", ""};
     }
     std::vector<std::size_t> rows;
     if (options.representatives_csv) {
@@ -426,7 +426,7 @@ result<evaluation> evaluate(const ruleset& rules, std::string_view environment_j
     if (!options.apply_json.empty()) {
         json changes;
         if (handoffkit::parse_json(options.apply_json, changes) != handoffkit::json_failure::none)
-            return fail("INVALID_ARGUMENT", "apply: not JSON");
+            return fail(input_code::invalid_argument, "apply: not JSON");
         if (auto problem = detail::apply_changes(changes, rs, env.value())) return *problem;
     }
     detail::apply_defaults(rs, env.value());

@@ -161,7 +161,8 @@ struct assumption {
 /// A likely mistake in the input that is not refused (an unknown license, privilege or role): the
 /// report lists it once per value, with the closest known value.
 struct input_warning {
-    std::string code, value, field, message, did_you_mean;
+    eligibility_code code = eligibility_code::unknown_license;
+    std::string value, field, message, did_you_mean;
     std::size_t count = 1;
 };
 
@@ -273,7 +274,7 @@ std::string pointer_to(const std::string& parent, std::size_t index);
 /// Collects the first problem found while checking a document, as `code` with a JSON Pointer.
 class problem_log {
 public:
-    explicit problem_log(const char* code) : code_(code) {}
+    explicit problem_log(handoffkit::code c) : code_(c) {}
     /// Records the problem (if it is the first) and returns false, so checks read `return log.fail(…)`.
     bool fail(const std::string& at, const std::string& why);
     bool failed() const { return problem_.has_value(); }
@@ -294,7 +295,7 @@ public:
     bool one_of(const std::string& value, const std::vector<std::string>& domain, const std::string& at);
 
 private:
-    const char* code_;
+    handoffkit::code code_;
     std::optional<error> problem_;
 };
 

@@ -336,7 +336,7 @@ namespace {
 /// Checks the parts of a report the plan reads, naming the first wrong one (REPORT_INVALID).
 class report_checker {
 public:
-    problem_log log{"REPORT_INVALID"};
+    problem_log log{eligibility_code::report_invalid};
 
     bool document(const json& j) {
         if (!log.object_with(j, "", {"administrator", "assumed", "features", "inputWarnings", "licenses", "outcome", "plan",
@@ -431,8 +431,8 @@ using detail::member;
 result<std::string> plan_fixes(std::string_view report_json) {
     auto parsed = handoffkit::detail::parse_object(report_json, "the report");
     if (!parsed) {
-        if (parsed.err().code != "INVALID_ARGUMENT") return parsed.err();
-        return error{"REPORT_INVALID", "(document): must be a JSON object (an eligibility report)", ""};
+        if (parsed.err().code != input_code::invalid_argument) return parsed.err();
+        return error{eligibility_code::report_invalid, "(document): must be a JSON object (an eligibility report)", ""};
     }
     const json& report = *parsed;
     detail::report_checker check;

@@ -201,7 +201,7 @@ std::vector<std::string> sorted_unique(std::vector<std::string> v) {
 class compiler {
 public:
     explicit compiler(ruleset::compiled& out) : out_(out) {}
-    problem_log log{"RULESET_INVALID"};
+    problem_log log{eligibility_code::ruleset_invalid};
 
     bool document(const json& j);
 
@@ -657,9 +657,9 @@ void serialize_fixed_parts(ruleset::compiled& c) {
 
 result<std::shared_ptr<const ruleset::compiled>> compile_ruleset(std::string_view text) {
     if (text.size() > max_ruleset_bytes)
-        return error{"RULESET_INVALID", "the ruleset is larger than " + std::to_string(max_ruleset_bytes) + " bytes", ""};
+        return error{eligibility_code::ruleset_invalid, "the ruleset is larger than " + std::to_string(max_ruleset_bytes) + " bytes", ""};
     auto parsed = handoffkit::detail::parse_object(text, "the ruleset");
-    if (!parsed) return error{"RULESET_INVALID", parsed.err().message, ""};
+    if (!parsed) return error{eligibility_code::ruleset_invalid, parsed.err().message, ""};
     auto out = std::make_shared<ruleset::compiled>();
     compiler c(*out);
     if (!c.document(*parsed)) return c.log.problem();

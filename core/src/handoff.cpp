@@ -19,8 +19,8 @@ std::string bare_bot_id(std::string_view id) {
     return std::string(id);
 }
 
-std::string error_body(std::string_view code, std::string_view message) {
-    return dump_json(json{{"error", {{"code", code}, {"message", message}}}});
+std::string error_body(code c, std::string_view message) {
+    return dump_json(json{{"error", {{"code", c}, {"message", message}}}});
 }
 
 std::string without_trailing_slash(std::string s) {
@@ -28,26 +28,34 @@ std::string without_trailing_slash(std::string s) {
     return s;
 }
 
-// The status of an activity that never reached the token (parse_activity, read_handoff, auth).
-int status_of_activity_error(std::string_view code) {
-    if (code == "NOT_INVOKE") return 200;
-    if (code == "UNKNOWN_INVOKE") return 501;
-    if (code == "ACTIVITY_TOO_LARGE") return 413;
-    if (code == "AUTH_SERVICE_URL_MISSING" || code == "AUTH_SERVICE_URL_MISMATCH") return 401;
-    if (code == "AUTH_CHANNEL_NOT_ENDORSED" || code == "SERVICE_URL_NOT_ALLOWED") return 403;
-    return 400;  // ACTIVITY_MALFORMED, CONTINUATION_*, WRONG_RECIPIENT
-}
-
-// What the user is told about a refused token; never the token itself.
-std::string_view message_of(std::string_view code) {
-    if (code == "TOKEN_MALFORMED") return "the continuation token is malformed";
-    if (code == "TOKEN_BAD_SIGNATURE") return "the continuation token is not valid";
-    if (code == "TOKEN_WRONG_AUDIENCE") return "the continuation token is for another bot";
-    if (code == "TOKEN_WRONG_USER") return "the continuation token is for another user";
-    if (code == "TOKEN_REPLAYED") return "the continuation token was already used";
-    if (code == "TOKEN_EXPIRED") return "the continuation token has expired";
-    if (code == "TOKEN_CONTEXT_NOT_FOUND") return "the context of the continuation token is gone";
-    if (code == "STORE_UNAVAILABLE") return "the token store cannot answer; retry later";
+// What the user is told about a refused token (answer_for's codes); never the token itself.
+std::string_view message_of(code answer) {
+    if (answer == token_code::store_unavailable) return "the token store cannot answer; retry later";
+    const auto c = answer.as<handoff_code>();
+    switch (c ? *c : handoff_code::redeem_failed) {
+        case handoff_code::token_malformed: return "the continuation token is malformed";
+        case handoff_code::token_bad_signature: return "the continuation token is not valid";
+        case handoff_code::token_wrong_audience: return "the continuation token is for another bot";
+        case handoff_code::token_wrong_user: return "the continuation token is for another user";
+        case handoff_code::token_replayed: return "the continuation token was already used";
+        case handoff_code::token_expired: return "the continuation token has expired";
+        case handoff_code::token_context_not_found: return "the context of the continuation token is gone";
+        // Not answers about a token (refuse() gives them with their own message).
+        case handoff_code::ok:
+        case handoff_code::not_invoke:
+        case handoff_code::unknown_invoke:
+        case handoff_code::activity_malformed:
+        case handoff_code::activity_too_large:
+        case handoff_code::auth_service_url_missing:
+        case handoff_code::auth_service_url_mismatch:
+        case handoff_code::auth_channel_not_endorsed:
+        case handoff_code::continuation_missing:
+        case handoff_code::continuation_too_long:
+        case handoff_code::wrong_recipient:
+        case handoff_code::service_url_invalid:
+        case handoff_code::service_url_not_allowed:
+        case handoff_code::redeem_failed: break;
+    }
     return "the continuation token could not be redeemed";
 }
 
@@ -125,7 +133,7 @@ const texts& texts_for(const config& c, std::string_view locale) {
 // One kind of text from a messages file: a string or a non-empty array of strings.
 std::optional<error> read_text(const json& value, const std::string& pointer, std::vector<std::string>& out) {
     auto invalid = [&](const std::string& why) {
-        error e = fail("MESSAGES_INVALID", pointer + ": " + why);
+        error e = fail(input_code::messages_invalid, pointer + ": " + why);
         e.field = pointer;
         return e;
     };
@@ -189,7 +197,7 @@ messages::messages() { by_locale_.emplace("en", builtin_texts()); }
 
 result<messages> messages::parse(std::string_view json_text) {
     auto invalid = [](const std::string& pointer, const std::string& why) {
-        error e = fail("MESSAGES_INVALID", (pointer.empty() ? std::string("the messages") : pointer) + ": " + why);
+        error e = fail(input_code::messages_invalid, (pointer.empty() ? std::string("the messages") : pointer) + ": " + why);
         e.field = pointer;
         return e;
     };
@@ -247,7 +255,7 @@ bool verify_delivery(std::string_view body, std::string_view signature, std::str
 }
 
 std::optional<error> check_config(const config& c) {
-    auto invalid = [](const char* why) { return fail("INVALID_ARGUMENT", why); };
+    auto invalid = [](const char* why) { return fail(input_code::invalid_argument, why); };
     if (!deeplink::is_guid(bare_bot_id(c.bot_id))) return invalid("the bot id must be a GUID or 28:<GUID>");
     if (!c.keys) return invalid("the pipeline needs the token keys");
     if (c.issuer.empty() || c.issuer.size() > token::max_claim_length) return invalid("the issuer must be 1-64 bytes");
@@ -257,18 +265,68 @@ std::optional<error> check_config(const config& c) {
     return std::nullopt;
 }
 
-answer_code answer_for_token_error(std::string_view code) {
-    if (code == "MALFORMED" || code == "TOKEN_TOO_LONG") return {400, "TOKEN_MALFORMED"};
-    if (code == "EXPIRED") return {410, "TOKEN_EXPIRED"};
-    if (code == "CONTEXT_NOT_FOUND") return {410, "TOKEN_CONTEXT_NOT_FOUND"};
-    if (code == "WRONG_AUDIENCE") return {401, "TOKEN_WRONG_AUDIENCE"};
-    if (code == "WRONG_USER") return {403, "TOKEN_WRONG_USER"};
-    if (code == "REPLAYED") return {409, "TOKEN_REPLAYED"};
-    if (code == "STORE_UNAVAILABLE") return {503, "STORE_UNAVAILABLE"};
-    if (code == "BAD_SIGNATURE" || code == "UNKNOWN_KEY" || code == "UNSUPPORTED_ALG" || code == "UNSUPPORTED_TYPE" ||
-        code == "UNSUPPORTED_HEADER" || code == "WRONG_ISSUER" || code == "NOT_YET_VALID" || code == "LIFETIME_TOO_LONG")
-        return {401, "TOKEN_BAD_SIGNATURE"};
-    return {500, "REDEEM_FAILED"};  // INVALID_ARGUMENT: the endpoint's own options are out of range
+// Exhaustive switches without a default (core builds with -Werror=switch): a code added to an
+// area does not compile until it has a status. The return after each switch is never reached.
+int status_of(handoff_code c) {
+    switch (c) {
+        case handoff_code::ok:
+        case handoff_code::not_invoke: return 200;  // not an invoke: the app's to answer
+        case handoff_code::activity_malformed:
+        case handoff_code::continuation_missing:
+        case handoff_code::continuation_too_long:
+        case handoff_code::wrong_recipient:
+        case handoff_code::service_url_invalid:
+        case handoff_code::token_malformed: return 400;
+        case handoff_code::auth_service_url_missing:
+        case handoff_code::auth_service_url_mismatch:
+        case handoff_code::token_bad_signature:
+        case handoff_code::token_wrong_audience: return 401;
+        case handoff_code::auth_channel_not_endorsed:
+        case handoff_code::service_url_not_allowed:
+        case handoff_code::token_wrong_user: return 403;
+        case handoff_code::token_replayed: return 409;
+        case handoff_code::token_expired:
+        case handoff_code::token_context_not_found: return 410;  // gone: start a new conversation
+        case handoff_code::activity_too_large: return 413;
+        case handoff_code::redeem_failed: return 500;
+        case handoff_code::unknown_invoke: return 501;
+    }
+    return 500;
+}
+
+answer answer_for(token_code c) {
+    const auto as = [](handoff_code h) { return answer{status_of(h), h}; };
+    switch (c) {
+        case token_code::token_too_long:
+        case token_code::malformed: return as(handoff_code::token_malformed);
+        // One answer for every token that is not ours or not usable: a prober learns nothing more.
+        case token_code::unsupported_alg:
+        case token_code::unsupported_type:
+        case token_code::unsupported_header:
+        case token_code::unknown_key:
+        case token_code::bad_signature:
+        case token_code::not_yet_valid:
+        case token_code::lifetime_too_long:
+        case token_code::wrong_issuer: return as(handoff_code::token_bad_signature);
+        case token_code::wrong_audience: return as(handoff_code::token_wrong_audience);
+        case token_code::wrong_user: return as(handoff_code::token_wrong_user);
+        case token_code::expired: return as(handoff_code::token_expired);
+        case token_code::context_not_found: return as(handoff_code::token_context_not_found);
+        case token_code::replayed: return as(handoff_code::token_replayed);
+        case token_code::store_unavailable: return {503, c};  // nothing consumed: the user may retry
+        // Issuing and key-set codes: verification never gives them.
+        case token_code::context_invalid:
+        case token_code::context_too_large:
+        case token_code::keys_invalid:
+        case token_code::key_too_short: return as(handoff_code::redeem_failed);
+    }
+    return as(handoff_code::redeem_failed);
+}
+
+answer answer_for_token_error(const code& c) {
+    if (const auto t = c.as<token_code>()) return answer_for(*t);
+    // INVALID_ARGUMENT: the endpoint's own verify options (now, leeway, ...) are out of range.
+    return {status_of(handoff_code::redeem_failed), handoff_code::redeem_failed};
 }
 
 namespace {
@@ -329,14 +387,14 @@ void exchange::begin(std::string_view activity_json, const inbound& auth) {
     // The Bot Connector's token names the serviceUrl it may be answered on: a request that does
     // not say which, or names another, could point our authenticated replies anywhere.
     if (auth.authenticated && (!auth.service_url || auth.service_url->empty()))
-        return refuse(fail("AUTH_SERVICE_URL_MISSING", "the request's token names no serviceurl"));
+        return refuse(fail(handoff_code::auth_service_url_missing, "the request's token names no serviceurl"));
     if (auth.authenticated && without_trailing_slash(*auth.service_url) != without_trailing_slash(a.service_url))
-        return refuse(fail("AUTH_SERVICE_URL_MISMATCH", "serviceUrl does not match the token"));
+        return refuse(fail(handoff_code::auth_service_url_mismatch, "serviceUrl does not match the token"));
     // Bot Connector authentication: "If the endorsement is not present, your bot should reject
     // the request" (403).
     if (auth.authenticated && auth.endorsements &&
         std::find(auth.endorsements->begin(), auth.endorsements->end(), a.channel_id) == auth.endorsements->end())
-        return refuse(fail("AUTH_CHANNEL_NOT_ENDORSED", "the token's key is not endorsed for this channel"));
+        return refuse(fail(handoff_code::auth_channel_not_endorsed, "the token's key is not endorsed for this channel"));
     const std::string bot = bare_bot_id(config_.bot_id);
     auto handoff = invoke::read_handoff(a, {bot});
     if (!handoff) return refuse(handoff.err());
@@ -374,23 +432,26 @@ outcome exchange::take_outcome() {
 
 void exchange::refuse(const error& e) {
     decided_ = true;
-    outcome_.code = e.code;
-    outcome_.status = status_of_activity_error(e.code);
-    outcome_.for_the_app = e.code == "NOT_INVOKE" || e.code == "UNKNOWN_INVOKE";
-    if (outcome_.status != 200) outcome_.body = error_body(e.code, e.message);
+    // The activity and serviceUrl checks and the inbound binding fail with handoff codes only.
+    const handoff_code c = e.code.as<handoff_code>().value_or(handoff_code::redeem_failed);
+    outcome_.code = c;
+    outcome_.status = status_of(c);
+    outcome_.for_the_app = c == handoff_code::not_invoke || c == handoff_code::unknown_invoke;
+    if (outcome_.status != 200) outcome_.body = error_body(c, e.message);
 }
 
 void exchange::refuse_token(const error& e) {
     decided_ = true;
-    const answer_code answer = answer_for_token_error(e.code);
+    const answer answer = answer_for_token_error(e.code);
     outcome_.status = answer.status;
-    outcome_.code = std::string(answer.code);
+    outcome_.code = answer.code;
     outcome_.body = error_body(answer.code, message_of(answer.code));
     // A link that can no longer work: tell the user what to do instead, as the seed asks.
     const texts& t = texts_for(config_, outcome_.activity.locale);
     const std::vector<std::string>* say = nullptr;
-    if (answer.code == "TOKEN_REPLAYED") say = &t.replayed;
-    if (answer.code == "TOKEN_EXPIRED" || answer.code == "TOKEN_CONTEXT_NOT_FOUND") say = &t.expired;
+    if (answer.code == handoff_code::token_replayed) say = &t.replayed;
+    if (answer.code == handoff_code::token_expired || answer.code == handoff_code::token_context_not_found)
+        say = &t.expired;
     if (say) outcome_.followups.push_back({"message", pick(*say, std::nullopt)});
 }
 
@@ -399,7 +460,7 @@ void exchange::finish_redemption() {
     token::redemption& r = *redemption_;
     if (r.step() == token::redemption_step::failed) return refuse_token(r.failure());
     outcome_.status = 200;
-    outcome_.code = "OK";
+    outcome_.code = handoff_code::ok;
     outcome_.redeemed = true;
     outcome_.redeemed_at = now_;
     outcome_.context = r.token().context;

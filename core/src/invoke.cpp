@@ -121,7 +121,7 @@ private:
     bool other() {
         if (const field* f = current(); f && f->rank < problem_rank_) {
             problem_rank_ = f->rank;
-            problem = fail("ACTIVITY_MALFORMED",
+            problem = fail(handoff_code::activity_malformed,
                            "field '" + std::string(f->name) + "' must be " + (f->object ? "an object" : "a string"));
         }
         return true;
@@ -137,34 +137,34 @@ private:
 
 result<activity> parse_activity(std::string_view json_text) {
     if (json_text.size() > max_activity_bytes)
-        return fail("ACTIVITY_TOO_LARGE", "the activity exceeds " + std::to_string(max_activity_bytes) + " bytes");
+        return fail(handoff_code::activity_too_large, "the activity exceeds " + std::to_string(max_activity_bytes) + " bytes");
     activity a;
     activity_sax reader(a);
     if (const auto why = parse_json_sax(json_text, reader); why != json_failure::none)
-        return fail("ACTIVITY_MALFORMED", json_failure_message(why, "the activity"));
-    if (!reader.root_is_object) return fail("ACTIVITY_MALFORMED", "the activity must be a JSON object");
+        return fail(handoff_code::activity_malformed, json_failure_message(why, "the activity"));
+    if (!reader.root_is_object) return fail(handoff_code::activity_malformed, "the activity must be a JSON object");
     if (reader.problem) return *reader.problem;
-    if (a.type.empty()) return fail("ACTIVITY_MALFORMED", "field 'type' is required");
+    if (a.type.empty()) return fail(handoff_code::activity_malformed, "field 'type' is required");
     return a;
 }
 
 result<handoff_invoke> read_handoff(const activity& in, const decide_options& options) {
-    if (in.type != "invoke") return fail("NOT_INVOKE", "activity type '" + in.type + "' needs no invoke response");
+    if (in.type != "invoke") return fail(handoff_code::not_invoke, "activity type '" + in.type + "' needs no invoke response");
     if (in.name != handoff_action_name)
-        return fail("UNKNOWN_INVOKE", "invoke '" + in.name + "' is not implemented by this bot");
+        return fail(handoff_code::unknown_invoke, "invoke '" + in.name + "' is not implemented by this bot");
     if (!in.has_continuation || in.continuation.empty())
-        return fail("CONTINUATION_MISSING", "handoff/action needs a non-empty string value.continuation");
+        return fail(handoff_code::continuation_missing, "handoff/action needs a non-empty string value.continuation");
     if (in.continuation.size() > max_continuation_length)
-        return fail("CONTINUATION_TOO_LONG",
+        return fail(handoff_code::continuation_too_long,
                     "value.continuation exceeds " + std::to_string(max_continuation_length) + " characters");
     // Without these the bot cannot answer the user, so the activity is not a usable handoff.
     for (const auto& [value, field] : {std::pair{&in.from.id, "from.id"}, {&in.recipient.id, "recipient.id"},
                                        {&in.conversation_id, "conversation.id"}, {&in.service_url, "serviceUrl"}})
-        if (value->empty()) return fail("ACTIVITY_MALFORMED", std::string("handoff/action needs ") + field);
+        if (value->empty()) return fail(handoff_code::activity_malformed, std::string("handoff/action needs ") + field);
     const bool prefixed = in.recipient.id.compare(0, bot_prefix.size(), bot_prefix) == 0;
     const std::string bot_id = prefixed ? in.recipient.id.substr(bot_prefix.size()) : in.recipient.id;
     if (!options.expected_bot_id.empty() && (!prefixed || bot_id != options.expected_bot_id))
-        return fail("WRONG_RECIPIENT", "recipient.id is not this bot (28:<app id>)");
+        return fail(handoff_code::wrong_recipient, "recipient.id is not this bot (28:<app id>)");
 
     handoff_invoke h;
     h.source = in;

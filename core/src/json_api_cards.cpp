@@ -21,7 +21,7 @@ static_assert(handoffkit::max_json_depth == static_cast<std::size_t>(cards::max_
 std::optional<error> read_version(const json& j, cards::card_version& out) {
     const json* it = detail::member(j, "version");
     if (!it) return std::nullopt;
-    if (!it->is_string()) return fail("INVALID_ARGUMENT", "field 'version' must be a string");
+    if (!it->is_string()) return fail(input_code::invalid_argument, "field 'version' must be a string");
     auto v = cards::parse_version(it->get_ref<const std::string&>());
     if (!v) return v.err();
     out = *v;
@@ -31,7 +31,7 @@ std::optional<error> read_version(const json& j, cards::card_version& out) {
 std::optional<error> read_requires(const json& j, std::map<std::string, std::string>& out) {
     const json* it = detail::member(j, "requires");
     if (!it) return std::nullopt;
-    const error wrong = fail("INVALID_ARGUMENT", "field 'requires' must be an object of strings");
+    const error wrong = fail(input_code::invalid_argument, "field 'requires' must be an object of strings");
     if (!it->is_object()) return wrong;
     for (const auto& item : it->items()) {
         if (!item.value().is_string()) return wrong;
@@ -43,7 +43,7 @@ std::optional<error> read_requires(const json& j, std::map<std::string, std::str
 std::optional<error> read_is_enabled(const json& j, std::optional<bool>& out) {
     const json* it = detail::member(j, "isEnabled");
     if (!it) return std::nullopt;
-    if (!it->is_boolean()) return fail("INVALID_ARGUMENT", "field 'isEnabled' must be a boolean");
+    if (!it->is_boolean()) return fail(input_code::invalid_argument, "field 'isEnabled' must be a boolean");
     out = it->get<bool>();
     return std::nullopt;
 }
@@ -61,11 +61,11 @@ std::optional<error> read_action(const json& j, field_reader& r, cards::open_url
 std::optional<error> read_actions(const json& j, std::vector<cards::open_url_action>& out) {
     const json* it = detail::member(j, "actions");
     if (!it) return std::nullopt;
-    if (!it->is_array()) return fail("INVALID_ARGUMENT", "field 'actions' must be an array of objects");
+    if (!it->is_array()) return fail(input_code::invalid_argument, "field 'actions' must be an array of objects");
     for (std::size_t i = 0; i < it->size(); ++i) {
         const json& item = (*it)[i];
         const std::string where = "actions[" + std::to_string(i) + "]: ";
-        if (!item.is_object()) return fail("INVALID_ARGUMENT", where + "must be an object");
+        if (!item.is_object()) return fail(input_code::invalid_argument, where + "must be an object");
         field_reader r(item);
         cards::open_url_action a;
         if (auto e = read_action(item, r, a)) return fail(e->code, where + e->message);
@@ -77,7 +77,7 @@ std::optional<error> read_actions(const json& j, std::vector<cards::open_url_act
 std::optional<error> read_target(const json& j, cards::target& out) {
     auto it = j.find("target");
     if (it == j.end() || it->is_null()) return std::nullopt;
-    if (!it->is_string()) return fail("INVALID_ARGUMENT", "field 'target' must be a string");
+    if (!it->is_string()) return fail(input_code::invalid_argument, "field 'target' must be a string");
     auto t = cards::parse_target(it->get_ref<const std::string&>());
     if (!t) return fail(t.err().code, "field 'target': " + t.err().message);
     out = *t;

@@ -56,7 +56,7 @@ result<std::string> build_kind(const std::string& kind, const json& j) {
         r.string("label", o.label).text_or_json("context", o.context);
         return done([&] { return dl::build_entity_link(o); });
     }
-    return fail("INVALID_ARGUMENT", "field 'kind' must be one of handoff, chat, call, meeting, app, entity");
+    return fail(input_code::invalid_argument, "field 'kind' must be one of handoff, chat, call, meeting, app, entity");
 }
 
 json report_json(const dl::link_report& report) {
@@ -81,7 +81,7 @@ std::string build_deep_link(std::string_view request) {
     auto j = detail::parse_object(request, "request");
     if (!j) return error_envelope(j.err());
     const json* kind = detail::member(*j, "kind");
-    if (!kind || !kind->is_string()) return error_envelope(fail("INVALID_ARGUMENT", "field 'kind' must be a string"));
+    if (!kind || !kind->is_string()) return error_envelope(fail(input_code::invalid_argument, "field 'kind' must be a string"));
     return envelope(build_kind(kind->get_ref<const std::string&>(), *j));
 }
 

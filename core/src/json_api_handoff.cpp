@@ -29,10 +29,10 @@ result<handoff::create_options> read_create_request(std::string_view text) {
     f.value("ctx", ctx).boolean("reference", o.reference);
     f.string("title", o.title).string("text", o.text).string("buttonTitle", o.button_title).string("version", version);
     if (auto e = f.finish()) return *e;
-    if (o.bot_id.empty()) return fail("INVALID_ARGUMENT", "field 'botId' is required");
+    if (o.bot_id.empty()) return fail(input_code::invalid_argument, "field 'botId' is required");
     auto random = crypto::from_hex(random_hex);
     if (!random || random->size() < token::min_random_bytes || random->size() > token::max_random_bytes)
-        return fail("INVALID_ARGUMENT", "field 'random' must be 32-64 hex digits (16-32 random bytes)");
+        return fail(input_code::invalid_argument, "field 'random' must be 32-64 hex digits (16-32 random bytes)");
     o.random = std::move(*random);
     if (ctx) o.context = ctx->dump();  // token::issue checks that it is an object
     if (!version.empty()) {
@@ -104,11 +104,11 @@ result<handoff::inbound> read_session_options(std::string_view text, handoff::co
     f.integer("leeway", c.leeway).integer("maxLifetime", c.max_lifetime).value("messages", messages_value);
     f.boolean("authenticated", auth.authenticated).value("serviceUrl", service_url);
     if (auto e = f.finish()) return *e;
-    if (c.bot_id.empty()) return fail("INVALID_ARGUMENT", "field 'botId' is required");
+    if (c.bot_id.empty()) return fail(input_code::invalid_argument, "field 'botId' is required");
     // The claim as the inbound token had it: a non-string is as good as absent (refused).
     if (service_url && service_url->is_string()) auth.service_url = service_url->get<std::string>();
     if (messages_value) {
-        if (!messages_value->is_object()) return fail("INVALID_ARGUMENT", "field 'messages' must be an object");
+        if (!messages_value->is_object()) return fail(input_code::invalid_argument, "field 'messages' must be an object");
         auto texts = cached_messages(messages_value->dump());
         if (!texts) return texts.err();
         c.texts = *texts;
@@ -209,7 +209,7 @@ handoff_session::handoff_session() : state_(std::make_unique<state>()) {}
 handoff_session::~handoff_session() = default;
 
 std::string handoff_session::start(std::string_view activity, std::string_view keys, std::string_view options) {
-    if (state_->exchange) return error_envelope(fail("INVALID_ARGUMENT", "a session handles one activity"));
+    if (state_->exchange) return error_envelope(fail(input_code::invalid_argument, "a session handles one activity"));
     std::int64_t now = 0;
     auto auth = read_session_options(options, state_->config, now);
     if (!auth) return error_envelope(auth.err());
@@ -223,7 +223,7 @@ std::string handoff_session::start(std::string_view activity, std::string_view k
 
 std::string handoff_session::answer(std::string_view text) {
     if (!state_->exchange || state_->done)
-        return error_envelope(fail("INVALID_ARGUMENT", "no store step is waiting for an answer"));
+        return error_envelope(fail(input_code::invalid_argument, "no store step is waiting for an answer"));
     auto j = detail::parse_object(text, "answer");
     if (!j) return error_envelope(j.err());
     std::optional<json> value;
@@ -231,16 +231,16 @@ std::string handoff_session::answer(std::string_view text) {
     field_reader f(*j);
     f.value("value", value).string("error", why);
     if (auto e = f.finish()) return error_envelope(*e);
-    if (value && !value->is_string()) return error_envelope(fail("INVALID_ARGUMENT", "field 'value' must be a string or null"));
+    if (value && !value->is_string()) return error_envelope(fail(input_code::invalid_argument, "field 'value' must be a string or null"));
     token::redemption& r = state_->exchange->redemption();
     const bool failed = j->contains("error");
     std::optional<std::string> kept;
     if (value) kept = value->get<std::string>();
     if (r.step() == token::redemption_step::load_context) {
-        if (failed) r.context_loaded(fail("STORE_UNAVAILABLE", "the store could not load the context: " + why));
+        if (failed) r.context_loaded(fail(token_code::store_unavailable, "the store could not load the context: " + why));
         else r.context_loaded(kept);
     } else {
-        if (failed) r.marked(fail("STORE_UNAVAILABLE", "the store could not mark the token: " + why));
+        if (failed) r.marked(fail(token_code::store_unavailable, "the store could not mark the token: " + why));
         else if (!kept) r.marked(token::mark_answer{token::mark_outcome::fresh, std::nullopt});
         else r.marked(token::mark_answer{token::mark_outcome::replayed, std::move(kept)});
     }

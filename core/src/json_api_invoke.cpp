@@ -24,7 +24,7 @@ result<invoke_request> read_request(std::string_view text) {
     field_reader r(*j);
     r.text_or_json("activity", out.activity_text).string("botId", out.bot_id);
     if (auto e = r.finish()) return *e;
-    if (!j->contains("activity")) return fail("INVALID_ARGUMENT", "field 'activity' is required");
+    if (!j->contains("activity")) return fail(input_code::invalid_argument, "field 'activity' is required");
     return out;
 }
 

@@ -28,7 +28,7 @@ result<token::issue_request> read_issue_request(std::string_view text) {
     r.audience = token::bot_audience(r.audience);  // the GUID and 28:GUID are one bot
     auto random = crypto::from_hex(random_hex);
     if (!random || random->size() < token::min_random_bytes || random->size() > token::max_random_bytes)
-        return fail("INVALID_ARGUMENT", "field 'random' must be 32-64 hex digits (16-32 random bytes)");
+        return fail(input_code::invalid_argument, "field 'random' must be 32-64 hex digits (16-32 random bytes)");
     r.random = std::move(*random);
     if (ctx) r.context = handoffkit::dump_json(*ctx);  // token::issue checks that it is an object
     return r;
@@ -45,7 +45,7 @@ result<token::verify_options> read_verify_options(std::string_view text) {
     if (auto e = f.finish()) return *e;
     o.audience = token::bot_audience(o.audience);
     if (const json* user = detail::member(*j, "user")) {
-        if (!user->is_string()) return fail("INVALID_ARGUMENT", "field 'user' must be a string");
+        if (!user->is_string()) return fail(input_code::invalid_argument, "field 'user' must be a string");
         o.user = user->get_ref<const std::string&>();
     }
     return o;

@@ -26,13 +26,13 @@ result<json> parse_object(std::string_view text, std::string_view what) {
     json parsed;
     switch (const json_failure why = parse_json(text, parsed)) {
         case json_failure::none: break;
-        case json_failure::too_large: return fail("INPUT_TOO_LARGE", json_failure_message(why, what));
-        case json_failure::not_utf8: return fail("INVALID_UTF8", json_failure_message(why, what));
-        case json_failure::duplicate_key: return fail("DUPLICATE_KEY", json_failure_message(why, what));
+        case json_failure::too_large: return fail(input_code::input_too_large, json_failure_message(why, what));
+        case json_failure::not_utf8: return fail(input_code::invalid_utf8, json_failure_message(why, what));
+        case json_failure::duplicate_key: return fail(input_code::duplicate_key, json_failure_message(why, what));
         case json_failure::too_deep:
-        case json_failure::syntax: return fail("INVALID_JSON", json_failure_message(why, what));
+        case json_failure::syntax: return fail(input_code::invalid_json, json_failure_message(why, what));
     }
-    if (!parsed.is_object()) return fail("INVALID_ARGUMENT", std::string(what) + " must be a JSON object");
+    if (!parsed.is_object()) return fail(input_code::invalid_argument, std::string(what) + " must be a JSON object");
     return parsed;
 }
 
@@ -48,7 +48,7 @@ const json* field_reader::take(const char* key) {
 }
 
 void field_reader::wrong_type(const char* key, const char* expected) {
-    if (!error_) error_ = fail("INVALID_ARGUMENT", std::string("field '") + key + "' must be " + expected);
+    if (!error_) error_ = fail(input_code::invalid_argument, std::string("field '") + key + "' must be " + expected);
 }
 
 field_reader& field_reader::string(const char* key, std::string& out) {
@@ -77,7 +77,7 @@ field_reader& field_reader::integer(const char* key, std::int64_t& out) {
 }
 
 field_reader& field_reader::required_integer(const char* key, std::int64_t& out) {
-    if (!error_ && !member(object_, key)) error_ = fail("INVALID_ARGUMENT", std::string("field '") + key + "' is required");
+    if (!error_ && !member(object_, key)) error_ = fail(input_code::invalid_argument, std::string("field '") + key + "' is required");
     return integer(key, out);
 }
 
@@ -113,7 +113,7 @@ std::optional<error> field_reader::finish() const {
     if (!object_.is_object()) return std::nullopt;
     for (const auto& item : object_.items())
         if (seen_.find(item.key()) == seen_.end())
-            return fail("INVALID_ARGUMENT", "unknown field '" + item.key() + "'");
+            return fail(input_code::invalid_argument, "unknown field '" + item.key() + "'");
     return std::nullopt;
 }
 

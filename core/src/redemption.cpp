@@ -48,7 +48,7 @@ void redemption::fail_with(error e) {
 
 void redemption::context_loaded(result<std::optional<std::string>> answer) {
     if (!answer) return fail_with(answer.err());
-    if (!answer->has_value()) return fail_with(fail("CONTEXT_NOT_FOUND", "the store holds no context for this token"));
+    if (!answer->has_value()) return fail_with(fail(token_code::context_not_found, "the store holds no context for this token"));
     token_.context = std::move(*std::move(answer).value());
     prepare_mark();
 }
@@ -65,7 +65,7 @@ void redemption::marked(const result<mark_answer>& answer) {
         step_ = redemption_step::retried;
         return;
     }
-    fail_with(fail("REPLAYED", "the token was already redeemed"));
+    fail_with(fail(token_code::replayed, "the token was already redeemed"));
 }
 
 void redemption::give_up(error e) {

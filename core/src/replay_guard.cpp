@@ -13,7 +13,7 @@ std::size_t erase_expired(Map& map, std::int64_t now) {
     return before - map.size();
 }
 
-error store_full() { return fail("STORE_UNAVAILABLE", "the in-memory replay guard is full"); }
+error store_full() { return fail(token_code::store_unavailable, "the in-memory replay guard is full"); }
 
 }  // namespace
 

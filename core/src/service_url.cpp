@@ -45,8 +45,8 @@ bool port_valid(std::string_view port) {
     return n >= 1 && n <= 65535;
 }
 
-error invalid(const std::string& why) { return fail("SERVICE_URL_INVALID", "serviceUrl " + why); }
-error not_allowed(const std::string& why) { return fail("SERVICE_URL_NOT_ALLOWED", "serviceUrl " + why); }
+error invalid(const std::string& why) { return fail(handoff_code::service_url_invalid, "serviceUrl " + why); }
+error not_allowed(const std::string& why) { return fail(handoff_code::service_url_not_allowed, "serviceUrl " + why); }
 
 // The parts of the URL a follow-up uses, or why it cannot be one.
 result<target> parse(std::string_view text) {

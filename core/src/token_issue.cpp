@@ -10,7 +10,7 @@ namespace {
 
 using handoffkit::json_writer;
 
-error invalid(const std::string& why) { return fail("INVALID_ARGUMENT", why); }
+error invalid(const std::string& why) { return fail(input_code::invalid_argument, why); }
 
 std::optional<error> check_claim_text(const char* field, const std::string& value, bool required) {
     if (value.empty() && required) return invalid(std::string(field) + " is required");
@@ -35,8 +35,8 @@ std::optional<error> check_request(const issue_request& r) {
 // The context as compact JSON with sorted members (so equal contexts give equal tokens).
 result<std::string> canonical_context(const std::string& text) {
     auto ctx = detail::canonical_object(text);
-    if (!ctx) return fail("CONTEXT_INVALID", "ctx must be a JSON object");
-    if (ctx->size() > max_context_length) return fail("CONTEXT_TOO_LARGE", "ctx is larger than 256 bytes of compact JSON");
+    if (!ctx) return fail(token_code::context_invalid, "ctx must be a JSON object");
+    if (ctx->size() > max_context_length) return fail(token_code::context_too_large, "ctx is larger than 256 bytes of compact JSON");
     return std::move(*ctx);
 }
 
@@ -70,7 +70,7 @@ result<issued_token> sign(const issue_request& request, const key_set& keys, std
         .string(token_type).end_object();
     std::string token = base64url::encode(header) + "." + base64url::encode(claims);
     token += "." + base64url::encode(crypto::to_bytes(signer.mac.tag(token)));
-    if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token would exceed 1024 characters");
+    if (token.size() > max_token_length) return fail(token_code::token_too_long, "the token would exceed 1024 characters");
     return issued_token{std::move(token), jti, signer.kid, request.now, exp, std::nullopt};
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 using handoffkit::json;
 
-error invalid(const std::string& why) { return fail("KEYS_INVALID", "key set: " + why); }
+error invalid(const std::string& why) { return fail(token_code::keys_invalid, "key set: " + why); }
 
 bool is_printable_ascii(std::string_view s) {
     for (char c : s)
@@ -44,7 +44,7 @@ result<key> parse_key(const json& k, std::size_t index) {
     const auto bytes = base64url::decode(material->get_ref<const std::string&>());
     if (!bytes) return invalid(named + ": k is not strict base64url");
     if (bytes->size() < min_key_bytes)
-        return fail("KEY_TOO_SHORT", named + " is shorter than 256 bits");
+        return fail(token_code::key_too_short, named + " is shorter than 256 bits");
     if (bytes->size() > max_key_bytes) return invalid(named + " is longer than 1024 bytes");
     std::optional<std::int64_t> stopped;
     if (auto at = k.find("stoppedSigningAt"); at != k.end()) {

@@ -300,18 +300,18 @@ bool read_part(std::string_view text, Handler& handler) {
 }  // namespace
 
 result<token_parts> split(std::string_view token) {
-    if (token.size() > max_token_length) return fail("TOKEN_TOO_LONG", "the token is longer than 1024 characters");
+    if (token.size() > max_token_length) return fail(token_code::token_too_long, "the token is longer than 1024 characters");
     const auto first = token.find('.');
     const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
     if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
-        return fail("MALFORMED", "a token has three parts separated by '.'");
+        return fail(token_code::malformed, "a token has three parts separated by '.'");
     auto header = base64url::decode(token.substr(0, first));
     auto payload = base64url::decode(token.substr(first + 1, second - first - 1));
     auto signature = base64url::decode(token.substr(second + 1));
-    if (!header || !payload || !signature) return fail("MALFORMED", "a token part is not strict base64url");
+    if (!header || !payload || !signature) return fail(token_code::malformed, "a token part is not strict base64url");
     token_header fields;
     header_sax reader(fields);
-    if (!read_part(*header, reader)) return fail("MALFORMED", "the token header is not a JSON object");
+    if (!read_part(*header, reader)) return fail(token_code::malformed, "the token header is not a JSON object");
     return token_parts{token.substr(0, second), std::move(*header), std::move(*payload), std::move(*signature),
                        std::move(fields)};
 }

@@ -18,13 +18,13 @@ bool is_handoff_type(std::string typ) {
 
 // Step 3: returns the key that must have signed the token.
 result<const key*> check_header(const detail::token_header& header, const key_set& keys) {
-    if (!header.alg.ok() || header.alg.value != algorithm) return fail("UNSUPPORTED_ALG", "only HS256 tokens are accepted");
+    if (!header.alg.ok() || header.alg.value != algorithm) return fail(token_code::unsupported_alg, "only HS256 tokens are accepted");
     if (!header.typ.ok() || !is_handoff_type(header.typ.value))
-        return fail("UNSUPPORTED_TYPE", "the token type must be handoff+jwt");
-    if (header.has_crit) return fail("UNSUPPORTED_HEADER", "critical header extensions are not supported");
-    if (!header.kid.ok()) return fail("UNKNOWN_KEY", "the token names no key (kid)");
+        return fail(token_code::unsupported_type, "the token type must be handoff+jwt");
+    if (header.has_crit) return fail(token_code::unsupported_header, "critical header extensions are not supported");
+    if (!header.kid.ok()) return fail(token_code::unknown_key, "the token names no key (kid)");
     const key* k = keys.find(header.kid.value);
-    if (!k) return fail("UNKNOWN_KEY", "no key of the set has the token's kid");
+    if (!k) return fail(token_code::unknown_key, "no key of the set has the token's kid");
     return k;
 }
 
@@ -37,7 +37,7 @@ bool signature_matches(const detail::token_parts& parts, const key& k) {
 
 // Step 5: the claims, typed, into `out`.
 std::optional<error> check_claims(detail::token_claims& c, verified_token& out) {
-    auto malformed = [](const char* why) { return fail("MALFORMED", why); };
+    auto malformed = [](const char* why) { return fail(token_code::malformed, why); };
     if (!c.iss.ok()) return malformed("claim iss must be a string");
     if (!c.aud.ok()) return malformed("claim aud must be a string or strings");
     if (c.sub.present() && !c.sub.ok()) return malformed("claim sub must be a string");
@@ -61,28 +61,28 @@ std::optional<error> check_claims(detail::token_claims& c, verified_token& out) 
 
 // Step 6. All values are within [0, 2^53] and leeway <= 300, so nothing overflows.
 std::optional<error> check_time(const detail::token_claims& c, const verified_token& t, const verify_options& o) {
-    if (o.now >= t.expires_at + o.leeway) return fail("EXPIRED", "the token has expired");
+    if (o.now >= t.expires_at + o.leeway) return fail(token_code::expired, "the token has expired");
     if (c.nbf.present() && c.nbf.value > o.now + o.leeway)
-        return fail("NOT_YET_VALID", "the token is not valid yet (nbf)");
-    if (t.issued_at > o.now + o.leeway) return fail("NOT_YET_VALID", "the token was issued in the future (iat)");
+        return fail(token_code::not_yet_valid, "the token is not valid yet (nbf)");
+    if (t.issued_at > o.now + o.leeway) return fail(token_code::not_yet_valid, "the token was issued in the future (iat)");
     if (t.expires_at - t.issued_at > o.max_lifetime)
-        return fail("LIFETIME_TOO_LONG", "the token lives longer than the allowed maximum");
+        return fail(token_code::lifetime_too_long, "the token lives longer than the allowed maximum");
     return std::nullopt;
 }
 
 // Step 7.
 std::optional<error> check_binding(const detail::token_claims& c, const verified_token& t, const verify_options& o) {
-    if (t.issuer != o.issuer) return fail("WRONG_ISSUER", "the token comes from another issuer");
+    if (t.issuer != o.issuer) return fail(token_code::wrong_issuer, "the token comes from another issuer");
     const auto& audiences = c.aud.value;
     if (std::find(audiences.begin(), audiences.end(), o.audience) == audiences.end())
-        return fail("WRONG_AUDIENCE", "the token is for another bot");
+        return fail(token_code::wrong_audience, "the token is for another bot");
     if (c.sub.present() && (!o.user || *o.user != t.subject))
-        return fail("WRONG_USER", "the token is bound to another user");
+        return fail(token_code::wrong_user, "the token is bound to another user");
     return std::nullopt;
 }
 
 std::optional<error> check_options(const verify_options& o) {
-    auto invalid = [](const char* why) { return fail("INVALID_ARGUMENT", why); };
+    auto invalid = [](const char* why) { return fail(input_code::invalid_argument, why); };
     if (o.audience.empty()) return invalid("the expected audience (bot id) is required");
     if (o.now < 0 || o.now > max_time) return invalid("now must be unix seconds in [0, 2^53-1]");
     if (o.leeway < 0 || o.leeway > max_leeway) return invalid("leeway must be 0-300 seconds");
@@ -99,9 +99,9 @@ result<verified_token> verify(std::string_view token, const key_set& keys, const
     if (!parts) return parts.err();
     auto signer = check_header(parts->header, keys);
     if (!signer) return signer.err();
-    if (!signature_matches(*parts, **signer)) return fail("BAD_SIGNATURE", "the signature does not match");
+    if (!signature_matches(*parts, **signer)) return fail(token_code::bad_signature, "the signature does not match");
     auto claims = detail::read_claims(parts->payload_bytes);
-    if (!claims) return fail("MALFORMED", "the token claims are not a JSON object");
+    if (!claims) return fail(token_code::malformed, "the token claims are not a JSON object");
     verified_token t;
     t.kid = (*signer)->kid;
     if (auto e = check_claims(*claims, t)) return *e;
@@ -132,7 +132,7 @@ result<inspected_token> inspect(std::string_view token) {
     auto parts = detail::split(token);
     if (!parts) return parts.err();
     if (!detail::is_claims_object(parts->payload_bytes))
-        return fail("MALFORMED", "the token claims are not a JSON object");
+        return fail(token_code::malformed, "the token claims are not a JSON object");
     return inspected_token{std::move(parts->header_bytes), std::move(parts->payload_bytes)};
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "handoffkit/native/codes.hpp"
 #include "handoffkit/result.hpp"
 
 namespace handoffkit::cli {
@@ -87,7 +88,7 @@ inline const flag_spec* find_flag(const command_spec& spec, const std::string& n
     return it == spec.flags.end() ? nullptr : &*it;
 }
 
-inline error usage(std::string message) { return fail("USAGE", std::move(message)); }
+inline error usage(std::string message) { return fail(native::cli_code::usage, std::move(message)); }
 
 inline std::string form_name(const command_spec& spec, const std::string& form) {
     return "`" + spec.name + (form.empty() ? "" : " " + form) + "`";

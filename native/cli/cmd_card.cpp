@@ -36,7 +36,7 @@ int validate_card(const args& a) {
     if (auto t = a.get("target")) options["target"] = *t;
     if (auto schemes = a.all("allow-scheme"); !schemes.empty()) options["allowedSchemes"] = schemes;
     auto text = read_input(a.positional[1]);
-    if (!text) return print_error(fail("FILE_UNREADABLE", "cannot read '" + a.positional[1] + "'"));
+    if (!text) return print_error(fail(native::cli_code::file_unreadable, "cannot read '" + a.positional[1] + "'"));
     const std::string envelope = json_api::validate_card(*text, options.dump());
     const int printed = print_envelope(envelope, a.has("pretty"));
     if (printed != exit_ok) return printed;

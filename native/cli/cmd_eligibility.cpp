@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "handoffkit/eligibility.hpp"
+#include "handoffkit/json.hpp"
 #include "output.hpp"
 
 namespace handoffkit::cli {
@@ -231,15 +232,15 @@ int cmd_eligibility(const args& a) {
     if (a.positional[0] == "-" && (a.get("representatives") == "-" || a.get("ruleset") == "-"))
         return usage_error("only one input can come from stdin");
     std::string environment, csv, ruleset_text;
-    if (!read_input(a.positional[0], environment)) return print_error({"FILE_UNREADABLE", "cannot read " + a.positional[0]});
+    if (!read_input(a.positional[0], environment)) return print_error({native::cli_code::file_unreadable, "cannot read " + a.positional[0]});
     el::evaluation_options options;
     if (auto path = a.get("representatives")) {
-        if (!read_input(*path, csv)) return print_error({"FILE_UNREADABLE", "cannot read " + *path});
+        if (!read_input(*path, csv)) return print_error({native::cli_code::file_unreadable, "cannot read " + *path});
         options.representatives_csv = csv;
     }
     el::ruleset rules = el::ruleset::builtin();
     if (auto path = a.get("ruleset")) {
-        if (!read_input(*path, ruleset_text)) return print_error({"FILE_UNREADABLE", "cannot read " + *path});
+        if (!read_input(*path, ruleset_text)) return print_error({native::cli_code::file_unreadable, "cannot read " + *path});
         auto parsed = el::ruleset::parse(ruleset_text);
         if (!parsed) return print_coded_error(parsed.err());
         rules = std::move(*parsed);

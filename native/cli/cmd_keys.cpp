@@ -37,13 +37,13 @@ using nlohmann::json;
 constexpr std::int64_t verifying_after_stop = token::default_max_lifetime + token::max_leeway;
 
 error write_failed(const std::string& path, const std::string& why) {
-    return fail("KEYS_WRITE_FAILED", "cannot write the key file " + path + ": " + why);
+    return fail(native::cli_code::keys_write_failed, "cannot write the key file " + path + ": " + why);
 }
 
 enum class existing { replace, keep };
 
 error file_exists(const std::string& path) {
-    return fail("KEYS_FILE_EXISTS", path + " exists: keys new never replaces a key file (use keys rotate)");
+    return fail(native::cli_code::keys_file_exists, path + " exists: keys new never replaces a key file (use keys rotate)");
 }
 
 // Writes `text` to `path` atomically with mode 0600: readers see the old file or the new one,
@@ -197,7 +197,7 @@ int keys_rotate(const std::string& path, const common& c) {
     json set = std::move(loaded).value();
     auto kid = c.kid ? result<std::string>(*c.kid) : default_kid(c.now);
     if (!kid) return print_error(kid.err());
-    if (find_key(set, *kid)) return print_error(fail("KEY_EXISTS", "the key set already has a key '" + *kid + "'"));
+    if (find_key(set, *kid)) return print_error(fail(native::cli_code::key_exists, "the key set already has a key '" + *kid + "'"));
     auto key = new_key(*kid);
     if (!key) return print_error(key.err());
     const std::string previous = signing_kid(set);
@@ -216,16 +216,16 @@ int keys_retire(const args& a, const std::string& path, const common& c) {
     if (!loaded) return print_error(loaded.err());
     json set = std::move(loaded).value();
     json* key = find_key(set, *c.kid);
-    if (!key) return print_error(fail("KEY_NOT_FOUND", "the key set has no key '" + *c.kid + "'"));
+    if (!key) return print_error(fail(native::cli_code::key_not_found, "the key set has no key '" + *c.kid + "'"));
     if (signing_kid(set) == *c.kid)
-        return print_error(fail("KEY_ACTIVE", "'" + *c.kid + "' signs new tokens: rotate first, then retire it later"));
+        return print_error(fail(native::cli_code::key_active, "'" + *c.kid + "' signs new tokens: rotate first, then retire it later"));
     if (!a.has("force")) {
         if (!key->contains("stoppedSigningAt"))
-            return print_error(fail("KEY_STOP_UNKNOWN", "the key set does not record when '" + *c.kid +
+            return print_error(fail(native::cli_code::key_stop_unknown, "the key set does not record when '" + *c.kid +
                                                             "' stopped signing (stoppedSigningAt); --force retires it anyway"));
         const std::int64_t until = (*key)["stoppedSigningAt"].get<std::int64_t>() + verifying_after_stop;
         if (c.now < until)
-            return print_error(fail("KEY_STILL_VERIFYING", "tokens signed by '" + *c.kid + "' may verify until " + utc(until) +
+            return print_error(fail(native::cli_code::key_still_verifying, "tokens signed by '" + *c.kid + "' may verify until " + utc(until) +
                                                                " (" + std::to_string(until) + "); --force retires it now"));
     }
     auto& keys = set["keys"];

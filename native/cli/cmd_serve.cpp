@@ -22,12 +22,13 @@
 #include "store_drivers.hpp"
 #include "store_flags.hpp"
 #include "webhook.hpp"
+#include "handoffkit/json.hpp"
 #include "handoffkit/native/delivery.hpp"
 
 namespace handoffkit::cli {
 namespace {
 
-int coded_error(const std::string& code, const std::string& message) {
+int coded_error(code code, const std::string& message) {
     std::cerr << nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump() << '\n';
     return exit_failed;
 }
@@ -126,9 +127,9 @@ host::store_driver_factory driver_for(const std::shared_ptr<token::replay_guard>
 result<token_setup> setup_tokens(const args& a, const std::string& app_id) {
     auto keys_path = a.get("keys");
     if (!keys_path)
-        return fail("KEYS_NOT_CONFIGURED", "continuation tokens need --keys FILE (a JWK Set; see `handoffkit keys new`)");
+        return fail(native::cli_code::keys_not_configured, "continuation tokens need --keys FILE (a JWK Set; see `handoffkit keys new`)");
     if (app_id.empty())
-        return fail("APP_ID_NOT_CONFIGURED", "continuation tokens are for one bot: give its app id with --app-id GUID");
+        return fail(native::cli_code::app_id_not_configured, "continuation tokens are for one bot: give its app id with --app-id GUID");
     auto keys = native::load_key_set(*keys_path);
     if (!keys) return keys.err();
     const std::string spec = a.get("store").value_or(default_store);
@@ -145,9 +146,9 @@ result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_
     if (!key_file) return false;
     std::ifstream in(*key_file);
     std::string key;
-    if (!in || !std::getline(in, key)) return fail("API_KEY_UNREADABLE", "cannot read --api-key-file " + *key_file);
+    if (!in || !std::getline(in, key)) return fail(native::cli_code::api_key_unreadable, "cannot read --api-key-file " + *key_file);
     while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
-    if (key.size() < 32) return fail("API_KEY_TOO_SHORT", "the API key must be at least 32 characters");
+    if (key.size() < 32) return fail(native::cli_code::api_key_too_short, "the API key must be at least 32 characters");
     host::sidecar_config c{tokens.keys, config.handoff.bot_id, config.handoff.issuer, tokens.store,
                            [] { return native::unix_now(); }, [] { return native::random_bytes(16); }};
     config.sidecar = host::sidecar_endpoints(std::move(c));
@@ -159,11 +160,11 @@ result<bool> setup_sidecar(const args& a, const token_setup& tokens, host::host_
 result<std::shared_ptr<const host::forward_config>> setup_forward(const args& a) {
     auto url = a.get("forward");
     if (!url) return std::shared_ptr<const host::forward_config>();
-    auto target = host::parse_app_url(*url, "FORWARD_URL_INVALID", "--forward");
+    auto target = host::parse_app_url(*url, native::host_code::forward_url_invalid, "--forward");
     if (!target) return target.err();
     auto c = std::make_shared<host::forward_config>();
     c->target = std::move(*target);
-    if (!read_ms(a, "forward-timeout-ms", c->timeout)) return fail("USAGE", "--forward-timeout-ms takes milliseconds");
+    if (!read_ms(a, "forward-timeout-ms", c->timeout)) return fail(native::cli_code::usage, "--forward-timeout-ms takes milliseconds");
     host::log_to_stderr(nlohmann::json{{"event", "forward"}, {"url", c->target.url}}.dump());
     return std::shared_ptr<const host::forward_config>(std::move(c));
 }
@@ -176,34 +177,35 @@ result<std::unique_ptr<native::delivery_worker>> setup_delivery(const args& a, c
     std::string url = a.get("on-redeemed").value_or(forward ? forward->target.with_path("/api/handoffs") : "");
     auto key_file = a.get("on-redeemed-key-file");
     if (url.empty()) {
-        if (key_file) return fail("USAGE", "--on-redeemed-key-file needs --on-redeemed URL (or --forward)");
+        if (key_file) return fail(native::cli_code::usage, "--on-redeemed-key-file needs --on-redeemed URL (or --forward)");
         return std::unique_ptr<native::delivery_worker>();
     }
     if (!key_file)
-        return fail("DELIVERY_KEY_NOT_CONFIGURED", "handoffs delivered to " + url +
+        return fail(native::cli_code::delivery_key_not_configured, "handoffs delivered to " + url +
                                                        " are signed: give the key with --on-redeemed-key-file FILE");
-    auto key = native::read_secret_file(*key_file, "DELIVERY_KEY_UNREADABLE", "delivery key");
+    auto key = native::read_secret_file(*key_file, native::cli_code::delivery_key_unreadable, "delivery key");
     if (!key) return key.err();
     auto outbox = std::dynamic_pointer_cast<native::outbox>(store);
-    if (!outbox) return fail("DELIVERY_UNSUPPORTED", "this store keeps no outbox for deliveries");
+    if (!outbox) return fail(native::cli_code::delivery_unsupported, "this store keeps no outbox for deliveries");
     std::chrono::milliseconds timeout(10000);
     if (!read_ms(a, "on-redeemed-timeout-ms", timeout) || timeout.count() < 100 || timeout.count() > 60000)
-        return fail("USAGE", "--on-redeemed-timeout-ms takes 100 to 60000 milliseconds");
+        return fail(native::cli_code::usage, "--on-redeemed-timeout-ms takes 100 to 60000 milliseconds");
     auto webhook = host::webhook_client::create(url, std::move(*key), "", timeout);
     if (!webhook) return webhook.err();
     std::shared_ptr<host::webhook_client> client(std::move(webhook).value());
     auto deliver = [client](const native::pending_delivery& d) {
         std::string why;
         if (client->deliver(d, why)) return true;
-        host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", "DELIVERY_FAILED"}, {"detail", why}}.dump());
+        host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", native::host_code::delivery_failed}, {"detail", why}}.dump());
         return false;
     };
     auto on_event = [&counting](const std::string& event, const native::pending_delivery*, int attempt) {
         if (counting) counting->count_delivery(event);
         if (event == "store_unavailable")
-            host::log_to_stderr(R"({"event":"delivery","code":"STORE_UNAVAILABLE","detail":"the outbox cannot be read"})");
+            host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", token_code::store_unavailable},
+                                               {"detail", "the outbox cannot be read"}}.dump());
         else if (event == "retry")
-            host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", "DELIVERY_RETRY"}, {"attempt", attempt}}.dump());
+            host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"code", native::host_code::delivery_retry}, {"attempt", attempt}}.dump());
     };
     host::log_to_stderr(nlohmann::json{{"event", "delivery"}, {"url", url}}.dump());
     // An attempt takes at most the webhook's timeout; a host that dies in the middle of one leaves
@@ -225,7 +227,7 @@ bool app_credentials_given(const args& a) {
 
 result<std::string> read_app_password(const args& a) {
     if (auto file = a.get("app-password-file"))
-        return native::read_secret_file(*file, "APP_PASSWORD_UNREADABLE", "app password");
+        return native::read_secret_file(*file, native::cli_code::app_password_unreadable, "app password");
     const char* env = std::getenv("HANDOFFKIT_APP_PASSWORD");
     return std::string(env ? env : "");
 }
@@ -307,7 +309,7 @@ int cmd_serve(const args& a) {
     // Without inbound authentication anyone reaching the port chooses the serviceUrl; with app
     // credentials the host would post its bearer token there.
     if (a.has("insecure-no-auth") && app_credentials_given(a))
-        return coded_error("INSECURE_WITH_CREDENTIALS",
+        return coded_error(native::cli_code::insecure_with_credentials,
                            "--insecure-no-auth cannot be combined with app credentials (--app-password-file "
                            "or HANDOFFKIT_APP_PASSWORD): unauthenticated callers would "
                            "choose where the bot's bearer token is sent");
@@ -358,7 +360,7 @@ int cmd_serve(const args& a) {
     } else {
         auto openid = a.get("openid-config");
         if (!openid || app_id.empty())
-            return coded_error("AUTH_NOT_CONFIGURED",
+            return coded_error(native::cli_code::auth_not_configured,
                                "inbound authentication needs --openid-config URL|FILE and --app-id "
                                "(or --insecure-no-auth for local development)");
         host::bot_auth_config auth;
@@ -377,12 +379,12 @@ int cmd_serve(const args& a) {
     config.send = (*sender)->sink();
 
     auto forward = setup_forward(a);
-    if (!forward) return forward.err().code == "USAGE" ? usage_error(forward.err().message)
+    if (!forward) return forward.err().code == native::cli_code::usage ? usage_error(forward.err().message)
                                                        : coded_error(forward.err().code, forward.err().message);
     config.forward = *forward;
     // Started before the host listens: what an earlier run left in the outbox goes out too.
     auto delivery = setup_delivery(a, config.forward.get(), tokens->store, counting);
-    if (!delivery) return delivery.err().code == "USAGE" ? usage_error(delivery.err().message)
+    if (!delivery) return delivery.err().code == native::cli_code::usage ? usage_error(delivery.err().message)
                                                          : coded_error(delivery.err().code, delivery.err().message);
     if (*delivery) {
         config.handoff.deliver = true;

@@ -38,7 +38,7 @@ bool copy_seconds(const args& a, const char* flag, const char* field, json& out)
 // parse would settle by keeping the last, is refused); text it refuses is CONTEXT_INVALID.
 std::optional<error> context_value(const std::string& text, json& out) {
     if (const auto why = handoffkit::parse_json(text, out); why != handoffkit::json_failure::none)
-        return fail("CONTEXT_INVALID", handoffkit::json_failure_message(why, "--ctx"));
+        return fail(token_code::context_invalid, handoffkit::json_failure_message(why, "--ctx"));
     return std::nullopt;
 }
 

@@ -25,7 +25,7 @@ int print_envelope(const std::string& envelope, bool pretty) {
         return it == ok->end() ? nullptr : &*it;
     };
     const json* flag = at("ok");
-    if (!flag || !flag->is_boolean()) return print_error(fail("INTERNAL", "the core answered with no envelope"));
+    if (!flag || !flag->is_boolean()) return print_error(fail(input_code::internal, "the core answered with no envelope"));
     if (!flag->get<bool>()) {
         std::cerr << dump_json(json{{"error", at("error") ? *at("error") : json()}}) << '\n';
         return exit_failed;

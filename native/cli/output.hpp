@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "handoffkit/native/codes.hpp"
 #include "handoffkit/result.hpp"
 
 namespace handoffkit::cli {

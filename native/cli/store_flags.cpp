@@ -8,7 +8,7 @@ result<std::unique_ptr<token::replay_guard>> open_store_with_flags(const args& a
     const bool redis = spec.rfind("redis://", 0) == 0 || spec.rfind("rediss://", 0) == 0;
     if (!redis) {
         for (const char* flag : store_secret_flags)
-            if (a.has(flag)) return fail("INVALID_ARGUMENT", std::string("--") + flag + " is for a redis:// or rediss:// store");
+            if (a.has(flag)) return fail(input_code::invalid_argument, std::string("--") + flag + " is for a redis:// or rediss:// store");
         return native::open_store(spec);
     }
     native::store_secrets secrets;

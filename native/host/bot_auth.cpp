@@ -112,7 +112,7 @@ std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
 bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
 
 // A document from a URL or a file: the OpenID metadata, then its JWKS.
-result<json> load_json(const std::string& where, const char* code) {
+result<json> load_json(const std::string& where, code code) {
     std::string text;
     if (is_url(where)) {
         auto reply = fetch({"GET", where, {{"Accept", "application/json"}}, "", std::chrono::seconds(10)});
@@ -150,10 +150,10 @@ std::vector<std::string> endorsements_of(const json& k) {
 }
 
 result<key_map> load_keys(const std::string& jwks_uri) {
-    auto jwks = load_json(jwks_uri, "JWKS_UNAVAILABLE");
+    auto jwks = load_json(jwks_uri, native::auth_code::jwks_unavailable);
     if (!jwks) return jwks.err();
     auto list = jwks->find("keys");
-    if (list == jwks->end() || !list->is_array()) return fail("JWKS_UNAVAILABLE", "the JWKS has no keys array");
+    if (list == jwks->end() || !list->is_array()) return fail(native::auth_code::jwks_unavailable, "the JWKS has no keys array");
     key_map fresh;
     for (const auto& k : *list) {
         if (!k.is_object() || k.value("kty", "") != "RSA" || !k.contains("kid") || !k["kid"].is_string()) continue;
@@ -235,15 +235,15 @@ bot_authenticator::bot_authenticator(std::unique_ptr<impl> p) : impl_(std::move(
 bot_authenticator::~bot_authenticator() = default;
 
 result<std::shared_ptr<bot_authenticator>> bot_authenticator::create(bot_auth_config config) {
-    if (config.audience.empty()) return fail("AUTH_CONFIG_INVALID", "the audience (app id) is required");
-    if (config.openid_config.empty()) return fail("AUTH_CONFIG_INVALID", "the OpenID configuration is required");
+    if (config.audience.empty()) return fail(native::auth_code::auth_config_invalid, "the audience (app id) is required");
+    if (config.openid_config.empty()) return fail(native::auth_code::auth_config_invalid, "the OpenID configuration is required");
     auto p = std::make_unique<impl>();
     p->config = std::move(config);
-    auto meta = load_json(p->config.openid_config, "OPENID_CONFIG_UNAVAILABLE");
+    auto meta = load_json(p->config.openid_config, native::auth_code::openid_config_unavailable);
     if (!meta) return meta.err();
     auto uri = meta->find("jwks_uri");
     if (uri == meta->end() || !uri->is_string())
-        return fail("OPENID_CONFIG_UNAVAILABLE", "the OpenID configuration has no jwks_uri");
+        return fail(native::auth_code::openid_config_unavailable, "the OpenID configuration has no jwks_uri");
     p->jwks_uri = uri->get<std::string>();
     auto keys = load_keys(p->jwks_uri);
     if (!keys) return keys.err();
@@ -254,57 +254,57 @@ result<std::shared_ptr<bot_authenticator>> bot_authenticator::create(bot_auth_co
 }
 
 auth_result bot_authenticator::verify(const std::string& authorization, std::int64_t now) {
-    auto reject = [](const char* code) {
+    auto reject = [](code code) {
         auth_result r;
         r.code = code;
         return r;
     };
     constexpr std::string_view scheme = "Bearer ";
     if (authorization.size() <= scheme.size() || authorization.compare(0, scheme.size(), scheme) != 0)
-        return reject("AUTH_MISSING");
+        return reject(native::auth_code::auth_missing);
     const std::string_view token = std::string_view(authorization).substr(scheme.size());
     const auto dot1 = token.find('.');
     const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
     if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
-        return reject("AUTH_MALFORMED");
+        return reject(native::auth_code::auth_malformed);
     auto header_text = base64url_decode(token.substr(0, dot1));
     auto payload_text = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
     auto signature = base64url_decode(token.substr(dot2 + 1));
-    if (!header_text || !payload_text || !signature) return reject("AUTH_MALFORMED");
+    if (!header_text || !payload_text || !signature) return reject(native::auth_code::auth_malformed);
     // The core's strict parse: a part naming a key twice (nlohmann's DOM would keep the last one,
     // another reader the first) or starting with a BOM is malformed, as a token part of ours is.
     json header, claims;
     if (parse_json(*header_text, header, json_bom::refuse) != json_failure::none ||
         parse_json(*payload_text, claims, json_bom::refuse) != json_failure::none || !header.is_object() ||
         !claims.is_object())
-        return reject("AUTH_MALFORMED");
+        return reject(native::auth_code::auth_malformed);
     // Only RS256: "none" and HS256-with-the-public-key confusions are refused by construction.
-    if (!header.contains("alg") || header["alg"] != "RS256") return reject("AUTH_ALGORITHM");
-    if (!header.contains("kid") || !header["kid"].is_string()) return reject("AUTH_UNKNOWN_KEY");
+    if (!header.contains("alg") || header["alg"] != "RS256") return reject(native::auth_code::auth_algorithm);
+    if (!header.contains("kid") || !header["kid"].is_string()) return reject(native::auth_code::auth_unknown_key);
     const auto found = impl_->key_for(header["kid"]);
     if (!found.key) {
-        auto r = reject("AUTH_UNKNOWN_KEY");
+        auto r = reject(native::auth_code::auth_unknown_key);
         r.retry_later = found.refreshing;
         return r;
     }
     const jwks_key& key = *found.key;
-    if (key.bits < min_rsa_bits) return reject("AUTH_KEY_TOO_SMALL");
-    if (!rs256_valid(key.key.get(), token.substr(0, dot2), *signature)) return reject("AUTH_BAD_SIGNATURE");
+    if (key.bits < min_rsa_bits) return reject(native::auth_code::auth_key_too_small);
+    if (!rs256_valid(key.key.get(), token.substr(0, dot2), *signature)) return reject(native::auth_code::auth_bad_signature);
 
     const auto& c = impl_->config;
-    if (!claims.contains("iss") || claims["iss"] != c.issuer) return reject("AUTH_WRONG_ISSUER");
+    if (!claims.contains("iss") || claims["iss"] != c.issuer) return reject(native::auth_code::auth_wrong_issuer);
     const auto aud = claims.find("aud");
     const bool aud_ok = aud != claims.end() &&
                         ((aud->is_string() && *aud == c.audience) ||
                          (aud->is_array() && std::find(aud->begin(), aud->end(), json(c.audience)) != aud->end()));
-    if (!aud_ok) return reject("AUTH_WRONG_AUDIENCE");
+    if (!aud_ok) return reject(native::auth_code::auth_wrong_audience);
     // Compared with saturating sums: exp and nbf are the sender's numbers (2^63-1, 1e300, -1, 0.5).
     const auto exp = claims.find("exp");
     const auto exp_at = exp == claims.end() ? std::nullopt : numeric_date(*exp, false);
-    if (!exp_at || now > saturating_add(*exp_at, c.leeway_seconds)) return reject("AUTH_EXPIRED");
+    if (!exp_at || now > saturating_add(*exp_at, c.leeway_seconds)) return reject(native::auth_code::auth_expired);
     if (const auto nbf = claims.find("nbf"); nbf != claims.end()) {
         const auto nbf_at = numeric_date(*nbf, true);
-        if (!nbf_at || saturating_add(now, c.leeway_seconds) < *nbf_at) return reject("AUTH_NOT_YET_VALID");
+        if (!nbf_at || saturating_add(now, c.leeway_seconds) < *nbf_at) return reject(native::auth_code::auth_not_yet_valid);
     }
     auth_result ok;
     ok.ok = true;

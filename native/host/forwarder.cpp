@@ -15,7 +15,7 @@ std::string forward_target::with_path(const std::string& path) const {
     return std::string(origin.tls ? "https://" : "http://") + host + ":" + origin.port + path;
 }
 
-result<forward_target> parse_app_url(const std::string& url, const std::string& code, const std::string& flag) {
+result<forward_target> parse_app_url(const std::string& url, code code, const std::string& flag) {
     auto invalid = [&](const std::string& why) { return fail(code, flag + " " + url + ": " + why); };
     auto u = boost::urls::parse_uri(url);
     if (!u) return invalid("not an absolute URL");
@@ -45,7 +45,7 @@ forwarder::forwarder(boost::asio::io_context& context, std::shared_ptr<const for
 
 namespace {
 
-forwarded refused(int status, const char* code, const std::string& message) {
+forwarded refused(int status, native::host_code code, const std::string& message) {
     return {status, "application/json", json_api::error_json(fail(code, message)), code};
 }
 
@@ -67,11 +67,13 @@ void forwarder::forward(std::string body, std::string authorization, std::string
     // The connection goes back to the pool only when the exchange left it open.
     c->request(std::move(req), config_->timeout, [this, c, done = std::move(done)](result<http_reply> r) {
         if (c->is_open() && idle_.size() < config_->max_idle) idle_.push_back(c);
-        if (r) return done({r->status, r->content_type, std::move(r->body), ""});
-        const std::string& code = r.err().code;
-        if (code == "HTTP_TIMEOUT") return done(refused(504, "FORWARD_TIMEOUT", "the app did not answer in time"));
-        if (code == "HTTP_TOO_LARGE") return done(refused(502, "FORWARD_ANSWER_TOO_LARGE", "the app's answer is too large"));
-        done(refused(502, "FORWARD_FAILED", "the app cannot be reached: " + r.err().message));
+        if (r) return done({r->status, r->content_type, std::move(r->body), std::nullopt});
+        const code failure = r.err().code;
+        if (failure == native::outbound_code::http_timeout)
+            return done(refused(504, native::host_code::forward_timeout, "the app did not answer in time"));
+        if (failure == native::outbound_code::http_too_large)
+            return done(refused(502, native::host_code::forward_answer_too_large, "the app's answer is too large"));
+        done(refused(502, native::host_code::forward_failed, "the app cannot be reached: " + r.err().message));
     });
 }
 

@@ -20,6 +20,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "handoffkit/native/codes.hpp"
 #include "handoffkit/result.hpp"
 #include "http_client.hpp"
 
@@ -36,7 +37,7 @@ struct forward_target {
 
 /// An URL of the app (--forward, --on-redeemed). Errors: `code` (FORWARD_URL_INVALID, …) for not
 /// http(s), user info, a fragment, plain http to a host that is not loopback.
-result<forward_target> parse_app_url(const std::string& url, const std::string& code, const std::string& flag);
+result<forward_target> parse_app_url(const std::string& url, code code, const std::string& flag);
 
 struct forward_config {
     forward_target target;
@@ -50,7 +51,7 @@ struct forwarded {
     int status = 502;
     std::string content_type;
     std::string body;
-    std::string code;  ///< empty when the app answered; FORWARD_TIMEOUT, FORWARD_FAILED, … otherwise
+    std::optional<handoffkit::code> code;  ///< none when the app answered; FORWARD_TIMEOUT, FORWARD_FAILED, … otherwise
 };
 
 /// Forwards for one io_context; used only from that context's thread.

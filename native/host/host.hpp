@@ -37,7 +37,7 @@ namespace handoffkit::host {
 /// The verdict on a request's Authorization header.
 struct auth_result {
     bool ok = false;
-    std::string code;         ///< AUTH_MISSING, AUTH_INVALID, AUTH_EXPIRED, … (logged; answered 401)
+    std::optional<handoffkit::code> code;  ///< an auth_code (native/codes.hpp) when not ok (logged; answered 401)
     std::string service_url;  ///< the token's `serviceurl` claim when it is a string; the host
                               ///< refuses an authenticated request without one
     /// The channels the token's signing key is endorsed for (the JWKS `endorsements`); the host
@@ -65,7 +65,7 @@ using log_sink = std::function<void(const std::string& line)>;
 /// A sidecar endpoint (/v1/…, for bots not written in C++): the JSON body in, an answer out.
 struct sidecar_reply {
     int status = 200;
-    std::string code;  ///< for the log and metrics; empty on success
+    std::optional<handoffkit::code> code;  ///< for the log and metrics; none on success
     std::string body;  ///< JSON
 };
 using sidecar_handler = std::function<sidecar_reply(const std::string& body)>;

@@ -25,14 +25,14 @@ struct target {
 
 result<target> parse_target(const std::string& url) {
     auto u = boost::urls::parse_uri(url);
-    if (!u) return fail("URL_INVALID", "not an absolute URL");
+    if (!u) return fail(native::outbound_code::url_invalid, "not an absolute URL");
     target t;
     const std::string scheme(u->scheme());
     t.host = std::string(u->encoded_host());
     if (scheme == "https") t.tls = true;
-    else if (scheme != "http") return fail("URL_NOT_ALLOWED", "only https (and http to 127.0.0.1) is allowed");
-    if (!t.tls && t.host != "127.0.0.1") return fail("URL_NOT_ALLOWED", "plain http is allowed only to 127.0.0.1");
-    if (t.host.empty()) return fail("URL_INVALID", "the URL has no host");
+    else if (scheme != "http") return fail(native::outbound_code::url_not_allowed, "only https (and http to 127.0.0.1) is allowed");
+    if (!t.tls && t.host != "127.0.0.1") return fail(native::outbound_code::url_not_allowed, "plain http is allowed only to 127.0.0.1");
+    if (t.host.empty()) return fail(native::outbound_code::url_invalid, "the URL has no host");
     t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
     t.path = std::string(u->encoded_target());
     if (t.path.empty()) t.path = "/";
@@ -53,12 +53,12 @@ beast::error_code run(net::io_context& ioc, Start&& start) {
 template <class Stream>
 result<http_reply> exchange(net::io_context& ioc, Stream& stream, http::request<http::string_body>& req) {
     if (auto ec = run(ioc, [&](auto h) { http::async_write(stream, req, h); }))
-        return fail("HTTP_FAILED", "write: " + ec.message());
+        return fail(native::outbound_code::http_failed, "write: " + ec.message());
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(max_reply_bytes);
     if (auto ec = run(ioc, [&](auto h) { http::async_read(stream, buffer, parser, h); }))
-        return fail("HTTP_FAILED", "read: " + ec.message());
+        return fail(native::outbound_code::http_failed, "read: " + ec.message());
     return http_reply{static_cast<int>(parser.get().result_int()), parser.get().body(),
                       std::string(parser.get()[http::field::content_type])};
 }
@@ -78,7 +78,7 @@ result<http_reply> fetch(const http_call& call) {
     beast::error_code ec;
     tcp::resolver resolver(ioc);
     const auto endpoints = resolver.resolve(t->host, t->port, ec);
-    if (ec) return fail("HTTP_FAILED", "resolve " + t->host + ": " + ec.message());
+    if (ec) return fail(native::outbound_code::http_failed, "resolve " + t->host + ": " + ec.message());
 
     http::request<http::string_body> req{http::string_to_verb(call.method), t->path, 11};
     req.set(http::field::host, t->host);
@@ -93,7 +93,7 @@ result<http_reply> fetch(const http_call& call) {
         beast::tcp_stream stream(ioc);
         stream.expires_at(deadline);
         if (auto e = run(ioc, [&](auto h) { stream.async_connect(endpoints, h); }))
-            return fail("HTTP_FAILED", "connect: " + e.message());
+            return fail(native::outbound_code::http_failed, "connect: " + e.message());
         return exchange(ioc, stream, req);
     }
     ssl::context ctx(ssl::context::tls_client);
@@ -101,13 +101,13 @@ result<http_reply> fetch(const http_call& call) {
     ctx.set_verify_mode(ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
     if (!SSL_set_tlsext_host_name(stream.native_handle(), t->host.c_str()))
-        return fail("HTTP_FAILED", "TLS: cannot set the server name");
+        return fail(native::outbound_code::http_failed, "TLS: cannot set the server name");
     stream.set_verify_callback(ssl::host_name_verification(t->host));
     beast::get_lowest_layer(stream).expires_at(deadline);
     if (auto e = run(ioc, [&](auto h) { beast::get_lowest_layer(stream).async_connect(endpoints, h); }))
-        return fail("HTTP_FAILED", "connect: " + e.message());
+        return fail(native::outbound_code::http_failed, "connect: " + e.message());
     if (auto e = run(ioc, [&](auto h) { stream.async_handshake(ssl::stream_base::client, h); }))
-        return fail("HTTP_FAILED", "TLS handshake: " + e.message());
+        return fail(native::outbound_code::http_failed, "TLS handshake: " + e.message());
     return exchange(ioc, stream, req);
 }
 
@@ -120,7 +120,7 @@ result<std::shared_ptr<ssl::context>> tls_client_context(const std::string& ca_f
     beast::error_code ec;
     ctx->set_default_verify_paths(ec);
     if (!ec && !ca_file.empty()) ctx->load_verify_file(ca_file, ec);
-    if (ec) return fail("TLS_CONFIG_INVALID", "cannot load the CA certificates: " + ec.message());
+    if (ec) return fail(native::outbound_code::tls_config_invalid, "cannot load the CA certificates: " + ec.message());
     ctx->set_verify_mode(ssl::verify_peer);
     return ctx;
 }
@@ -192,19 +192,19 @@ struct http_connection::state : std::enable_shared_from_this<state> {
     }
 
     void on_resolved(const beast::error_code& ec, const tcp::resolver::results_type& results) {
-        if (ec) return finish(fail("HTTP_FAILED", "resolve " + origin.host + ": " + ec.message()));
+        if (ec) return finish(fail(native::outbound_code::http_failed, "resolve " + origin.host + ": " + ec.message()));
         std::vector<tcp::endpoint> endpoints;
         for (const auto& r : results)
             if (!origin.loopback_only || r.endpoint().address().is_loopback()) endpoints.push_back(r.endpoint());
         if (endpoints.empty())
-            return finish(fail("URL_NOT_ALLOWED", origin.host + " resolved to no loopback address"));
+            return finish(fail(native::outbound_code::url_not_allowed, origin.host + " resolved to no loopback address"));
         if (origin.tls) {
             secure.emplace(context, *tls);
             beast::error_code not_ip;
             net::ip::make_address(origin.host, not_ip);
             // SNI carries names only (RFC 6066 §3); the certificate is checked against the host either way.
             if (not_ip && !SSL_set_tlsext_host_name(secure->native_handle(), origin.host.c_str()))
-                return finish(fail("HTTP_FAILED", "TLS: cannot set the server name"));
+                return finish(fail(native::outbound_code::http_failed, "TLS: cannot set the server name"));
             secure->set_verify_callback(ssl::host_name_verification(origin.host));
         } else {
             plain.emplace(context);
@@ -255,9 +255,9 @@ struct http_connection::state : std::enable_shared_from_this<state> {
             retried = true;
             return connect();
         }
-        const char* code = ec == beast::error::timeout ? "HTTP_TIMEOUT"
-                           : ec == http::error::body_limit ? "HTTP_TOO_LARGE"
-                                                            : "HTTP_FAILED";
+        const native::outbound_code code = ec == beast::error::timeout      ? native::outbound_code::http_timeout
+                                           : ec == http::error::body_limit ? native::outbound_code::http_too_large
+                                                                           : native::outbound_code::http_failed;
         finish(fail(code, why));
     }
 };

@@ -19,6 +19,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "handoffkit/native/codes.hpp"
 #include "handoffkit/result.hpp"
 
 namespace handoffkit::host {

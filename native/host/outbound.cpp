@@ -42,11 +42,11 @@ std::string target_of(const std::string& url) {
 // The OAuth token endpoint: https, or plain http to 127.0.0.1 (local test servers).
 result<http_origin> token_origin(const std::string& url) {
     auto u = boost::urls::parse_uri(url);
-    if (!u || u->encoded_host().empty()) return fail("OUTBOUND_CONFIG_INVALID", "the OAuth token URL is not an absolute URL");
+    if (!u || u->encoded_host().empty()) return fail(native::outbound_code::outbound_config_invalid, "the OAuth token URL is not an absolute URL");
     const bool tls = u->scheme_id() == boost::urls::scheme::https;
     const std::string host(u->encoded_host());
     if (!tls && !(u->scheme_id() == boost::urls::scheme::http && host == "127.0.0.1"))
-        return fail("OUTBOUND_CONFIG_INVALID", "the OAuth token URL must be https (or http://127.0.0.1 for tests)");
+        return fail(native::outbound_code::outbound_config_invalid, "the OAuth token URL must be https (or http://127.0.0.1 for tests)");
     return http_origin{tls, host, u->has_port() ? std::string(u->port()) : (tls ? "443" : "80"), !tls};
 }
 
@@ -148,18 +148,18 @@ struct outbound_sender::impl {
             why = stopping ? "the sender is stopping" : "the queue is full (" + std::to_string(config.max_queue) + " jobs)";
         }
         count("dropped", n);
-        log_problem({{"code", "OUTBOUND_DROPPED"}, {"activities", n}, {"detail", why}});
+        log_problem({{"code", native::outbound_code::outbound_dropped}, {"activities", n}, {"detail", why}});
     }
 
     void dispatch(outbound_job job) {
         auto target = service_url::check(job.service_url, config.service_urls);
         if (!target) {
-            log_problem({{"code", "OUTBOUND_FAILED"}, {"detail", target.err().code + ": " + target.err().message},
+            log_problem({{"code", native::outbound_code::outbound_failed}, {"detail", std::string(target.err().code.name()) + ": " + target.err().message},
                  {"activities", job.activities.size()}});
             return job_done(job.activities.size(), "failed");
         }
         if (!target->send) {
-            log_problem({{"code", "OUTBOUND_DROPPED"}, {"host", target->host}, {"activities", job.activities.size()},
+            log_problem({{"code", native::outbound_code::outbound_dropped}, {"host", target->host}, {"activities", job.activities.size()},
                  {"detail", "not sent: without app credentials follow-ups go only to loopback"}});
             return job_done(job.activities.size(), "dropped");
         }
@@ -194,7 +194,7 @@ struct outbound_sender::impl {
     void send(lane& l, std::size_t i, bool renewed_token) {
         const outbound_job& job = l.jobs.front();
         auto target = service_url::check(job.service_url, config.service_urls);
-        if (!target) return give_up(l, i, 0, target.err().code + ": " + target.err().message);
+        if (!target) return give_up(l, i, 0, std::string(target.err().code.name()) + ": " + target.err().message);
         if (!target->send) return give_up(l, i, 0, "not sent: without app credentials follow-ups go only to loopback", "dropped");
         if (!target->bearer) return post(l, i, "", false);
         with_token(renewed_token, [this, l = &l, i, renewed_token](const std::string& bearer) {
@@ -216,7 +216,7 @@ struct outbound_sender::impl {
     }
 
     void answered(lane& l, std::size_t i, bool bearer, bool renewed_token, const result<http_reply>& r) {
-        if (!r) return give_up(l, i, 0, r.err().code + ": " + r.err().message);
+        if (!r) return give_up(l, i, 0, std::string(r.err().code.name()) + ": " + r.err().message);
         if (r->status == 401 && bearer && !renewed_token) return send(l, i, true);  // one retry with a new token
         if (r->status < 200 || r->status > 299) return give_up(l, i, r->status, "");
         count("sent", 1);
@@ -232,7 +232,7 @@ struct outbound_sender::impl {
         const std::size_t left = l.jobs.front().activities.size() - i;
         count(outcome, left);
         settle(left);
-        json line{{"code", std::string(outcome) == "failed" ? "OUTBOUND_FAILED" : "OUTBOUND_DROPPED"}, {"activities", left},
+        json line{{"code", std::string(outcome) == "failed" ? native::outbound_code::outbound_failed : native::outbound_code::outbound_dropped}, {"activities", left},
                   {"host", l.connection->origin().host}};
         if (status) line["status"] = status;
         if (!detail.empty()) line["detail"] = detail;
@@ -279,11 +279,11 @@ struct outbound_sender::impl {
     void token_received(const result<http_reply>& r) {
         token.clear();
         if (!r || r->status != 200) {
-            log_problem({{"code", "OAUTH_FAILED"}, {"detail", r ? "HTTP " + std::to_string(r->status) : r.err().message}});
+            log_problem({{"code", native::outbound_code::oauth_failed}, {"detail", r ? "HTTP " + std::to_string(r->status) : r.err().message}});
         } else {
             const json j = json::parse(r->body, nullptr, false);
             if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) {
-                log_problem({{"code", "OAUTH_FAILED"}, {"detail", "no access_token in the reply"}});
+                log_problem({{"code", native::outbound_code::oauth_failed}, {"detail", "no access_token in the reply"}});
             } else {
                 const std::int64_t lifetime = j.contains("expires_in") && j["expires_in"].is_number_integer()
                                                   ? j["expires_in"].get<std::int64_t>() : 0;
@@ -309,7 +309,7 @@ outbound_sender::~outbound_sender() { drain_and_stop(std::chrono::milliseconds(0
 result<std::unique_ptr<outbound_sender>> outbound_sender::create(outbound_config config) {
     const bool credentials = !config.app_password.empty();
     if (credentials && config.app_id.empty())
-        return fail("OUTBOUND_CONFIG_INVALID", "an app password needs the app id it belongs to");
+        return fail(native::outbound_code::outbound_config_invalid, "an app password needs the app id it belongs to");
     auto token_at = token_origin(config.token_url);
     if (credentials && !token_at) return token_at.err();
     auto tls = tls_client_context(config.ca_file);
@@ -350,7 +350,7 @@ void outbound_sender::drain_and_stop(std::chrono::milliseconds max_wait) {
     }
     if (left == 0) return;
     impl_->count("dropped", left);
-    impl_->log({{"code", "OUTBOUND_DROPPED"}, {"jobs", jobs}, {"activities", left},
+    impl_->log({{"code", native::outbound_code::outbound_dropped}, {"jobs", jobs}, {"activities", left},
                 {"detail", "still queued or unanswered at shutdown"}});
 }
 

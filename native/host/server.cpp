@@ -22,6 +22,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "handoffkit/json.hpp"
 #include "host.hpp"
 #include "metrics.hpp"
 #include "static_files.hpp"
@@ -54,8 +55,8 @@ std::string utc_now_iso() {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string error_json(const std::string& code, const std::string& message) {
-    return dump(json{{"error", {{"code", code}, {"message", message}}}});
+std::string error_json(code c, const std::string& message) {
+    return dump(json{{"error", {{"code", c}, {"message", message}}}});
 }
 
 // Appends `s` as a JSON string: printable ASCII without quotes or backslashes as is (the common
@@ -190,7 +191,7 @@ struct server::impl {
 struct answer {
     http::response<http::string_body> res;
     std::string route;
-    std::string code;
+    std::optional<handoffkit::code> code;  // for the log line; none when the route names none
     std::vector<invoke::followup> followups;
     invoke::activity source;
     // The serviceUrl may receive them (service_url::check's `send`); false: they are counted as
@@ -214,7 +215,7 @@ void set_outcome(answer& a, handoff::outcome o) {
 }
 
 // A request refused before the pipeline (authentication).
-void set_refusal(answer& a, int status, const std::string& code, const std::string& message) {
+void set_refusal(answer& a, int status, code code, const std::string& message) {
     a.code = code;
     a.res.result(static_cast<http::status>(status));
     a.res.set(http::field::content_type, "application/json");
@@ -287,15 +288,15 @@ private:
     }
 
     void on_header(beast::error_code ec) {
-        if (ec == beast::error::timeout) return abandon(408, "HEADER_TIMEOUT");
-        if (ec == http::error::header_limit) return refuse(431, "HEADERS_TOO_LARGE", "request headers too large");
+        if (ec == beast::error::timeout) return abandon(408, native::host_code::header_timeout);
+        if (ec == http::error::header_limit) return refuse(431, native::host_code::headers_too_large, "request headers too large");
         // Beast checks Content-Length against the body limit as soon as the header is parsed.
         if (ec == http::error::body_limit)
-            return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
-        if (is_malformed_request(ec)) return refuse(400, "BAD_REQUEST", "the request is not valid HTTP/1.1: " + ec.message());
-        if (ec) return abandon(400, "BAD_REQUEST");
+            return refuse(413, native::host_code::body_too_large, "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
+        if (is_malformed_request(ec)) return refuse(400, native::host_code::bad_request, "the request is not valid HTTP/1.1: " + ec.message());
+        if (ec) return abandon(400, native::host_code::bad_request);
         if (auto problem = framing_problem(parser_->get().base()))
-            return refuse(400, "BAD_FRAMING", "the request's length is ambiguous: " + *problem);
+            return refuse(400, native::host_code::bad_framing, "the request's length is ambiguous: " + *problem);
         stream_.expires_after(host_.config.body_timeout);
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
@@ -303,15 +304,15 @@ private:
 
     void on_body(beast::error_code ec) {
         if (ec == http::error::body_limit)
-            return refuse(413, "BODY_TOO_LARGE", "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
-        if (ec == beast::error::timeout) return abandon(408, "BODY_TIMEOUT");
-        if (is_malformed_request(ec)) return refuse(400, "BAD_REQUEST", "the request body is not valid HTTP/1.1: " + ec.message());
-        if (ec) return abandon(400, "BAD_REQUEST");
+            return refuse(413, native::host_code::body_too_large, "request body exceeds " + std::to_string(host_.config.body_limit) + " bytes");
+        if (ec == beast::error::timeout) return abandon(408, native::host_code::body_timeout);
+        if (is_malformed_request(ec)) return refuse(400, native::host_code::bad_request, "the request body is not valid HTTP/1.1: " + ec.message());
+        if (ec) return abandon(400, native::host_code::bad_request);
         // stop() closes an idle connection; a request whose bytes had already been read (its
         // completion queued behind the close) still arrives here, its answer undeliverable. It
         // must change nothing (a token redeemed now would be spent with no one told): it is only
         // counted and logged.
-        if (!stream_.socket().is_open()) return abandon(503, "STOPPING");
+        if (!stream_.socket().is_open()) return abandon(503, native::host_code::stopping);
         request_ = parser_->release();
         answer a = route(request_);
         if (!a.written_by_route) write(std::move(a), request_.keep_alive());
@@ -325,7 +326,7 @@ private:
     void forward(answer a);
 
     // An error answered on a connection that is then closed (the rest of the request is unread).
-    void refuse(int status, const std::string& code, const std::string& message) {
+    void refuse(int status, native::host_code code, const std::string& message) {
         answer a;
         a.route = "other";
         a.code = code;
@@ -339,8 +340,8 @@ private:
     }
 
     // A request that cannot be answered (timed out or unparsable): counted, logged, closed.
-    void abandon(int status, const std::string& code) {
-        finish_log("other", status, code, "", "");
+    void abandon(int status, native::host_code code) {
+        finish_log("other", status, std::string(name(code)), "", "");
         close();
     }
 
@@ -362,7 +363,7 @@ private:
         auto& a = *answer_;
         const std::string method(request_.method_string());
         const std::string target(request_.target().substr(0, request_.target().find('?')));
-        finish_log(a.route, a.res.result_int(), a.code, method, a.route == "other" ? "" : target);
+        finish_log(a.route, a.res.result_int(), a.code ? std::string(a.code->name()) : std::string(), method, a.route == "other" ? "" : target);
         // Follow-ups leave only after the answer is on the wire: sending never delays it.
         if (!ec && !a.followups.empty()) {
             if (host_.config.send && a.followups_go) host_.config.send(followup_job(a));
@@ -380,7 +381,7 @@ private:
         host_.stats.outbound("dropped", n);
         std::lock_guard<std::mutex> lock(host_.sessions_mutex);
         if (host_.drop_reasons_logged.insert(why).second)
-            host_.log(json{{"time", utc_now_iso()}, {"event", "outbound"}, {"code", "OUTBOUND_DROPPED"}, {"detail", why},
+            host_.log(json{{"time", utc_now_iso()}, {"event", "outbound"}, {"code", native::outbound_code::outbound_dropped}, {"detail", why},
                            {"activities", n}, {"note", "counted in /metrics from now on, not logged again"}});
     }
 
@@ -469,8 +470,8 @@ answer session::route(const http::request<http::string_body>& req) {
         a.res.body() = std::move(body);
     };
     auto method_not_allowed = [&](const char* allow) {
-        a.code = "METHOD_NOT_ALLOWED";
-        text(405, "application/json", error_json(a.code, "method not allowed"));
+        a.code = native::host_code::method_not_allowed;
+        text(405, "application/json", error_json(*a.code, "method not allowed"));
         a.res.set(http::field::allow, allow);
     };
     const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
@@ -483,8 +484,8 @@ answer session::route(const http::request<http::string_body>& req) {
         a.route = path;
         if (req.method() != http::verb::post) return method_not_allowed("POST"), a;
         if (!same_secret(req[http::field::authorization], "Bearer " + host_.config.api_key)) {
-            a.code = "API_KEY_INVALID";
-            text(401, "application/json", error_json(a.code, "this endpoint needs Authorization: Bearer <api key>"));
+            a.code = native::host_code::api_key_invalid;
+            text(401, "application/json", error_json(*a.code, "this endpoint needs Authorization: Bearer <api key>"));
             a.res.set(http::field::www_authenticate, "Bearer");
             return a;
         }
@@ -512,8 +513,8 @@ answer session::route(const http::request<http::string_body>& req) {
         text(200, file->content_type, std::move(file->body));
         a.res.set("X-Content-Type-Options", "nosniff");
     } else {
-        a.code = "NOT_FOUND";
-        text(404, "application/json", error_json(a.code, "not found"));
+        a.code = native::host_code::not_found;
+        text(404, "application/json", error_json(*a.code, "not found"));
     }
     return a;
 }
@@ -552,7 +553,7 @@ answer session::authenticated(const http::request<http::string_body>& req, const
     handoff::inbound in;
     if (!host_.config.insecure_no_auth) {
         if (!auth.ok) {
-            set_refusal(a, 401, auth.code, "the request is not authenticated");
+            set_refusal(a, 401, auth.code.value_or(native::auth_code::auth_malformed), "the request is not authenticated");
             a.res.set(http::field::www_authenticate, "Bearer");
             return a;
         }
@@ -593,8 +594,8 @@ void session::forward(answer a) {
         std::move(request_.body()), std::string(request_[http::field::authorization]),
         std::string(request_[http::field::content_type]),
         [self = shared_from_this(), a = std::move(a)](forwarded f) mutable {
-            self->host_.stats.forwarded(f.code.empty() ? std::to_string(f.status) : f.code);
-            a.code = f.code.empty() ? "FORWARDED" : f.code;
+            self->host_.stats.forwarded(f.code ? std::string(f.code->name()) : std::to_string(f.status));
+            a.code = f.code.value_or(native::host_code::forwarded);
             a.res.result(static_cast<http::status>(f.status));
             if (!f.content_type.empty()) a.res.set(http::field::content_type, f.content_type);
             a.res.body() = std::move(f.body);
@@ -661,22 +662,22 @@ server::server(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 server::~server() = default;
 
 result<std::unique_ptr<server>> server::create(host_config config) {
-    if (!config.drive) return fail("CONFIG_INVALID", "the host needs a store driver");
-    if (auto e = handoff::check_config(config.handoff)) return fail("CONFIG_INVALID", e->message);
+    if (!config.drive) return fail(native::host_code::config_invalid, "the host needs a store driver");
+    if (auto e = handoff::check_config(config.handoff)) return fail(native::host_code::config_invalid, e->message);
     if (!config.insecure_no_auth && !config.authenticate)
-        return fail("CONFIG_INVALID", "the host needs an authenticator (or insecure_no_auth for local development)");
+        return fail(native::host_code::config_invalid, "the host needs an authenticator (or insecure_no_auth for local development)");
     if (config.threads < 1) config.threads = 1;
     if (config.max_connections == 0) config.max_connections = default_max_connections();
     auto p = std::make_unique<impl>(std::move(config));
     beast::error_code ec;
     const auto address = net::ip::make_address(p->config.address, ec);
-    if (ec) return fail("LISTEN_FAILED", "not an IP address: " + p->config.address);
+    if (ec) return fail(native::host_code::listen_failed, "not an IP address: " + p->config.address);
     const tcp::endpoint endpoint(address, p->config.port);
     p->acceptor.open(endpoint.protocol(), ec);
     if (!ec) p->acceptor.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) p->acceptor.bind(endpoint, ec);
     if (!ec) p->acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) return fail("LISTEN_FAILED", "cannot listen on " + p->config.address + ":" +
+    if (ec) return fail(native::host_code::listen_failed, "cannot listen on " + p->config.address + ":" +
                                              std::to_string(p->config.port) + ": " + ec.message());
     p->port = p->acceptor.local_endpoint().port();
     for (auto& context : p->contexts) p->drivers.push_back(p->config.drive(*context));

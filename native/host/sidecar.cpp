@@ -10,7 +10,9 @@ namespace {
 // A core error as an HTTP answer: 503 when the store could not answer, 500 without entropy, 400
 // for everything the caller sent.
 sidecar_reply error_reply(const error& e) {
-    const int status = e.code == "STORE_UNAVAILABLE" ? 503 : e.code == "ENTROPY_UNAVAILABLE" ? 500 : 400;
+    const int status = e.code == token_code::store_unavailable         ? 503
+                       : e.code == native::system_code::entropy_unavailable ? 500
+                                                                            : 400;
     return {status, e.code, json_api::error_json(e)};
 }
 
@@ -24,13 +26,13 @@ sidecar_reply issue_handoff(const sidecar_config& c, const std::string& body) {
     fixed.random = std::move(*random);
     auto created = json_api::create_handoff_value(body, fixed, *c.keys, *c.store);
     if (!created) return error_reply(created.err());
-    return {200, "", std::move(*created)};
+    return {200, std::nullopt, std::move(*created)};
 }
 
 sidecar_reply evaluate(const std::string& body) {
     auto report = eligibility::evaluate(eligibility::ruleset::builtin(), body);
     if (!report) return error_reply(report.err());
-    return {200, "", std::move(*report)};
+    return {200, std::nullopt, std::move(*report)};
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ store_driver_factory pooled_driver(std::shared_ptr<token::replay_guard> store, s
                 net::post(context, [done = std::move(done), busy = std::move(busy)]() mutable { done(); });
             };
             if (pool->post(std::move(job))) return;
-            r.give_up(fail("STORE_UNAVAILABLE", "too many redemptions are waiting for the store"));
+            r.give_up(fail(token_code::store_unavailable, "too many redemptions are waiting for the store"));
             done();
         };
     };

@@ -10,9 +10,9 @@ namespace http = boost::beast::http;
 result<std::unique_ptr<webhook_client>> webhook_client::create(const std::string& url, std::string key,
                                                                const std::string& ca_file,
                                                                std::chrono::milliseconds timeout) {
-    auto target = parse_app_url(url, "ON_REDEEMED_URL_INVALID", "--on-redeemed");
+    auto target = parse_app_url(url, native::host_code::on_redeemed_url_invalid, "--on-redeemed");
     if (!target) return target.err();
-    if (key.empty()) return fail("DELIVERY_KEY_INVALID", "the delivery key is empty");
+    if (key.empty()) return fail(native::host_code::delivery_key_invalid, "the delivery key is empty");
     std::shared_ptr<boost::asio::ssl::context> tls;
     if (target->origin.tls) {
         auto made = tls_client_context(ca_file);
@@ -41,7 +41,7 @@ bool webhook_client::deliver(const native::pending_delivery& d, std::string& why
         return false;
     }
     if (!*answer) {
-        why = answer->err().code + ": " + answer->err().message;
+        why = std::string(answer->err().code.name()) + ": " + answer->err().message;
         return false;
     }
     if ((*answer)->status < 200 || (*answer)->status > 299) {

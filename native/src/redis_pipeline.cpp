@@ -10,6 +10,8 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 
+#include "handoffkit/native/codes.hpp"
+
 namespace handoffkit::native {
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -17,7 +19,7 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-error unavailable(const std::string& why) { return fail("STORE_UNAVAILABLE", "Redis replay store: " + why); }
+error unavailable(const std::string& why) { return fail(token_code::store_unavailable, "Redis replay store: " + why); }
 
 bool is_ip_address(const std::string& host) {
     boost::system::error_code ec;
@@ -42,7 +44,7 @@ std::string formatted(const std::vector<std::string>& argv) {
 }
 
 error tls_invalid(const std::string& what, const boost::system::error_code& ec) {
-    return fail("REDIS_TLS_INVALID", "Redis TLS: cannot use the " + what + ": " + ec.message());
+    return fail(native::system_code::redis_tls_invalid, "Redis TLS: cannot use the " + what + ": " + ec.message());
 }
 
 // TLS 1.2 or later, the server's certificate verified (the host name is checked per connection).
@@ -60,11 +62,11 @@ result<std::unique_ptr<ssl::context>> tls_context(const redis_address& a) {
     if (context->use_certificate_chain_file(a.cert_file, ec); ec) return tls_invalid("certificate file " + a.cert_file, ec);
     if (context->use_private_key_file(a.key_file, ssl::context::pem, ec); ec) return tls_invalid("key file " + a.key_file, ec);
     if (SSL_CTX_check_private_key(context->native_handle()) != 1)
-        return fail("REDIS_TLS_INVALID", "Redis TLS: the key file " + a.key_file + " does not match " + a.cert_file);
+        return fail(native::system_code::redis_tls_invalid, "Redis TLS: the key file " + a.key_file + " does not match " + a.cert_file);
     return context;
 }
 
-error invalid(const std::string& why) { return fail("INVALID_ARGUMENT", "redis store: " + why); }
+error invalid(const std::string& why) { return fail(input_code::invalid_argument, "redis store: " + why); }
 
 std::optional<error> check(const redis_address& a) {
     if (a.host.empty()) return invalid("no host");

@@ -14,7 +14,7 @@
 namespace handoffkit::native {
 namespace {
 
-error unavailable(const std::string& why) { return fail("STORE_UNAVAILABLE", "Redis replay store: " + why); }
+error unavailable(const std::string& why) { return fail(token_code::store_unavailable, "Redis replay store: " + why); }
 
 // Milliseconds from now until keep_until, at least one second (Redis refuses PX 0).
 std::string ttl_ms(std::int64_t keep_until, std::int64_t now) {

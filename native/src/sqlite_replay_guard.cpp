@@ -45,7 +45,7 @@ constexpr const char* purge_contexts_sql = "DELETE FROM handoffkit_contexts WHER
 constexpr unsigned purge_every = 256;
 
 error unavailable(sqlite3* db, const std::string& what) {
-    return fail("STORE_UNAVAILABLE", "SQLite replay store: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    return fail(token_code::store_unavailable, "SQLite replay store: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 void bind_text(sqlite3_stmt* s, int index, std::string_view text) {

@@ -17,7 +17,7 @@ namespace urls = boost::urls;
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-error invalid(const std::string& why) { return fail("INVALID_ARGUMENT", "redis store: " + why); }
+error invalid(const std::string& why) { return fail(input_code::invalid_argument, "redis store: " + why); }
 
 constexpr const char* redis_form = "expected redis://[USER@]HOST[:PORT][/DB] or rediss://…";
 
@@ -150,7 +150,7 @@ result<token::done> memory_store::retry_at(const pending_delivery& d, std::int64
 result<std::unique_ptr<token::replay_guard>> open_store(std::string_view spec, const store_secrets& secrets) {
     if (starts_with(spec, "redis://") || starts_with(spec, "rediss://")) return open_redis(spec, secrets);
     if (has_any(secrets))
-        return fail("INVALID_ARGUMENT", "a Redis password or TLS file was given, but the store is not redis:// or rediss://");
+        return fail(input_code::invalid_argument, "a Redis password or TLS file was given, but the store is not redis:// or rediss://");
     if (spec == "memory:")
         return std::unique_ptr<token::replay_guard>(std::make_unique<memory_store>());
     if (starts_with(spec, "sqlite:") && spec.size() > 7) {
@@ -158,11 +158,11 @@ result<std::unique_ptr<token::replay_guard>> open_store(std::string_view spec, c
         if (!guard) return guard.err();
         return std::unique_ptr<token::replay_guard>(std::move(guard).value());
     }
-    return fail("INVALID_ARGUMENT", "a store is memory:, sqlite:PATH, redis://HOST[:PORT] or rediss://HOST[:PORT]");
+    return fail(input_code::invalid_argument, "a store is memory:, sqlite:PATH, redis://HOST[:PORT] or rediss://HOST[:PORT]");
 }
 
 result<std::string> redis_password(const std::string& password_file) {
-    if (!password_file.empty()) return read_secret_file(password_file, "REDIS_PASSWORD_UNREADABLE", "Redis password");
+    if (!password_file.empty()) return read_secret_file(password_file, native::system_code::redis_password_unreadable, "Redis password");
     const char* value = std::getenv(redis_password_variable);
     return std::string(value ? value : "");
 }

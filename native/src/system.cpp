@@ -20,7 +20,7 @@ result<std::string> random_bytes(std::size_t count) {
     while (filled < count) {
         const ssize_t n = getrandom(out.data() + filled, count - filled, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return fail("ENTROPY_UNAVAILABLE", std::string("getrandom failed: ") + std::strerror(errno));
+        if (n <= 0) return fail(native::system_code::entropy_unavailable, std::string("getrandom failed: ") + std::strerror(errno));
         filled += static_cast<std::size_t>(n);
     }
     return out;
@@ -28,10 +28,10 @@ result<std::string> random_bytes(std::size_t count) {
 
 result<std::string> read_key_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("KEYS_UNREADABLE", "cannot read key file " + path + ": " + std::strerror(errno));
+    if (!in) return fail(native::system_code::keys_unreadable, "cannot read key file " + path + ": " + std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
-    if (!in && !in.eof()) return fail("KEYS_UNREADABLE", "cannot read key file " + path);
+    if (!in && !in.eof()) return fail(native::system_code::keys_unreadable, "cannot read key file " + path);
     auto parsed = token::key_set::parse(text.str());
     if (!parsed) return parsed.err();
     return text.str();
@@ -45,13 +45,13 @@ result<token::key_set> load_key_set(const std::string& path) {
 
 result<handoff::messages> load_messages(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("MESSAGES_UNREADABLE", "cannot read messages file " + path + ": " + std::strerror(errno));
+    if (!in) return fail(native::system_code::messages_unreadable, "cannot read messages file " + path + ": " + std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
     return handoff::messages::parse(text.str());
 }
 
-result<std::string> read_secret_file(const std::string& path, const std::string& code, const std::string& what) {
+result<std::string> read_secret_file(const std::string& path, code code, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(code, "cannot read the " + what + " file " + path + ": " + std::strerror(errno));
     std::string secret;

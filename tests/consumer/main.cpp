@@ -52,11 +52,11 @@ int main(int argc, char** argv) {
     auto store = hk::native::open_store(std::string("sqlite:") + argv[1]);
     if (!store) return fail(store.err());
     auto first = hk::token::redeem(issued->token, *keys, options, **store);
-    std::cout << (first ? "redeemed" : first.err().code) << '\n';
+    std::cout << (first ? std::string_view("redeemed") : first.err().code.name()) << '\n';
     auto again = hk::native::sqlite_replay_guard::open(argv[1]);
     if (!again) return fail(again.err());
     auto second = hk::token::redeem(issued->token, *keys, options, **again);
-    std::cout << (second ? "redeemed" : second.err().code) << '\n';
+    std::cout << (second ? std::string_view("redeemed") : second.err().code.name()) << '\n';
 
     // The pipeline a C++ bot endpoint runs per activity, its handoff written to the outbox.
     issue.random = hk::native::random_bytes(hk::token::min_random_bytes).value();

@@ -36,7 +36,7 @@ bool has_error(const cards::card_report& r) {
 
 std::vector<std::string> codes(const cards::card_report& r) {
     std::vector<std::string> out;
-    for (const auto& p : r.problems) out.push_back(p.code);
+    for (const auto& p : r.problems) out.emplace_back(p.code.name());
     return out;
 }
 
@@ -212,7 +212,7 @@ TEST_CASE("hostile input: huge, deep, truncated, random bytes; never a throw, al
         CHECK_NOTHROW(r = cards::validate(s));
         CHECK(r.valid == !has_error(r));
         for (const auto& p : r.problems) {
-            CHECK_FALSE(p.code.empty());
+            CHECK_FALSE(p.code.name().empty());
             CHECK((p.path.empty() || p.path[0] == '/'));
         }
         CHECK_NOTHROW(json::parse(handoffkit::json_api::validate_card(s, "")));
@@ -304,7 +304,7 @@ TEST_CASE("issue 14 finding 5: an encoded Teams host or path is checked as the l
     REQUIRE_FALSE(link_report.valid);
     std::vector<std::string> link_errors;
     for (const auto& p : link_report.problems)
-        if (p.level == cards::severity::error) link_errors.push_back(p.code);
+        if (p.level == cards::severity::error) link_errors.emplace_back(p.code.name());
     for (const std::string url : {plain, std::string("https://teams%2Emicrosoft%2Ecom/l/chat/0/0?users=28:notaguid&continuation="),
                                   std::string("https://TEAMS.microsoft.com/%6C/chat/0/0?users=28:notaguid&continuation=")}) {
         CAPTURE(url);

@@ -99,7 +99,7 @@ TEST_CASE("validation never throws on arbitrary bytes") {
         const bool has_error = std::any_of(r.problems.begin(), r.problems.end(),
                                            [](const dl::problem& p) { return p.level == dl::severity::error; });
         CHECK(r.valid == !has_error);
-        for (const auto& p : r.problems) CHECK_FALSE(p.code.empty());
+        for (const auto& p : r.problems) CHECK_FALSE(p.code.name().empty());
     }
 }
 

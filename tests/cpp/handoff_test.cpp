@@ -135,10 +135,10 @@ TEST_CASE("redemption: what a store answers decides, and a store error fails clo
           "REPLAYED");
     CHECK(answered(tk::mark_answer{tk::mark_outcome::replayed, tk::redemption_record({"conv", "act"}, 5)}).step() ==
           tk::redemption_step::retried);
-    CHECK(answered(handoffkit::fail("STORE_UNAVAILABLE", "down")).failure().code == "STORE_UNAVAILABLE");
+    CHECK(answered(handoffkit::fail(handoffkit::token_code::store_unavailable, "down")).failure().code == "STORE_UNAVAILABLE");
 
     tk::redemption given_up(verified(t), {"conv", "act"}, now);
-    given_up.give_up(handoffkit::fail("STORE_UNAVAILABLE", "queue full"));
+    given_up.give_up(handoffkit::fail(handoffkit::token_code::store_unavailable, "queue full"));
     CHECK(given_up.failure().code == "STORE_UNAVAILABLE");
     unavailable_store down;
     tk::redemption failing(verified(t), {"conv", "act"}, now);
@@ -190,7 +190,13 @@ TEST_CASE("pipeline: the seed payload redeemed: 200, empty body, three follow-up
 }
 
 TEST_CASE("pipeline: every token error code has a deliberate answer") {
-    const std::pair<const char*, hf::answer_code> expected[] = {
+    struct answer_code {
+        int status;
+        const char* code;
+    };
+    // Every code of the token area (KEYS_* and CONTEXT_* of issuing never come from verify, and
+    // are 500 REDEEM_FAILED), and INVALID_ARGUMENT: the endpoint's own options out of range.
+    const std::pair<const char*, answer_code> expected[] = {
         {"MALFORMED", {400, "TOKEN_MALFORMED"}},         {"TOKEN_TOO_LONG", {400, "TOKEN_MALFORMED"}},
         {"UNSUPPORTED_ALG", {401, "TOKEN_BAD_SIGNATURE"}}, {"UNSUPPORTED_TYPE", {401, "TOKEN_BAD_SIGNATURE"}},
         {"UNSUPPORTED_HEADER", {401, "TOKEN_BAD_SIGNATURE"}}, {"UNKNOWN_KEY", {401, "TOKEN_BAD_SIGNATURE"}},
@@ -199,16 +205,24 @@ TEST_CASE("pipeline: every token error code has a deliberate answer") {
         {"WRONG_AUDIENCE", {401, "TOKEN_WRONG_AUDIENCE"}}, {"WRONG_USER", {403, "TOKEN_WRONG_USER"}},
         {"EXPIRED", {410, "TOKEN_EXPIRED"}},             {"CONTEXT_NOT_FOUND", {410, "TOKEN_CONTEXT_NOT_FOUND"}},
         {"REPLAYED", {409, "TOKEN_REPLAYED"}},           {"STORE_UNAVAILABLE", {503, "STORE_UNAVAILABLE"}},
-        {"INVALID_ARGUMENT", {500, "REDEEM_FAILED"}},
+        {"CONTEXT_INVALID", {500, "REDEEM_FAILED"}},     {"CONTEXT_TOO_LARGE", {500, "REDEEM_FAILED"}},
+        {"KEYS_INVALID", {500, "REDEEM_FAILED"}},        {"KEY_TOO_SHORT", {500, "REDEEM_FAILED"}},
     };
+    CHECK(std::size(expected) == handoffkit::token_code_table.size);  // no token code left out
     for (const auto& e : expected) {
         const char* code = e.first;
-        const hf::answer_code& answer = e.second;
+        const answer_code& answer = e.second;
         CAPTURE(code);
-        const auto got = hf::answer_for_token_error(code);
+        const auto typed = handoffkit::code_from_name<handoffkit::token_code>(code);
+        REQUIRE(typed);
+        const auto got = hf::answer_for(*typed);
         CHECK(got.status == answer.status);
         CHECK(got.code == answer.code);
+        CHECK(hf::answer_for_token_error(*typed).code == answer.code);
     }
+    const auto invalid = hf::answer_for_token_error(handoffkit::input_code::invalid_argument);
+    CHECK(invalid.status == 500);
+    CHECK(invalid.code == "REDEEM_FAILED");
 }
 
 TEST_CASE("pipeline: refused before the store is asked: activity errors, auth binding, bad tokens") {

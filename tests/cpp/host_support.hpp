@@ -220,7 +220,7 @@ public:
             log_.push_back(line);
         };
         auto created = host::server::create(std::move(config));
-        if (!created) throw std::runtime_error(created.err().code + ": " + created.err().message);
+        if (!created) throw std::runtime_error(std::string(created.err().code.name()) + ": " + created.err().message);
         server_ = std::move(created).value();
         thread_ = std::thread([this] { server_->run(); });
     }

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "json_fields.hpp"
@@ -91,11 +93,11 @@ TEST_CASE("field_reader: a null field is absent, absent is absent, and required_
 }
 
 TEST_CASE("error_envelope: members sorted, the field named when the error has one") {
-    CHECK(error_envelope(handoffkit::fail("X", "m")) == R"({"error":{"code":"X","message":"m"},"ok":false})");
-    handoffkit::error e{"Y", "at /a", std::string("/a")};
-    CHECK(error_envelope(e) == R"({"error":{"code":"Y","field":"/a","message":"at /a"},"ok":false})");
+    CHECK(error_envelope(handoffkit::fail(handoffkit::token_code::expired, "m")) == R"({"error":{"code":"EXPIRED","message":"m"},"ok":false})");
+    handoffkit::error e{handoffkit::input_code::invalid_argument, "at /a", std::string("/a")};
+    CHECK(error_envelope(e) == R"({"error":{"code":"INVALID_ARGUMENT","field":"/a","message":"at /a"},"ok":false})");
     // Bytes that are not UTF-8 in a message are replaced, never thrown about.
-    CHECK(error_envelope(handoffkit::fail("Z", "\xff")) == "{\"error\":{\"code\":\"Z\",\"message\":\"\xEF\xBF\xBD\"},\"ok\":false}");
+    CHECK(error_envelope(handoffkit::fail(handoffkit::input_code::internal, "\xff")) == "{\"error\":{\"code\":\"INTERNAL\",\"message\":\"\xEF\xBF\xBD\"},\"ok\":false}");
 }
 
 TEST_CASE("is_json_object answers as parse_json would, without building the document") {
@@ -110,4 +112,33 @@ TEST_CASE("is_json_object answers as parse_json would, without building the docu
     CHECK(is_json_object(R"({"a":1})"));
     CHECK_FALSE(is_json_object(R"({"a":1,"a":2})"));
     CHECK_FALSE(is_json_object("{\"a\":[" + deep + "]}"));
+}
+
+TEST_CASE("codes: each area's table round-trips, and a code in a document or a stream is its string") {
+    namespace hk = handoffkit;
+    std::set<std::string_view> seen;
+    std::set<std::string_view> twice;
+    for (const hk::code_table* t : hk::core_code_tables)
+        for (std::size_t i = 0; i < t->size; ++i) {
+            CAPTURE(t->names[i]);
+            if (!seen.insert(t->names[i]).second) twice.insert(t->names[i]);
+        }
+    // The three strings that name unrelated failures in two areas (codes.hpp); no other repeats.
+    CHECK(twice == std::set<std::string_view>{"CONTEXT_INVALID", "CONTINUATION_MISSING", "UNSUPPORTED_TYPE"});
+    for (std::size_t i = 0; i < hk::token_code_table.size; ++i) {
+        const auto c = static_cast<hk::token_code>(i);
+        CHECK(hk::code_from_name<hk::token_code>(hk::name(c)) == c);
+    }
+    CHECK_FALSE(hk::code_from_name<hk::token_code>("expired"));
+    const hk::code expired = hk::token_code::expired;
+    CHECK(expired == hk::token_code::expired);
+    CHECK(expired != hk::link_code::context_invalid);
+    CHECK(hk::code(hk::link_code::context_invalid) != hk::token_code::context_invalid);  // same text, two areas
+    CHECK(expired.area() == "token");
+    CHECK(expired.as<hk::token_code>() == hk::token_code::expired);
+    CHECK_FALSE(expired.as<hk::link_code>());
+    CHECK(json{{"a", expired}, {"b", hk::handoff_code::token_expired}}.dump() == R"({"a":"EXPIRED","b":"TOKEN_EXPIRED"})");
+    std::ostringstream printed;
+    printed << expired;
+    CHECK(printed.str() == "EXPIRED");
 }

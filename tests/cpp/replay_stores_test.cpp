@@ -567,7 +567,7 @@ TEST_CASE("stores: Redis TLS and AUTH settings that cannot work are refused when
     const auto& pki = test_pki::get();
     const auto code_of = [](redis_replay_guard::options o) {
         auto guard = redis_replay_guard::open(o);
-        return guard ? std::string("OK") : guard.err().code;
+        return guard ? std::string("OK") : std::string(guard.err().code.name());
     };
     redis_replay_guard::options o;
     o.tls = true;

@@ -11,7 +11,7 @@ namespace su = handoffkit::service_url;
 su::policy with_credentials(std::vector<std::string> hosts = su::default_allowed_hosts()) { return {std::move(hosts), true}; }
 su::policy without_credentials(std::vector<std::string> hosts = su::default_allowed_hosts()) { return {std::move(hosts), false}; }
 
-std::string code_of(const handoffkit::result<su::target>& r) { return r ? "OK" : r.err().code; }
+std::string code_of(const handoffkit::result<su::target>& r) { return r ? "OK" : std::string(r.err().code.name()); }
 
 }  // namespace
 

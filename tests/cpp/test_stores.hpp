@@ -48,7 +48,7 @@ struct unavailable_store final : token::replay_guard {
 private:
     error down() {
         ++calls;
-        return fail("STORE_UNAVAILABLE", "down");
+        return fail(token_code::store_unavailable, "down");
     }
 };
 

@@ -1,12 +1,140 @@
 // Hand-written types for the npm package `handoffkit` (the JS contract; see README "npm API").
 
+/**
+ * The codes, one union per area of the C++ core (core/include/handoffkit/codes.hpp, whose tables
+ * tests/node/codes.test.mjs compares with these unions both ways).
+ */
+/** What any entry point checks on what it is given (JSON text, UTF-8, sizes, arguments), and INTERNAL. */
+export type InputCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_JSON'
+  | 'INVALID_UTF8'
+  | 'DUPLICATE_KEY'
+  | 'INPUT_TOO_LARGE'
+  | 'NESTING_TOO_DEEP'
+  | 'MESSAGES_INVALID'
+  | 'INTERNAL';
+/** Deep links built and validated. */
+export type LinkCode =
+  | 'URL_TOO_LONG'
+  | 'URL_MALFORMED'
+  | 'NOT_HTTPS'
+  | 'HOST_NOT_ALLOWED'
+  | 'CREDENTIALS_PRESENT'
+  | 'PORT_PRESENT'
+  | 'FRAGMENT_PRESENT'
+  | 'UNKNOWN_PATH'
+  | 'KIND_MISMATCH'
+  | 'PARAM_DUPLICATED'
+  | 'PARAM_NAME_CASE'
+  | 'PARAM_UNKNOWN'
+  | 'PLUS_AS_SPACE'
+  | 'CONTROL_CHARACTER'
+  | 'SCRIPT_INJECTION'
+  | 'USERS_MISSING'
+  | 'USERS_EMPTY'
+  | 'BOT_ID_INVALID'
+  | 'CONTINUATION_MISSING'
+  | 'CONTINUATION_EMPTY'
+  | 'TIME_INVALID'
+  | 'WITH_VIDEO_INVALID'
+  | 'APP_ID_INVALID'
+  | 'ENTITY_ID_EMPTY'
+  | 'WEB_URL_INVALID'
+  | 'CONTEXT_INVALID';
+/** Adaptive Cards built and validated. */
+export type CardCode =
+  | 'CARD_TYPE_INVALID'
+  | 'VERSION_MISSING'
+  | 'VERSION_UNKNOWN'
+  | 'VERSION_NEWER_THAN_TARGET'
+  | 'PROPERTY_MISSING'
+  | 'PROPERTY_TYPE_INVALID'
+  | 'PROPERTY_VALUE_INVALID'
+  | 'UNKNOWN_ELEMENT_TYPE'
+  | 'UNKNOWN_ACTION_TYPE'
+  | 'ACTION_NOT_ALLOWED'
+  | 'DUPLICATE_ID'
+  | 'UNKNOWN_PROPERTY'
+  | 'PROPERTY_CASE_MISMATCH'
+  | 'UNSUPPORTED_PROPERTY'
+  | 'UNSUPPORTED_TYPE'
+  | 'UNSUPPORTED_VALUE'
+  | 'NEWER_THAN_CARD_VERSION'
+  | 'URL_SCHEME_FORBIDDEN'
+  | 'URL_SCHEME_NOT_ALLOWED'
+  | 'DEEP_LINK_INVALID'
+  | 'STYLE_NOT_RENDERED'
+  | 'TOO_MANY_ACTIONS'
+  | 'COPILOT_ACTION_COUNT'
+  | 'COPILOT_ACTION_UNSUPPORTED'
+  | 'COPILOT_ACTION_NOT_RECOMMENDED'
+  | 'COPILOT_ALT_TEXT_MISSING'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'PAYLOAD_NEAR_LIMIT';
+/** Continuation tokens, their keys, the redemption and its store. */
+export type TokenCode =
+  | 'TOKEN_TOO_LONG'
+  | 'MALFORMED'
+  | 'UNSUPPORTED_ALG'
+  | 'UNSUPPORTED_TYPE'
+  | 'UNSUPPORTED_HEADER'
+  | 'UNKNOWN_KEY'
+  | 'BAD_SIGNATURE'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'LIFETIME_TOO_LONG'
+  | 'WRONG_ISSUER'
+  | 'WRONG_AUDIENCE'
+  | 'WRONG_USER'
+  | 'CONTEXT_NOT_FOUND'
+  | 'REPLAYED'
+  | 'STORE_UNAVAILABLE'
+  | 'CONTEXT_INVALID'
+  | 'CONTEXT_TOO_LARGE'
+  | 'KEYS_INVALID'
+  | 'KEY_TOO_SHORT';
+/** Eligibility environments, rulesets and reports (the codes of the rules themselves are data of the ruleset). */
+export type EligibilityCode =
+  | 'ENVIRONMENT_INVALID'
+  | 'RULESET_INVALID'
+  | 'REPORT_INVALID'
+  | 'UNKNOWN_LICENSE'
+  | 'UNKNOWN_PRIVILEGE'
+  | 'UNKNOWN_ROLE';
+/** The handoff pipeline's answers (handoff.hpp has each one's status). */
+export type HandoffCode =
+  | 'OK'
+  | 'NOT_INVOKE'
+  | 'UNKNOWN_INVOKE'
+  | 'ACTIVITY_MALFORMED'
+  | 'ACTIVITY_TOO_LARGE'
+  | 'AUTH_SERVICE_URL_MISSING'
+  | 'AUTH_SERVICE_URL_MISMATCH'
+  | 'AUTH_CHANNEL_NOT_ENDORSED'
+  | 'CONTINUATION_MISSING'
+  | 'CONTINUATION_TOO_LONG'
+  | 'WRONG_RECIPIENT'
+  | 'SERVICE_URL_INVALID'
+  | 'SERVICE_URL_NOT_ALLOWED'
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_BAD_SIGNATURE'
+  | 'TOKEN_WRONG_AUDIENCE'
+  | 'TOKEN_WRONG_USER'
+  | 'TOKEN_REPLAYED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_CONTEXT_NOT_FOUND'
+  | 'REDEEM_FAILED';
+/** Every code a `HandoffKitError` may carry. */
+export type ErrorCode = InputCode | LinkCode | CardCode | TokenCode | EligibilityCode | HandoffCode;
+
 /** Every failure handoffkit reports, with a stable UPPER_SNAKE `code` (same codes as C++ and the CLI). */
 export declare class HandoffKitError extends Error {
   readonly name: 'HandoffKitError';
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Where the input went wrong, as a JSON Pointer (eligibility errors), e.g. `/representatives/2/surface`. */
   readonly field?: string;
-  constructor(code: string, message: string, field?: string);
+  constructor(code: ErrorCode, message: string, field?: string);
 }
 
 export interface HandoffLinkOptions {
@@ -43,9 +171,14 @@ export type DeepLinkOptions =
 
 export type LinkKind = 'handoff' | 'chat' | 'call' | 'meeting' | 'app' | 'entity' | 'unknown';
 
-export interface Problem {
+/** What a link report's problem may say: a link code, or the input's size or encoding. */
+export type LinkProblemCode = LinkCode | 'INPUT_TOO_LARGE' | 'INVALID_UTF8';
+/** What a card report's problem may say: a card code, a URL's link code, or an input code. */
+export type CardProblemCode = CardCode | 'URL_MALFORMED' | 'SCRIPT_INJECTION' | InputCode;
+
+export interface Problem<Code extends string = LinkProblemCode> {
   /** Stable UPPER_SNAKE code, e.g. `NOT_HTTPS`. */
-  code: string;
+  code: Code;
   severity: 'error' | 'warning';
   message: string;
 }
@@ -128,7 +261,7 @@ export interface ValidateCardOptions {
  * copilot `COPILOT_ACTION_COUNT`, `COPILOT_ACTION_UNSUPPORTED`, `COPILOT_ACTION_NOT_RECOMMENDED`,
  * `COPILOT_ALT_TEXT_MISSING`.
  */
-export interface CardProblem extends Problem {
+export interface CardProblem extends Problem<CardProblemCode> {
   /** JSON pointer into the card ("" = the whole card). */
   path: string;
 }
@@ -217,26 +350,7 @@ export interface ReplayGuard {
  * What the handoff pipeline answers, as `HandoffResult.code` (and the `error.code` of its body): the
  * same codes the native host answers with (core/include/handoffkit/handoff.hpp).
  */
-export type HandoffAnswerCode =
-  | 'OK'
-  | 'NOT_INVOKE'
-  | 'UNKNOWN_INVOKE'
-  | 'ACTIVITY_MALFORMED'
-  | 'ACTIVITY_TOO_LARGE'
-  | 'CONTINUATION_MISSING'
-  | 'CONTINUATION_TOO_LONG'
-  | 'WRONG_RECIPIENT'
-  | 'AUTH_SERVICE_URL_MISSING'
-  | 'AUTH_SERVICE_URL_MISMATCH'
-  | 'TOKEN_MALFORMED'
-  | 'TOKEN_BAD_SIGNATURE'
-  | 'TOKEN_WRONG_AUDIENCE'
-  | 'TOKEN_WRONG_USER'
-  | 'TOKEN_REPLAYED'
-  | 'TOKEN_EXPIRED'
-  | 'TOKEN_CONTEXT_NOT_FOUND'
-  | 'STORE_UNAVAILABLE'
-  | 'INTERNAL';
+export type HandoffAnswerCode = HandoffCode | 'STORE_UNAVAILABLE' | 'INTERNAL';
 
 /**
  * Where the handoff handler keeps "this token was redeemed" (and a reference-mode context): three
@@ -649,7 +763,7 @@ export interface EligibilityAssumption {
 }
 /** A license, privilege or role the ruleset does not know: kept, and said, with the closest known name. */
 export interface EligibilityInputWarning {
-  code: 'UNKNOWN_LICENSE' | 'UNKNOWN_PRIVILEGE' | 'UNKNOWN_ROLE';
+  code: Extract<EligibilityCode, 'UNKNOWN_LICENSE' | 'UNKNOWN_PRIVILEGE' | 'UNKNOWN_ROLE'>;
   value: string;
   /** Its first place (later ones are counted). */
   field: string;

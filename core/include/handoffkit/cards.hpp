@@ -141,7 +141,7 @@ struct validate_options {
 };
 
 struct problem {
-    std::string code;  ///< stable UPPER_SNAKE code
+    handoffkit::code code;  ///< a card_code; or a link_code (URL_MALFORMED, SCRIPT_INJECTION) or an input_code
     severity level;
     std::string message;
     std::string path;  ///< RFC 6901 JSON pointer to the offending value; "" is the whole card

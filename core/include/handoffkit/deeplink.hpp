@@ -88,7 +88,7 @@ enum class severity { error, warning };
 std::string_view to_string(severity s);
 
 struct problem {
-    std::string code;  ///< stable UPPER_SNAKE code, e.g. NOT_HTTPS
+    handoffkit::code code;  ///< a link_code (e.g. NOT_HTTPS), or an input_code: INPUT_TOO_LARGE, INVALID_UTF8
     severity level;
     std::string message;
 };

@@ -40,6 +40,9 @@
 //   410 TOKEN_CONTEXT_NOT_FOUND  a reference-mode token whose context the store no longer holds;
 //                              follow-up: start a new conversation (was 500 REDEEM_FAILED before 0.2)
 //   503 STORE_UNAVAILABLE      the store cannot answer; nothing consumed, the user may retry
+//   500 REDEEM_FAILED          the endpoint's own settings are out of range (check_config, `now`)
+// The codes are handoff_code (codes.hpp) but STORE_UNAVAILABLE, the token area's, passed on; the
+// statuses are status_of() and answer_for() below, exhaustive switches.
 // Error bodies are {"error":{"code":…,"message":…}}; messages never contain the token.
 #pragma once
 
@@ -150,7 +153,7 @@ struct inbound {
 
 struct outcome {
     int status = 500;
-    std::string code;  ///< OK, NOT_INVOKE or an error code above
+    handoffkit::code code = handoff_code::redeem_failed;  ///< OK, NOT_INVOKE or an error code above
     std::string body;  ///< empty on 200, else {"error":{"code","message"}}
     /// NOT_INVOKE / UNKNOWN_INVOKE: a well-formed activity that is not a handoff/action (the host
     /// forwards it to the app when it fronts one).
@@ -219,12 +222,20 @@ private:
 outcome handle(std::string_view activity_json, const config& c, const inbound& auth, token::replay_guard& store,
                std::int64_t now);
 
-/// The pipeline's answer for a token error code of token.hpp (status and wire code): an
-/// exhaustive mapping, pinned by tests.
-struct answer_code {
+/// The HTTP status of each of the pipeline's answers (the table above).
+int status_of(handoff_code c);
+
+/// An answer: its status and its wire code.
+struct answer {
     int status;
-    std::string_view code;
+    handoffkit::code code;
 };
-answer_code answer_for_token_error(std::string_view token_code);
+/// What the pipeline answers for a token code: a handoff_code and its status, or for
+/// STORE_UNAVAILABLE (503) the code itself. Every token code has one, issuing and key codes too
+/// (500 REDEEM_FAILED: verification never gives them).
+answer answer_for(token_code c);
+/// The answer for any error of the token checks: answer_for() of a token code; anything else
+/// (INVALID_ARGUMENT: the endpoint's verify options out of range) is 500 REDEEM_FAILED.
+answer answer_for_token_error(const code& c);
 
 }  // namespace handoffkit::handoff

@@ -47,9 +47,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "handoffkit/codes.hpp"
+
 namespace handoffkit {
 
 using json = nlohmann::json;
+
+/// A code in a document is its string: json{{"code", e.code}} writes {"code":"EXPIRED"}, and so
+/// does json{{"code", token_code::expired}} (codes.hpp's to_json, not nlohmann's number for an enum).
+inline void to_json(json& out, const code& c) { out = std::string(c.name()); }
 
 /// Limits on any JSON text handoffkit accepts: the largest legitimate input (an eligibility
 /// environment of 10,000+ representatives) is a few MiB, and nothing it reads nests deeply.

@@ -1,9 +1,10 @@
 // handoffkit/result.hpp: expected failures as values.
 //
 // Every public operation that can fail for a reason the caller should handle returns
-// `result<T>`: either a value or an `error` with a stable UPPER_SNAKE code. The same
-// codes appear in the CLI's JSON, in the npm package's `HandoffKitError.code` and in
-// tests/vectors/, so callers can branch on them in any runtime.
+// `result<T>`: either a value or an `error` with a stable UPPER_SNAKE code (handoffkit/codes.hpp:
+// an area's enum, written as its string). The same codes appear in the CLI's JSON, in the npm
+// package's `HandoffKitError.code` and in tests/vectors/, so callers can branch on them in any
+// runtime: in C++ with `e.code == token_code::expired`.
 #pragma once
 
 #include <optional>
@@ -11,13 +12,15 @@
 #include <utility>
 #include <variant>
 
+#include "handoffkit/codes.hpp"
+
 namespace handoffkit {
 
 /// A failed operation: `code` is stable (part of the contract), `message` is for humans, and
 /// `field`, when set, is the JSON Pointer (RFC 6901) of the offending part of the input ("" is the
 /// whole document).
 struct error {
-    std::string code;
+    handoffkit::code code;
     std::string message;
     std::optional<std::string> field = {};
 };
@@ -46,9 +49,9 @@ private:
     std::variant<T, error> state_;
 };
 
-/// Shorthand used by implementations: `return fail("CODE", "why")`.
-inline error fail(std::string code, std::string message) {
-    return error{std::move(code), std::move(message)};
+/// Shorthand used by implementations: `return fail(token_code::expired, "why")`.
+inline error fail(code c, std::string message) {
+    return error{c, std::move(message)};
 }
 
 }  // namespace handoffkit

@@ -17,6 +17,7 @@
 #include "handoffkit/result.hpp"
 #include "handoffkit/handoff.hpp"
 #include "handoffkit/token.hpp"
+#include "handoffkit/native/codes.hpp"
 
 namespace handoffkit::native {
 
@@ -42,6 +43,6 @@ result<handoff::messages> load_messages(const std::string& path);
 /// first line, without a trailing CR. Errors: `code` (e.g. REDIS_PASSWORD_UNREADABLE) when the
 /// file cannot be read or that line is empty; the message names `what` and the path, never the
 /// content.
-result<std::string> read_secret_file(const std::string& path, const std::string& code, const std::string& what);
+result<std::string> read_secret_file(const std::string& path, code code, const std::string& what);
 
 }  // namespace handoffkit::native
