@@ -94,16 +94,32 @@ result<std::shared_ptr<const handoff::messages>> cached_messages(const std::stri
     return last;
 }
 
+// {"allow":[hosts…] (default: service_url::default_allowed_hosts), "credentials":true}: where
+// follow-ups may go (service_url.hpp), the same rule as the host's.
+result<service_url::policy> read_service_url_policy(const json& j) {
+    if (!j.is_object()) return fail("INVALID_ARGUMENT", "field 'serviceUrls' must be an object");
+    service_url::policy p;
+    field_reader f(j);
+    f.strings("allow", p.allowed_hosts).boolean("credentials", p.credentials);
+    if (auto e = f.finish()) return *e;
+    return p;
+}
+
 result<handoff::inbound> read_session_options(std::string_view text, handoff::config& c, std::int64_t& now) {
     auto j = detail::parse_object(text, "options");
     if (!j) return j.err();
     handoff::inbound auth;
-    std::optional<json> messages_value, service_url;
+    std::optional<json> messages_value, service_url, service_urls;
     field_reader f(*j);
     f.string("botId", c.bot_id).required_integer("now", now).string("issuer", c.issuer);
     f.integer("leeway", c.leeway).integer("maxLifetime", c.max_lifetime).value("messages", messages_value);
-    f.boolean("authenticated", auth.authenticated).value("serviceUrl", service_url);
+    f.boolean("authenticated", auth.authenticated).value("serviceUrl", service_url).value("serviceUrls", service_urls);
     if (auto e = f.finish()) return *e;
+    if (service_urls) {
+        auto policy = read_service_url_policy(*service_urls);
+        if (!policy) return policy.err();
+        c.service_urls = std::move(policy).value();
+    }
     if (c.bot_id.empty()) return fail("INVALID_ARGUMENT", "field 'botId' is required");
     // The claim as the inbound token had it: a non-string is as good as absent (refused).
     if (service_url && service_url->is_string()) auth.service_url = service_url->get<std::string>();
@@ -131,7 +147,9 @@ json activity_value(const invoke::activity& a) {
 
 json outcome_value(const handoff::outcome& o) {
     json followups = json::array();
-    for (const auto& f : o.followups) followups.push_back(detail::followup_document(f, o.activity));
+    // Follow-ups the serviceUrl policy keeps from going are not rendered: the caller sends none.
+    if (o.followups_go)
+        for (const auto& f : o.followups) followups.push_back(detail::followup_document(f, o.activity));
     json context;
     if (o.context) context = detail::trusted_document(*o.context);
     return {{"status", o.status},

@@ -31,9 +31,10 @@ function requireAdapter(adapter, options, where) {
 }
 
 // What the endpoint's authentication established: a verified Bot Connector token has an audience;
-// the anonymous identity (no credentials configured) has none.
+// the anonymous identity (no credentials configured: the SDK then replies without a token) has none.
+// The SDK's own serviceurl check compares hosts only and by default just logs a mismatch.
 function inboundOf(identity) {
-  if (!identity || typeof identity.aud !== 'string') return {};
+  if (!identity || typeof identity.aud !== 'string') return { credentials: false };
   return { authenticated: true, serviceUrl: typeof identity.serviceurl === 'string' ? identity.serviceurl : undefined };
 }
 

@@ -19,7 +19,7 @@ const defaults = Object.freeze({
 export const deliveryBodyLimit = 64 * 1024;
 export const signatureHeader = 'x-handoffkit-signature';
 
-const handlerOptionNames = ['botId', 'keys', 'store', 'issuer', 'leeway', 'maxLifetime', 'messages', 'timeoutMs'];
+const handlerOptionNames = ['botId', 'keys', 'store', 'issuer', 'leeway', 'maxLifetime', 'messages', 'serviceUrls', 'timeoutMs'];
 const adapterOptionNames = ['hk', 'onHandoff', 'onError', 'followups', 'appId', 'sendTimeoutMs', 'handoffTimeoutMs',
   'deliveryKey', 'deliveryKeepSeconds'];
 
