@@ -99,7 +99,8 @@ export function handoffApi({ module, write, unwrap, HandoffKitError, toJson, key
 
   function handoffHandler(config) {
     if (config === null || typeof config !== 'object') throw argumentError('handoffHandler takes an options object');
-    const { botId, keys, store, issuer, leeway, maxLifetime, messages, serviceUrls, timeoutMs = defaultTimeoutMs, ...unknown } = config;
+    const { botId, keys, store, issuer, leeway, maxLifetime, messages, serviceUrls, followups, handoff,
+      timeoutMs = defaultTimeoutMs, ...unknown } = config;
     const extra = Object.keys(unknown);
     if (extra.length) throw argumentError(`unknown option '${extra[0]}'`);
     if (typeof botId !== 'string' || !botId) throw argumentError('botId is required');
@@ -111,6 +112,12 @@ export function handoffApi({ module, write, unwrap, HandoffKitError, toJson, key
     if (leeway !== undefined) base.leeway = leeway;
     if (maxLifetime !== undefined) base.maxLifetime = maxLifetime;
     if (messages !== undefined) base.messages = messages;
+    // What the caller will not use is not built in the core (nor parsed here).
+    for (const [name, value] of [['followups', followups], ['handoff', handoff]]) {
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean') throw argumentError(`${name} must be true or false`);
+      if (!value) base[name] = false;
+    }
     const policy = serviceUrlPolicy(serviceUrls);
     // Checked now, so a bad configuration fails at start rather than at the first handoff.
     runOnce('{}', { ...base, now: 0, serviceUrls: policy }).session.delete();

@@ -370,6 +370,10 @@ export interface HandoffHandlerOptions {
    * SERVICE_URL_INVALID; nothing consumed). The native host's rule (docs/security.md).
    */
   serviceUrls?: HandoffServiceUrlPolicy;
+  /** Build the follow-up activities (default true); false: `followups` is always empty. */
+  followups?: boolean;
+  /** Build the `handoff` of a fresh redemption (default true); false: it is left out. */
+  handoff?: boolean;
 }
 
 /** The serviceUrl rule of `handoffHandler` and the adapters. */

@@ -45,7 +45,8 @@ std::string error_json(const error& e);
 ///    "messages":{…} (handoff::messages::parse), "authenticated":false, "serviceUrl":"…" (the
 ///    inbound token's serviceurl claim, when authenticated), "serviceUrls":{"allow":[hosts…],
 ///    "credentials":true} (handoff::config::service_urls; "allow" defaults to
-///    service_url::default_allowed_hosts; absent: no serviceUrl policy)}
+///    service_url::default_allowed_hosts; absent: no serviceUrl policy), "followups":true,
+///    "handoff":true (false: the outcome's "followups" is [] and its "handoff" null, not built)}
 /// answer(text): the store's answer to the last step: {"value":"…"|null} or {"error":"why"}
 ///   (load: the context kept, or null; mark: null when the marker was placed, else the record kept).
 /// Each returns an envelope whose value is {"step":{…}} while the store must act:

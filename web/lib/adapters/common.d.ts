@@ -14,7 +14,7 @@ export interface HandoffErrorInfo {
  * maxLifetime, messages, serviceUrls, timeoutMs) and what the adapter does after answering. Unknown names are
  * refused (INVALID_ARGUMENT).
  */
-export interface HandoffAdapterOptions<Context> extends HandoffHandlerOptions {
+export interface HandoffAdapterOptions<Context> extends Omit<HandoffHandlerOptions, 'handoff'> {
   /** The object `init()` from 'handoffkit' resolves to. */
   hk: HandoffKit;
   /**

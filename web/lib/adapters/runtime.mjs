@@ -101,7 +101,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function handoffRuntime(options, where) {
   const o = checkOptions(options, where);
   const { hk } = o;
-  const handler = hk.handoffHandler(Object.fromEntries(handlerOptionNames.filter((n) => o[n] !== undefined).map((n) => [n, o[n]])));
+  // The handler builds only what this adapter uses: follow-ups when it sends them, the handoff
+  // when there is an onHandoff to give it to.
+  const handler = hk.handoffHandler({
+    ...Object.fromEntries(handlerOptionNames.filter((n) => o[n] !== undefined).map((n) => [n, o[n]])),
+    followups: o.followups,
+    handoff: o.onHandoff !== undefined,
+  });
   const store = o.store;
   const pending = new Set();
   const report = (error, info) => {
