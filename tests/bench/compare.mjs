@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sizeCeiling } from '../support/package-size.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -172,8 +173,10 @@ if (wasmAB.length) {
     `slowest: ${worst.op}, ${fmtRate(worst.mine)} against ${fmtRate(worst.base)}`, x(worst.r), worst.r >= 1 / 1.5]);
 }
 const size = mineRow('package size, gzip');
-if (size) floors.push(['packed browser download at most 200 KB gzip', `${size.wasm} (base ${baseRow('package size, gzip')?.wasm ?? '—'})`,
-  '—', kbOf(size.wasm) <= 200]);
+// Issue 15 set 200 KB; the ceiling has moved since, each time with a line in the notes saying why.
+const ceilingKb = sizeCeiling / 1024;
+if (size) floors.push([`packed browser download at most ${ceilingKb} KB gzip (issue 15: 200 KB; see the notes)`,
+  `${size.wasm} (base ${baseRow('package size, gzip')?.wasm ?? '—'})`, '—', kbOf(size.wasm) <= ceilingKb]);
 
 // ---- the page ----
 const git = (...a) => execFileSync('git', a, { cwd: here, encoding: 'utf8' }).trim();
@@ -186,8 +189,8 @@ const lines = [
   `Written by \`scripts/bench.sh --base ${baseCommit.slice(0, 12)}\` on ${started.toISOString()}: this tree (${thisCommit}) and the base`,
   `commit ${baseCommit.slice(0, 12)}, each built Release from its own sources (the base in build/bench-base), measured in one`,
   `run, area by area alternating; links, cards, tokens and eligibility ${passes} passes each, the best pass of every`,
-  'operation kept. Medians of 7 rounds (host: wrk, 3 rounds of 5 s); see README "Benchmarks" for what each operation',
-  'is and which peer it is compared with. Runs minutes apart move by 10-40% on these shared cores: compare within one',
+  'operation kept. Medians of 7 rounds (host: wrk, 3 rounds of 5 s); "What is measured" below says what each',
+  'operation is and which peer it is compared with. Runs minutes apart move by 10-40% on these shared cores: compare within one',
   'run. Notes below the tables are every pass\'s.',
   '',
   `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()},`,

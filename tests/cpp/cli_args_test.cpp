@@ -79,7 +79,8 @@ TEST_CASE("cli flags: a flag of another subcommand, a missing value and a value 
     check_usage(run_cli({"token", "inspect", "a.b.c", "--keys", keys.path}), "--keys is not a flag of `token inspect`");
     check_usage(run_cli({"link", "--bot-id", bot, "--continuation", "t", "--allow-host", "x"}),
                 "--allow-host is not a flag of `link`");
-    check_usage(run_cli({"card", "--bot-id", bot, "--continuation", "t", "--target", "bot"}), "--target is not a flag of `card`");
+    check_usage(run_cli({"card", "--bot-id", bot, "--continuation", "t", "--allow-scheme", "tel"}),
+                "--allow-scheme is not a flag of `card` (it belongs to `card validate`)");
     check_usage(run_cli({"token", "issue", "--keys", keys.path, "--bot-id"}), "--bot-id needs a value");
     check_usage(run_cli({"token", "verify", "a.b.c", "--keys", keys.path, "--bot-id", bot, "--redeem=yes"}), "--redeem takes no value");
     // What is declared still works, in both spellings.

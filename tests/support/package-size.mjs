@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { repoRoot } from './paths.mjs';
 
-/// The ceiling for that total, in bytes (issue 15's floor; tests/package checks it, the benchmark
-/// reports against it; raising it needs a line in docs/benchmarks.md saying what it bought).
-export const sizeCeiling = 200 * 1024;
+/// The ceiling for that total, in bytes (tests/package checks it, the benchmark reports against
+/// it). Issue 15 set 200 KB; raising it needs a line in docs/benchmarks.md saying what the growth
+/// bought (the notes there: 288 KB for the handoff pipeline in wasm, eligibility's names, CSV and
+/// plans, the cards' schema table).
+export const sizeCeiling = 288 * 1024;
 
 /// { files: { path: gzip bytes }, total } for the package laid out under `root` (the repository,
 /// or an installed node_modules/handoffkit).
