@@ -94,16 +94,41 @@ result<std::shared_ptr<const handoff::messages>> cached_messages(const std::stri
     return last;
 }
 
-result<handoff::inbound> read_session_options(std::string_view text, handoff::config& c, std::int64_t& now) {
+// {"allow":[hosts…] (default: service_url::default_allowed_hosts), "credentials":true}: where
+// follow-ups may go (service_url.hpp), the same rule as the host's.
+result<service_url::policy> read_service_url_policy(const json& j) {
+    if (!j.is_object()) return fail(input_code::invalid_argument, "field 'serviceUrls' must be an object");
+    service_url::policy p;
+    field_reader f(j);
+    f.strings("allow", p.allowed_hosts).boolean("credentials", p.credentials);
+    if (auto e = f.finish()) return *e;
+    return p;
+}
+
+// What the caller will use of an outcome: the rest is not built (an adapter that sends no
+// follow-ups and has no onHandoff needs neither).
+struct rendering {
+    bool followups = true;
+    bool handoff = true;
+};
+
+result<handoff::inbound> read_session_options(std::string_view text, handoff::config& c, std::int64_t& now,
+                                              rendering& render) {
     auto j = detail::parse_object(text, "options");
     if (!j) return j.err();
     handoff::inbound auth;
-    std::optional<json> messages_value, service_url;
+    std::optional<json> messages_value, service_url, service_urls;
     field_reader f(*j);
     f.string("botId", c.bot_id).required_integer("now", now).string("issuer", c.issuer);
     f.integer("leeway", c.leeway).integer("maxLifetime", c.max_lifetime).value("messages", messages_value);
-    f.boolean("authenticated", auth.authenticated).value("serviceUrl", service_url);
+    f.boolean("authenticated", auth.authenticated).value("serviceUrl", service_url).value("serviceUrls", service_urls);
+    f.boolean("followups", render.followups).boolean("handoff", render.handoff);
     if (auto e = f.finish()) return *e;
+    if (service_urls) {
+        auto policy = read_service_url_policy(*service_urls);
+        if (!policy) return policy.err();
+        c.service_urls = std::move(policy).value();
+    }
     if (c.bot_id.empty()) return fail(input_code::invalid_argument, "field 'botId' is required");
     // The claim as the inbound token had it: a non-string is as good as absent (refused).
     if (service_url && service_url->is_string()) auth.service_url = service_url->get<std::string>();
@@ -129,9 +154,11 @@ json activity_value(const invoke::activity& a) {
              {{"id", a.conversation_id}, {"conversationType", a.conversation_type}, {"tenantId", a.tenant_id}}}};
 }
 
-json outcome_value(const handoff::outcome& o) {
+json outcome_value(const handoff::outcome& o, const rendering& render) {
     json followups = json::array();
-    for (const auto& f : o.followups) followups.push_back(detail::followup_document(f, o.activity));
+    // Follow-ups the serviceUrl policy keeps from going are not rendered: the caller sends none.
+    if (o.followups_go && render.followups)
+        for (const auto& f : o.followups) followups.push_back(detail::followup_document(f, o.activity));
     json context;
     if (o.context) context = detail::trusted_document(*o.context);
     return {{"status", o.status},
@@ -142,7 +169,7 @@ json outcome_value(const handoff::outcome& o) {
             {"retry", o.retry},
             {"jti", o.jti},
             {"context", std::move(context)},
-            {"handoff", o.redeemed && !o.retry ? detail::handoff_document(o) : json()},
+            {"handoff", o.redeemed && !o.retry && render.handoff ? detail::handoff_document(o) : json()},
             {"followups", std::move(followups)},
             {"activity", activity_value(o.activity)}};
 }
@@ -184,6 +211,7 @@ std::string error_json(const error& e) {
 
 struct handoff_session::state {
     handoff::config config;
+    rendering render;
     std::optional<handoff::exchange> exchange;
     bool done = false;
 
@@ -201,7 +229,7 @@ struct handoff_session::state {
                                       {"keepUntil", m.keep_until}}}});
         }
         done = true;
-        return ok_envelope(json{{"outcome", outcome_value(exchange->take_outcome())}});
+        return ok_envelope(json{{"outcome", outcome_value(exchange->take_outcome(), render)}});
     }
 };
 
@@ -211,7 +239,7 @@ handoff_session::~handoff_session() = default;
 std::string handoff_session::start(std::string_view activity, std::string_view keys, std::string_view options) {
     if (state_->exchange) return error_envelope(fail(input_code::invalid_argument, "a session handles one activity"));
     std::int64_t now = 0;
-    auto auth = read_session_options(options, state_->config, now);
+    auto auth = read_session_options(options, state_->config, now, state_->render);
     if (!auth) return error_envelope(auth.err());
     auto k = detail::cached_key_set(keys);
     if (!k) return error_envelope(k.err());

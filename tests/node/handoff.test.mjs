@@ -120,3 +120,22 @@ test('memoryStore: claim keeps the first value until it expires', async () => {
   await full.put('a', 'x', soon);
   await assert.rejects(full.claim('b', 'y', soon));
 });
+
+test('handoffHandler: followups: false and handoff: false leave out what the caller will not use', async () => {
+  const lean = hk.handoffHandler({ botId, keys, store: hk.memoryStore(), followups: false, handoff: false });
+  const full = hk.handoffHandler({ botId, keys, store: hk.memoryStore() });
+  const made = async () => (await hk.createHandoff({ botId, user: seed.from.aadObjectId, ctx: { product: 'Chai' } }, keys)).token;
+  const r = await lean.handle(activity(await made()));
+  assert.deepEqual([r.status, r.code, r.redeemed, r.followups, r.handoff], [200, 'OK', true, [], undefined]);
+  assert.deepEqual(r.context, { product: 'Chai' });
+  const f = await full.handle(activity(await made()));
+  assert.equal(f.followups.length, 3);
+  assert.equal(f.handoff.type, 'handoff');
+  assert.deepEqual(f.handoff.context, { product: 'Chai' });
+  const token = await made();
+  await lean.handle(activity(token));
+  const replayed = await lean.handle(activity(token, 'f:another'));
+  assert.deepEqual([replayed.status, replayed.followups], [409, []]);
+  for (const bad of [{ followups: 'no' }, { handoff: 0 }])
+    assert.throws(() => hk.handoffHandler({ botId, keys, store: hk.memoryStore(), ...bad }), (e) => e.code === 'INVALID_ARGUMENT');
+});

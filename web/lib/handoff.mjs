@@ -80,9 +80,27 @@ export function handoffApi({ module, write, unwrap, HandoffKitError, toJson, key
     return handoff;
   }
 
+  // The serviceUrl rule (core service_url.hpp, as the native host applies it): {allow?, credentials?}
+  // checked here for its shape; the core reads it. No `allow`: Microsoft's public-cloud hosts.
+  function serviceUrlPolicy(option = {}) {
+    if (option === null || typeof option !== 'object' || Array.isArray(option))
+      throw argumentError('serviceUrls must be an object: { allow?: [hosts], credentials?: boolean }');
+    const { allow, credentials, ...unknown } = option;
+    const extra = Object.keys(unknown);
+    if (extra.length) throw argumentError(`serviceUrls: unknown option '${extra[0]}'`);
+    if (allow !== undefined && (!Array.isArray(allow) || !allow.every((h) => typeof h === 'string' && /^[^\s/@?#]+$/.test(h))))
+      throw argumentError('serviceUrls.allow must be an array of host names (e.g. "smba.trafficmanager.net", "*.botframework.com")');
+    if (credentials !== undefined && typeof credentials !== 'boolean') throw argumentError('serviceUrls.credentials must be true or false');
+    const policy = {};
+    if (allow !== undefined) policy.allow = [...allow];
+    if (credentials !== undefined) policy.credentials = credentials;
+    return policy;
+  }
+
   function handoffHandler(config) {
     if (config === null || typeof config !== 'object') throw argumentError('handoffHandler takes an options object');
-    const { botId, keys, store, issuer, leeway, maxLifetime, messages, timeoutMs = defaultTimeoutMs, ...unknown } = config;
+    const { botId, keys, store, issuer, leeway, maxLifetime, messages, serviceUrls, followups, handoff,
+      timeoutMs = defaultTimeoutMs, ...unknown } = config;
     const extra = Object.keys(unknown);
     if (extra.length) throw argumentError(`unknown option '${extra[0]}'`);
     if (typeof botId !== 'string' || !botId) throw argumentError('botId is required');
@@ -94,8 +112,15 @@ export function handoffApi({ module, write, unwrap, HandoffKitError, toJson, key
     if (leeway !== undefined) base.leeway = leeway;
     if (maxLifetime !== undefined) base.maxLifetime = maxLifetime;
     if (messages !== undefined) base.messages = messages;
+    // What the caller will not use is not built in the core (nor parsed here).
+    for (const [name, value] of [['followups', followups], ['handoff', handoff]]) {
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean') throw argumentError(`${name} must be true or false`);
+      if (!value) base[name] = false;
+    }
+    const policy = serviceUrlPolicy(serviceUrls);
     // Checked now, so a bad configuration fails at start rather than at the first handoff.
-    runOnce('{}', { ...base, now: 0 }).session.delete();
+    runOnce('{}', { ...base, now: 0, serviceUrls: policy }).session.delete();
 
     function runOnce(activityText, options) {
       const session = new module.HandoffSession();
@@ -110,14 +135,20 @@ export function handoffApi({ module, write, unwrap, HandoffKitError, toJson, key
     return Object.freeze({
       /**
        * One activity through the pipeline. `inbound` says what the endpoint's authentication
-       * established: {authenticated, serviceUrl} (the Bot Connector token's serviceurl claim).
+       * established: {authenticated, serviceUrl} (the Bot Connector token's serviceurl claim), and
+       * `credentials: false` when the SDK replies without a bearer token (it has no credentials).
        */
       async handle(activity, inbound = {}) {
         const text = typeof activity === 'string' ? activity : JSON.stringify(activity);
         if (typeof text !== 'string') throw argumentError('activity must be an object or its JSON text');
+        if (inbound.credentials !== undefined && typeof inbound.credentials !== 'boolean')
+          throw argumentError('inbound.credentials must be true or false');
         const options = { ...base, now: Math.floor(Date.now() / 1000) };
         if (inbound.authenticated !== undefined) options.authenticated = inbound.authenticated;
         if (inbound.serviceUrl !== undefined) options.serviceUrl = inbound.serviceUrl;
+        // Unless the app says, the bot replies with its bearer token (the strict rule) except where
+        // the adapter knows its SDK runs without credentials (inbound.credentials false).
+        options.serviceUrls = { ...policy, credentials: policy.credentials ?? inbound.credentials ?? true };
         const { session, first } = runOnce(text, options);
         try {
           let r = first;

@@ -476,6 +476,34 @@ export interface HandoffHandlerOptions {
   messages?: HandoffMessages;
   /** How long each store operation may take before the redemption fails closed (503), ms, default 2000. */
   timeoutMs?: number;
+  /**
+   * Where follow-ups (and so the bot's bearer token) may go: a handoff/action whose serviceUrl is
+   * not allowed is refused before its token is looked at (403 SERVICE_URL_NOT_ALLOWED, 400
+   * SERVICE_URL_INVALID; nothing consumed). The native host's rule (docs/security.md).
+   */
+  serviceUrls?: HandoffServiceUrlPolicy;
+  /** Build the follow-up activities (default true); false: `followups` is always empty. */
+  followups?: boolean;
+  /** Build the `handoff` of a fresh redemption (default true); false: it is left out. */
+  handoff?: boolean;
+}
+
+/** The serviceUrl rule of `handoffHandler` and the adapters. */
+export interface HandoffServiceUrlPolicy {
+  /**
+   * Allowed hosts, matched case-insensitively and exactly; `*.example.com` matches every name
+   * under example.com. Default: Microsoft's public-cloud Bot Connector hosts,
+   * `smba.trafficmanager.net` and `*.botframework.com`. Loopback must be listed unless the bot
+   * has no credentials.
+   */
+  allow?: string[];
+  /**
+   * The bot replies with its app credentials (a bearer token). Default: `HandoffInbound.credentials`
+   * (the adapters set it false when their SDK runs without credentials), else true. Without
+   * credentials loopback serviceUrls (local emulators) are allowed too, and follow-ups go only to
+   * loopback (`followups` is empty for any other serviceUrl).
+   */
+  credentials?: boolean;
 }
 
 /** A Bot Framework ChannelAccount, as the pipeline read it. */
@@ -572,6 +600,11 @@ export interface HandoffInbound {
   authenticated?: boolean;
   /** That token's `serviceurl` claim: the activity's serviceUrl must be the same (AUTH_SERVICE_URL_MISMATCH otherwise). */
   serviceUrl?: string;
+  /**
+   * False when the SDK replies without a bearer token (it has no app credentials: local
+   * development); see HandoffServiceUrlPolicy.credentials. Default true.
+   */
+  credentials?: boolean;
 }
 
 /** The bot side: one activity at a time through the core's pipeline. */

@@ -43,13 +43,17 @@ std::string error_json(const error& e);
 /// start(activity, keys, options): activity is the JSON text; keys the JWK Set text; options
 ///   {"botId" (required), "now" (required), "issuer", "leeway", "maxLifetime",
 ///    "messages":{…} (handoff::messages::parse), "authenticated":false, "serviceUrl":"…" (the
-///    inbound token's serviceurl claim, when authenticated)}
+///    inbound token's serviceurl claim, when authenticated), "serviceUrls":{"allow":[hosts…],
+///    "credentials":true} (handoff::config::service_urls; "allow" defaults to
+///    service_url::default_allowed_hosts; absent: no serviceUrl policy), "followups":true,
+///    "handoff":true (false: the outcome's "followups" is [] and its "handoff" null, not built)}
 /// answer(text): the store's answer to the last step: {"value":"…"|null} or {"error":"why"}
 ///   (load: the context kept, or null; mark: null when the marker was placed, else the record kept).
 /// Each returns an envelope whose value is {"step":{…}} while the store must act:
 ///   {"op":"load","key":"ctx:<jti>"} or {"op":"mark","key":"jti:<jti>","value":"<record>","keepUntil":N}
 /// and then {"outcome":{"status","code","body","forTheApp","redeemed","retry","jti","context",
-///   "handoff":{…}|null,"followups":[<Bot Framework activity>…],"activity":{…}}}.
+///   "handoff":{…}|null,"followups":[<Bot Framework activity>…],"activity":{…}}}
+///   ("followups" is empty when the serviceUrl policy lets none go).
 /// Errors: INVALID_JSON / INVALID_ARGUMENT (options, answers, a call out of turn), KEYS_INVALID,
 /// MESSAGES_INVALID. An activity that cannot be accepted is not an error: it is an outcome.
 class handoff_session {

@@ -5,6 +5,8 @@
 // checks (alg, typ, kid chosen from the key set, signature, claim types, exp, iat, lifetime, iss,
 // aud = 28:<bot>, sub = from.aadObjectId when bound) and redeem it once: in a Map with expiry
 // (memory:) or with Redis `SET NX PX` through ioredis (redis://HOST:PORT), as the native stores do.
+// Like handoffkit (and as any host that replies must), it first checks that the activity's serviceUrl
+// is an https URL on Microsoft's public-cloud Bot Connector hosts (403 otherwise), before the token.
 // Answers like the native host: 200 empty body, 400/401/403/409/410, 503 when the store fails.
 // Without PROD_JSON: inbound Bot Framework authentication off (no auth configuration), as on the
 // native side with --insecure-no-auth, and no follow-up messages, as by the native host without an
@@ -101,11 +103,26 @@ async function redeem(token, user) {
   }
 }
 
+// Where replies may go: smba.trafficmanager.net and *.botframework.com, over https, no user info.
+function serviceUrlStatus(serviceUrl) {
+  let url;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return 400;
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) return 400;
+  const host = url.hostname;
+  return host === 'smba.trafficmanager.net' || host.endsWith('.botframework.com') ? 0 : 403;
+}
+
 async function handoffStatus(a) {
   const continuation = a.value?.continuation;
   if (typeof continuation !== 'string' || continuation === '') return 400;
   if (!a.from?.id || !a.recipient?.id || !a.conversation?.id || !a.serviceUrl) return 400;
   if (a.recipient.id !== audience) return 400;
+  const refused = serviceUrlStatus(a.serviceUrl);
+  if (refused) return refused;
   return redeem(continuation, a.from.aadObjectId);
 }
 

@@ -31,15 +31,25 @@ function requireAdapter(adapter, options, where) {
 }
 
 // What the endpoint's authentication established: a verified Bot Connector token has an audience;
-// the anonymous identity (no credentials configured) has none.
+// the anonymous identity (no credentials configured: the SDK then replies without a token) has none.
+// The SDK's own serviceurl check compares hosts only and by default just logs a mismatch.
 function inboundOf(identity) {
-  if (!identity || typeof identity.aud !== 'string') return {};
+  if (!identity || typeof identity.aud !== 'string') return { credentials: false };
   return { authenticated: true, serviceUrl: typeof identity.serviceurl === 'string' ? identity.serviceurl : undefined };
 }
 
-// The activity as it came on the wire: the SDK's Activity keeps its channelId as `_channelId`,
-// which only its own toJsonString turns back.
-const wireText = (activity) => (typeof activity.toJsonString === 'function' ? activity.toJsonString() : activity);
+// What the pipeline reads of the activity (core invoke.cpp parse_activity reads only these
+// members), as JSON: the SDK has parsed and kept the rest. The SDK's Activity keeps its channelId
+// as `_channelId` behind a `channelId` getter, so the whole object does not serialize as it came;
+// its own toJsonString copies and serializes every member (entities, channelData, timestamps…),
+// 3-4x the cost of these few. (ACTIVITY_TOO_LARGE so counts these members only.)
+const pipelineMembers = ['type', 'name', 'id', 'channelId', 'serviceUrl', 'locale', 'from', 'recipient', 'conversation', 'value'];
+
+function wireText(activity) {
+  const read = {};
+  for (const name of pipelineMembers) if (activity[name] !== undefined) read[name] = activity[name];
+  return JSON.stringify(read);
+}
 
 // The Agents SDK names the bot `agent` in a reference (a `bot` one fails at send).
 function agentsReference({ bot, ...reference }) {

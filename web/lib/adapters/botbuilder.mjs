@@ -26,9 +26,10 @@ function installAfterTurn(adapter) {
 }
 
 // botbuilder's ClaimsIdentity: with authentication disabled it is the 'anonymous' one, with no
-// claims; a verified Bot Connector token names the serviceUrl it was issued for.
+// claims (and the adapter replies without a token); a verified Bot Connector token names the
+// serviceUrl it was issued for.
 function inboundOf(identity) {
-  if (!identity || !identity.isAuthenticated || identity.authenticationType === 'anonymous') return {};
+  if (!identity || !identity.isAuthenticated || identity.authenticationType === 'anonymous') return { credentials: false };
   const serviceUrl = identity.claims?.find((c) => c.type === 'serviceurl')?.value;
   return { authenticated: true, serviceUrl: typeof serviceUrl === 'string' ? serviceUrl : undefined };
 }

@@ -11,10 +11,10 @@ export interface HandoffErrorInfo {
 
 /**
  * An adapter's options: those of `hk.handoffHandler` (botId, keys, store, issuer, leeway,
- * maxLifetime, messages, timeoutMs) and what the adapter does after answering. Unknown names are
+ * maxLifetime, messages, serviceUrls, timeoutMs) and what the adapter does after answering. Unknown names are
  * refused (INVALID_ARGUMENT).
  */
-export interface HandoffAdapterOptions<Context> extends HandoffHandlerOptions {
+export interface HandoffAdapterOptions<Context> extends Omit<HandoffHandlerOptions, 'handoff'> {
   /** The object `init()` from 'handoffkit' resolves to. */
   hk: HandoffKit;
   /**

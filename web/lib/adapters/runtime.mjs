@@ -19,7 +19,7 @@ const defaults = Object.freeze({
 export const deliveryBodyLimit = 64 * 1024;
 export const signatureHeader = 'x-handoffkit-signature';
 
-const handlerOptionNames = ['botId', 'keys', 'store', 'issuer', 'leeway', 'maxLifetime', 'messages', 'timeoutMs'];
+const handlerOptionNames = ['botId', 'keys', 'store', 'issuer', 'leeway', 'maxLifetime', 'messages', 'serviceUrls', 'timeoutMs'];
 const adapterOptionNames = ['hk', 'onHandoff', 'onError', 'followups', 'appId', 'sendTimeoutMs', 'handoffTimeoutMs',
   'deliveryKey', 'deliveryKeepSeconds'];
 
@@ -101,7 +101,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function handoffRuntime(options, where) {
   const o = checkOptions(options, where);
   const { hk } = o;
-  const handler = hk.handoffHandler(Object.fromEntries(handlerOptionNames.filter((n) => o[n] !== undefined).map((n) => [n, o[n]])));
+  // The handler builds only what this adapter uses: follow-ups when it sends them, the handoff
+  // when there is an onHandoff to give it to.
+  const handler = hk.handoffHandler({
+    ...Object.fromEntries(handlerOptionNames.filter((n) => o[n] !== undefined).map((n) => [n, o[n]])),
+    followups: o.followups,
+    handoff: o.onHandoff !== undefined,
+  });
   const store = o.store;
   const pending = new Set();
   const report = (error, info) => {

@@ -52,7 +52,9 @@ export async function teamsHandoff(app, options) {
   async function invoke(context) {
     const activity = context.activity;
     if (activity?.type !== 'invoke' || activity?.name !== 'handoff/action') return undefined;
-    const { response, work } = await runtime.decide(activity, {});
+    // teams.ts checks an authenticated request's serviceurl claim itself (against the activity's,
+    // and the context does not carry the claim); a bearer token goes out when the app has credentials.
+    const { response, work } = await runtime.decide(activity, { credentials: Boolean(app.credentials) });
     if (work) setImmediate(() => runtime.after(work, continueWith));
     return response;
   }
