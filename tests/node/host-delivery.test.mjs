@@ -120,7 +120,11 @@ test('host in front of Northwind: the search is the bot\'s, the handoff the host
   await until('the product details', () => texts(connector).includes(details));
   await sleep(1500);  // nothing more comes
   await bot.idle();
-  assert.deepEqual(texts(connector), ['Continuing from Copilot…', '(typing)', "Let's continue with Chai.", details]);
+  // The host's progress messages arrive in order; the bot's continuation is posted by another sender
+  // once the delivery reaches it, so under load it can land before the host's last message.
+  const seen = texts(connector);
+  assert.deepEqual(seen.filter((t) => t !== details), ['Continuing from Copilot…', '(typing)', "Let's continue with Chai."]);
+  assert.equal(seen.filter((t) => t === details).length, 1, 'the bot continued once');
   assert.equal(bot.deliveries.length, 1, 'one delivery');
   assert.equal(bot.deliveries[0].status, 200);
   // No credentials: follow-ups go to the loopback connector without a bearer token.
