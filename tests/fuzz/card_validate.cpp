@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const cards::card_report report = cards::validate(card);
     bool has_error = false;
     for (const auto& p : report.problems) {
-        require(!p.code.empty());
+        require(!p.code.name().empty());
         has_error |= p.level == cards::severity::error;
     }
     require(report.valid == !has_error);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string environment = handoffkit::fuzz::text_of(data, size);
     const auto report = el::evaluate(rules, environment);
     if (report) require(nlohmann::json::parse(*report, nullptr, false).is_object());
-    else require(!report.err().code.empty());
+    else require(!report.err().code.name().empty());
     const auto envelope = handoffkit::fuzz::require_envelope(handoffkit::json_api::evaluate_eligibility(environment, ""));
     require((envelope["ok"] == true) == report.has_value());
 

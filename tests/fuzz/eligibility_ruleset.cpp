@@ -16,11 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto envelope = handoffkit::fuzz::require_envelope(handoffkit::json_api::validate_eligibility_ruleset(text));
     require((envelope["ok"] == true) == rules.has_value());
     if (!rules) {
-        require(!rules.err().code.empty());
+        require(!rules.err().code.name().empty());
         return 0;
     }
     const auto report = el::evaluate(*rules, R"({"representatives":[{"id":"a","licenses":["x"],"roles":["r"]},{"id":"b"}]})");
     if (report) require(!nlohmann::json::parse(*report, nullptr, false).is_discarded());
-    else require(!report.err().code.empty());
+    else require(!report.err().code.name().empty());
     return 0;
 }

@@ -63,13 +63,13 @@ struct counting final : tk::replay_guard {
 void check_answer(const hf::outcome& o) {
     static const int allowed[] = {200, 400, 401, 403, 409, 410, 413, 500, 501, 503};
     require(std::find(std::begin(allowed), std::end(allowed), o.status) != std::end(allowed));
-    require(!o.code.empty());
+    require(!o.code.name().empty());
     require(o.for_the_app == (o.code == "NOT_INVOKE" || o.code == "UNKNOWN_INVOKE"));
     if (o.status == 200) {
         require(o.body.empty());
     } else {
         const auto body = nlohmann::json::parse(o.body, nullptr, false);
-        require(body.is_object() && body["error"]["code"] == o.code);
+        require(body.is_object() && body["error"]["code"] == std::string(o.code.name()));
     }
 }
 
