@@ -152,8 +152,9 @@ test('two Node processes on one Redis race for the same tokens: one 200 per toke
         count(t, [sa[i], sb[i]]);
       });
     }
-    // Killed mid-run: some answered, the rest refused with 503, no token accepted twice.
-    const tokens = await Promise.all(Array.from({ length: 50 }, async () => (await hk.createHandoff({ botId }, keys)).token));
+    // Killed mid-run: some answered, the rest refused with 503, no token accepted twice. 400 tokens:
+    // each worker's round takes tens of milliseconds of CPU (50 once finished inside the 5 ms below).
+    const tokens = await Promise.all(Array.from({ length: 400 }, async () => (await hk.createHandoff({ botId }, keys)).token));
     const racing = Promise.all([a.round(tokens, 100), b.round(tokens, 100)]);
     await sleep(5);
     await redis.kill();

@@ -14,7 +14,7 @@ import { repoRoot } from '../support/paths.mjs';
 const seed = JSON.parse(readFileSync(join(repoRoot, 'tests', 'vectors', 'invoke.json'), 'utf8')).seedActivity;
 const devDependencies = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).devDependencies;
 const sdks = ['@microsoft/agents-hosting', 'botbuilder', '@microsoft/teams.apps'];
-const sampleFiles = ['bot.mjs', 'server.mjs', 'products.json'];
+const sampleFiles = ['bot.mjs', 'server.mjs', 'products.json', 'messages.json'];
 const botId = '7e57b07d-0000-4000-8000-000000000001';
 
 const app = join(packedDir(), 'adapter-app');
