@@ -7,72 +7,11 @@
 #include <optional>
 
 #include "handoffkit/json_api_eligibility.hpp"
-#include "vectors.hpp"
+#include "eligibility_cases.hpp"
 
 namespace {
 using nlohmann::json;
-using handoffkit::test::load_vectors;
-
-const json& vectors() {
-    static const json v = load_vectors("eligibility.json");
-    return v;
-}
-
-json patched(json base, const json& patch) {
-    base.merge_patch(patch);
-    return base;
-}
-
-json environment_of(const json& c) {
-    if (c.contains("environment")) return c["environment"];
-    return patched(vectors()["base"], c.value("patch", json::object()));
-}
-
-json codes(const json& gates) {
-    json out = json::array();
-    for (const auto& g : gates) out.push_back(g["code"]);
-    return out;
-}
-
-const json* gate_with_code(const json& gates, const json& code) {
-    for (const auto& g : gates)
-        if (g["code"] == code) return &g;
-    return nullptr;
-}
-
-const json& representative(const json& report, const json& id) {
-    for (const auto& rep : report["representatives"])
-        if (rep["id"] == id) return rep;
-    FAIL("no representative " << id);
-    static const json none;
-    return none;
-}
-
-void check_expectations(const json& report, const json& expect) {
-    for (const auto& e : expect) {
-        CAPTURE(e.dump());
-        const json& cell = representative(report, e["representative"])["features"][e["feature"].get<std::string>()];
-        REQUIRE(cell.is_object());
-        CHECK(cell["status"] == e["status"]);
-        if (e.contains("stage")) CHECK(cell["stage"] == e["stage"]);
-        CHECK(codes(cell["failed"]) == e["failed"]);
-        CHECK(codes(cell["warnings"]) == e["warnings"]);
-        CHECK(codes(cell["unknown"]) == e["unknown"]);
-        if (e.contains("stageMissingInputs")) CHECK(cell["stageMissingInputs"] == e["stageMissingInputs"]);
-        else CHECK_FALSE(cell.contains("stageMissingInputs"));
-        const json missing = e.value("missing", json::object()), unknown_inputs = e.value("unknownInputs", json::object());
-        for (const auto& [code, values] : missing.items()) {
-            const json* g = gate_with_code(cell["failed"], code);
-            REQUIRE(g);
-            CHECK((*g)["missing"] == values);
-        }
-        for (const auto& [code, inputs] : unknown_inputs.items()) {
-            const json* g = gate_with_code(cell["unknown"], code);
-            REQUIRE(g);
-            CHECK((*g)["missingInputs"] == inputs);
-        }
-    }
-}
+using namespace handoffkit::test::eligibility_cases;
 
 json evaluate(const std::string& environment, const std::string& options = "") {
     return json::parse(handoffkit::json_api::evaluate_eligibility(environment, options));
