@@ -5,42 +5,16 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "cards_cases.hpp"
 #include "cli.hpp"
 #include "handoffkit/json_api_cards.hpp"
 
 namespace {
 using nlohmann::json;
-using handoffkit::test::load_vectors;
+using namespace handoffkit::test::cards_cases;
 using handoffkit::test::run_cli;
 using handoffkit::test::temp_file;
 namespace api = handoffkit::json_api;
-
-const json& vectors() {
-    static const json v = load_vectors("cards.json");
-    return v;
-}
-
-// Applies a case's "fill" to `value`: the string at `pointer` becomes `char` x `count`.
-json filled(json value, const json& c) {
-    if (c.contains("fill")) {
-        const json& f = c["fill"];
-        value[json::json_pointer(f["pointer"].get<std::string>())] =
-            std::string(f["count"].get<std::size_t>(), f["char"].get<std::string>().at(0));
-    }
-    return value;
-}
-
-std::string request_of(const json& c) { return filled(c["request"], c).dump(); }
-
-std::string card_text_of(const json& c) {
-    if (c.contains("card")) return filled(c["card"], c).dump();
-    if (c.contains("cardText")) return c["cardText"].get<std::string>();
-    const std::string hex = c["cardHex"].get<std::string>();
-    std::string bytes;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-    return bytes;
-}
-
 }  // namespace
 
 TEST_CASE("card vectors: the CLI prints the same cards") {

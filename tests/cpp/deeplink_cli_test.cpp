@@ -3,31 +3,13 @@
 #include <doctest/doctest.h>
 
 #include "cli.hpp"
+#include "deeplink_cases.hpp"
 #include "handoffkit/json_api.hpp"
 
 namespace {
 using nlohmann::json;
-using handoffkit::test::load_vectors;
+using namespace handoffkit::test::deeplink_cases;
 using handoffkit::test::run_cli;
-
-const json& vectors() {
-    static const json v = load_vectors("deeplinks.json");
-    return v;
-}
-
-json codes_of(const json& problems) {
-    json out = json::array();
-    for (const auto& p : problems) out.push_back({{"code", p["code"]}, {"severity", p["severity"]}});
-    return out;
-}
-
-void check_report(const json& c, const json& report) {
-    CHECK(report["valid"] == c["valid"]);
-    CHECK(report["kind"] == c["kind"]);
-    CHECK(codes_of(report["problems"]) == c["problems"]);
-    if (c.contains("params")) CHECK(report["params"] == c["params"]);
-}
-
 }  // namespace
 
 TEST_CASE("deeplink vectors: the CLI prints the same links") {

@@ -3,30 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "handoffkit/json_api.hpp"
-#include "vectors.hpp"
+#include "deeplink_cases.hpp"
 
 namespace {
 using nlohmann::json;
-using handoffkit::test::load_vectors;
-
-const json& vectors() {
-    static const json v = load_vectors("deeplinks.json");
-    return v;
-}
-
-json codes_of(const json& problems) {
-    json out = json::array();
-    for (const auto& p : problems) out.push_back({{"code", p["code"]}, {"severity", p["severity"]}});
-    return out;
-}
-
-void check_report(const json& c, const json& report) {
-    CHECK(report["valid"] == c["valid"]);
-    CHECK(report["kind"] == c["kind"]);
-    CHECK(codes_of(report["problems"]) == c["problems"]);
-    if (c.contains("params")) CHECK(report["params"] == c["params"]);
-}
-
+using namespace handoffkit::test::deeplink_cases;
 }  // namespace
 
 TEST_CASE("deeplink vectors: build") {
